@@ -1,0 +1,43 @@
+#include "usage_error.hpp"
+
+#include <regex>
+
+namespace scratchnet::cli {
+namespace {
+
+// Rephrasings of CLI11 2.x messages, tried in order; `$1` is the flag.
+struct Rephrasing {
+  std::regex pattern;
+  const char* replacement;
+};
+
+const std::vector<Rephrasing>& rephrasings() {
+  static const std::vector<Rephrasing> table = {
+      {std::regex("^(\\S+): \\d+ required \\S+ missing$"), "$1: needs a value"},
+      {std::regex("^(\\S+): At Most \\d+ required but received \\d+$"), "$1: given more than once"},
+      {std::regex("^-*(\\S+) was given a disallowed flag override$"), "--$1: takes no value"},
+      {std::regex("^The following arguments? (was|were) not expected: (-\\S+)$"), "unknown flag '$2'"},
+      {std::regex("^The following arguments? (was|were) not expected: (.*)$"),
+       "unexpected argument(s): $2"},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string describe_parse_error(const CLI::ParseError& error, const CLI::App& app,
+                                 const std::string& argv1) {
+  const bool no_command = app.get_subcommands().empty();
+  if (no_command) {
+    if (argv1.empty()) return "no command given";
+    if (argv1[0] == '-') return "unknown flag '" + argv1 + "'";
+    return "unknown command '" + argv1 + "'";
+  }
+  const std::string message = error.what();
+  for (const auto& [pattern, replacement] : rephrasings()) {
+    if (std::regex_match(message, pattern)) return std::regex_replace(message, pattern, replacement);
+  }
+  return message;
+}
+
+}  // namespace scratchnet::cli

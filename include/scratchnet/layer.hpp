@@ -1,0 +1,50 @@
+#pragma once
+// The layer contract, small and uniform:
+//   forward(input)    keeps what backward needs and returns the output   [batch, in] -> [batch, out]
+//   backward(doutput) returns dinput and ADDS into the parameter gradients [batch, out] -> [batch, in]
+// A layer owns no parameter storage: the model binds it to its slice of the model's one flat
+// buffer of values and one of gradients, in the order parameter_shapes() lists them.
+
+#include <string>
+#include <vector>
+
+#include "scratchnet/matrix.hpp"
+
+namespace scratchnet {
+
+/// One parameter tensor of a layer: its PyTorch name ("weight", "bias") and row-major shape.
+struct ParameterShape {
+  std::string name;
+  std::vector<Index> shape;
+
+  /// Number of scalars in the tensor.
+  Index size() const;
+};
+
+template <typename T>
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  /// The layer's kind, as its torch.nn class is named ("Linear", "Sigmoid").
+  virtual std::string name() const = 0;
+
+  /// Features per sample that this layer outputs when given `input_size` features.
+  /// Throws std::invalid_argument when the layer cannot take that input size.
+  virtual Index output_size(Index input_size) const { return input_size; }
+
+  /// The parameter tensors, in the order they sit in the flat buffers. Default: none.
+  virtual std::vector<ParameterShape> parameter_shapes() const { return {}; }
+
+  /// Points the layer at its slice of the model's flat buffers (values, gradients), which hold
+  /// the tensors of parameter_shapes() back to back. Called again whenever the buffers move.
+  virtual void bind_parameters(T* /*values*/, T* /*gradients*/) {}
+
+  /// [batch, in] -> [batch, out]. `input` must stay alive and unchanged until backward().
+  virtual const Matrix<T>& forward(const Matrix<T>& input) = 0;
+
+  /// [batch, out] -> [batch, in]: dloss/dinput from dloss/doutput; adds into the gradients.
+  virtual const Matrix<T>& backward(const Matrix<T>& doutput) = 0;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,50 @@
+#pragma once
+// A fully connected layer, torch.nn.Linear:  output = input · weightᵀ + bias
+//   input [batch, in], weight [out, in], bias [out], output [batch, out]
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// Whether a Dense layer adds a bias vector.
+enum class Bias { none, add };
+
+template <typename T>
+class Dense final : public Layer<T> {
+ public:
+  /// A layer from `inputs` features to `outputs` features; its parameters are bound later.
+  Dense(Index inputs, Index outputs, Bias bias = Bias::add);
+
+  std::string name() const override { return "Linear"; }
+  Index output_size(Index input_size) const override;
+  std::vector<ParameterShape> parameter_shapes() const override;
+  void bind_parameters(T* values, T* gradients) override;
+
+  const Matrix<T>& forward(const Matrix<T>& input) override;
+  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+
+  Index inputs() const { return inputs_; }
+  Index outputs() const { return outputs_; }
+  bool has_bias() const { return bias_ == Bias::add; }
+
+  /// [out, in]
+  MatrixView<T> weight() { return {values_, outputs_, inputs_}; }
+  /// [out]; empty when the layer has no bias.
+  VectorView<T> bias() { return {values_ + outputs_ * inputs_, has_bias() ? outputs_ : 0}; }
+  /// dloss/dweight, [out, in]
+  MatrixView<T> dweight() { return {gradients_, outputs_, inputs_}; }
+  /// dloss/dbias, [out]; empty when the layer has no bias.
+  VectorView<T> dbias() { return {gradients_ + outputs_ * inputs_, has_bias() ? outputs_ : 0}; }
+
+ private:
+  Index inputs_;
+  Index outputs_;
+  Bias bias_;
+  T* values_ = nullptr;
+  T* gradients_ = nullptr;
+  const Matrix<T>* input_ = nullptr;  // kept by forward for the weight gradient
+  Matrix<T> output_;
+  Matrix<T> dinput_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,21 @@
+#pragma once
+// The seed's loss: the sum (not the mean) of squared errors over the batch and the outputs.
+//   L = Σ (ŷ − y)²,   dL/dŷ = 2 (ŷ − y)
+// Gradient descent on it with learning rate 1 is exactly the seed notebook's update.
+
+#include "scratchnet/loss.hpp"
+
+namespace scratchnet {
+
+template <typename T>
+class SumSquaredError final : public Loss<T> {
+ public:
+  T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
+  const Matrix<T>& backward() override;
+
+ private:
+  Matrix<T> error_;  // ŷ − y
+  Matrix<T> dprediction_;
+};
+
+}  // namespace scratchnet

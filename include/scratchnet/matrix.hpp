@@ -1,0 +1,34 @@
+#pragma once
+// The one shape rule of scratchnet: a batch of activations is a row-major matrix
+// [batch, features], one sample per row. Every layer, loss and kernel takes and returns
+// matrices in this layout; parameter tensors use PyTorch's layout (a Dense weight is
+// [out, in]) so that model files need no conversion.
+
+#include <Eigen/Core>
+#include <cstddef>
+
+namespace scratchnet {
+
+using Index = Eigen::Index;
+
+/// A dense row-major matrix of T that owns its storage.
+template <typename T>
+using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// A row-major matrix view over storage owned elsewhere (the model's flat buffers).
+template <typename T>
+using MatrixView = Eigen::Map<Matrix<T>>;
+
+/// A column vector view over storage owned elsewhere (a bias inside the flat buffer).
+template <typename T>
+using VectorView = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>;
+
+/// A writable reference to any row-major matrix or view, for kernels that take either.
+template <typename T>
+using MatrixRef = Eigen::Ref<Matrix<T>>;
+
+/// A read-only reference to any row-major matrix or view.
+template <typename T>
+using ConstMatrixRef = Eigen::Ref<const Matrix<T>>;
+
+}  // namespace scratchnet

@@ -1,0 +1,80 @@
+#pragma once
+// A model that chains layers, torch.nn.Sequential. It is the one owner of the parameters:
+// one flat buffer of values and one of gradients, each layer bound to its slice. So the
+// optimizer is one loop over one array and saving a model is one write.
+//   forward:  [batch, inputs] -> layer 0 -> … -> layer n−1 -> [batch, outputs]
+//   backward: dloss/doutput -> layer n−1 -> … -> layer 0 -> dloss/dinput
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// A parameter tensor of a model: its torch.nn.Sequential name ("0.weight"), shape and offset
+/// in the flat buffers.
+struct NamedParameter {
+  std::string name;
+  std::vector<Index> shape;
+  Index offset;
+};
+
+template <typename T>
+class Sequential {
+ public:
+  /// An empty model taking `inputs` features per sample.
+  explicit Sequential(Index inputs);
+
+  Sequential(Sequential&&) noexcept = default;
+  Sequential& operator=(Sequential&&) noexcept = default;
+
+  /// Appends a layer; its input size must be this model's current output size. New parameters
+  /// start at zero; existing ones keep their values.
+  void add(std::unique_ptr<Layer<T>> layer);
+
+  /// Constructs a layer in place and appends it: model.emplace<Dense<T>>(2, 4).
+  template <typename L, typename... Args>
+  L& emplace(Args&&... args) {
+    auto layer = std::make_unique<L>(std::forward<Args>(args)...);
+    L& added = *layer;
+    add(std::move(layer));
+    return added;
+  }
+
+  /// [batch, inputs] -> [batch, outputs]. `input` must stay alive until backward().
+  const Matrix<T>& forward(const Matrix<T>& input);
+
+  /// dloss/doutput [batch, outputs] -> dloss/dinput [batch, inputs]; adds into gradients().
+  const Matrix<T>& backward(const Matrix<T>& doutput);
+
+  /// Sets every gradient to zero, before a backward pass.
+  void zero_gradients() { gradients_.assign(gradients_.size(), T(0)); }
+
+  /// All parameter values, back to back in named_parameters() order.
+  VectorView<T> parameters() { return {parameters_.data(), Index(parameters_.size())}; }
+  /// All gradients, laid out as parameters().
+  VectorView<T> gradients() { return {gradients_.data(), Index(gradients_.size())}; }
+
+  /// Every parameter tensor with its torch.nn.Sequential name, shape and offset.
+  std::vector<NamedParameter> named_parameters() const;
+
+  Index inputs() const { return inputs_; }
+  Index outputs() const { return outputs_; }
+  std::size_t size() const { return layers_.size(); }
+  Layer<T>& layer(std::size_t index) { return *layers_.at(index); }
+
+ private:
+  void bind_all_layers();
+
+  Index inputs_;
+  Index outputs_;
+  std::vector<std::unique_ptr<Layer<T>>> layers_;
+  std::vector<Index> offsets_;  // where each layer's parameters start in the flat buffers
+  std::vector<T> parameters_;
+  std::vector<T> gradients_;
+};
+
+}  // namespace scratchnet

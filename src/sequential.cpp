@@ -1,0 +1,67 @@
+#include "scratchnet/sequential.hpp"
+
+#include <stdexcept>
+
+namespace scratchnet {
+
+template <typename T>
+Sequential<T>::Sequential(Index inputs) : inputs_(inputs), outputs_(inputs) {
+  if (inputs <= 0) throw std::invalid_argument("a model needs at least one input feature");
+}
+
+template <typename T>
+void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
+  const Index outputs = layer->output_size(outputs_);
+  Index parameter_count = 0;
+  for (const ParameterShape& shape : layer->parameter_shapes()) parameter_count += shape.size();
+
+  offsets_.push_back(Index(parameters_.size()));
+  layers_.push_back(std::move(layer));
+  outputs_ = outputs;
+  parameters_.resize(parameters_.size() + parameter_count, T(0));
+  gradients_.resize(parameters_.size(), T(0));
+  bind_all_layers();  // the buffers may have moved
+}
+
+template <typename T>
+void Sequential<T>::bind_all_layers() {
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->bind_parameters(parameters_.data() + offsets_[i], gradients_.data() + offsets_[i]);
+  }
+}
+
+template <typename T>
+const Matrix<T>& Sequential<T>::forward(const Matrix<T>& input) {
+  if (input.cols() != inputs_) {
+    throw std::invalid_argument("model expects " + std::to_string(inputs_) +
+                                " input features, got " + std::to_string(input.cols()));
+  }
+  const Matrix<T>* activation = &input;
+  for (auto& layer : layers_) activation = &layer->forward(*activation);
+  return *activation;
+}
+
+template <typename T>
+const Matrix<T>& Sequential<T>::backward(const Matrix<T>& doutput) {
+  const Matrix<T>* gradient = &doutput;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) gradient = &(*it)->backward(*gradient);
+  return *gradient;
+}
+
+template <typename T>
+std::vector<NamedParameter> Sequential<T>::named_parameters() const {
+  std::vector<NamedParameter> named;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    Index offset = offsets_[i];
+    for (const ParameterShape& shape : layers_[i]->parameter_shapes()) {
+      named.push_back({std::to_string(i) + "." + shape.name, shape.shape, offset});
+      offset += shape.size();
+    }
+  }
+  return named;
+}
+
+template class Sequential<float>;
+template class Sequential<double>;
+
+}  // namespace scratchnet

@@ -1,0 +1,72 @@
+#include "scratchnet/xor.hpp"
+
+#include <stdexcept>
+
+#include "scratchnet/init/numpy_uniform.hpp"
+#include "scratchnet/layers/dense.hpp"
+#include "scratchnet/layers/sigmoid.hpp"
+#include "scratchnet/losses/sum_squared_error.hpp"
+#include "scratchnet/optimizers/sgd.hpp"
+
+namespace scratchnet {
+
+Matrix<double> xor_inputs() {
+  Matrix<double> inputs(4, 2);
+  inputs << 0, 0, 0, 1, 1, 0, 1, 1;
+  return inputs;
+}
+
+Matrix<double> xor_targets() {
+  Matrix<double> targets(4, 1);
+  targets << 0, 1, 1, 0;
+  return targets;
+}
+
+Sequential<double> make_xor_network(Index hidden, Random& random) {
+  Sequential<double> network(/*inputs=*/2);
+  auto& layer1 = network.emplace<Dense<double>>(2, hidden, Bias::none);
+  network.emplace<Sigmoid<double>>();
+  auto& layer2 = network.emplace<Dense<double>>(hidden, 1, Bias::none);
+  network.emplace<Sigmoid<double>>();
+  init::numpy_uniform(layer1.weight(), random);
+  init::numpy_uniform(layer2.weight(), random);
+  return network;
+}
+
+namespace {
+
+// The seed keeps weights as [in, out]; a Dense layer keeps torch's [out, in].
+Matrix<double> seed_orientation(Layer<double>& dense_layer) {
+  return dynamic_cast<Dense<double>&>(dense_layer).weight().transpose();
+}
+
+}  // namespace
+
+XorRun train_xor(const XorOptions& options) {
+  if (options.iterations < 1) throw std::invalid_argument("iterations must be at least 1");
+
+  Random random(options.seed);
+  Sequential<double> network = make_xor_network(options.hidden, random);
+  const Matrix<double> inputs = xor_inputs();
+  const Matrix<double> targets = xor_targets();
+  SumSquaredError<double> loss;
+  const Sgd<double> sgd(options.learning_rate);
+
+  XorRun run;
+  run.initial_weights1 = seed_orientation(network.layer(0));
+  run.initial_weights2 = seed_orientation(network.layer(2));
+  const Matrix<double>* output = nullptr;
+  for (std::int64_t iteration = 0; iteration < options.iterations; ++iteration) {
+    network.zero_gradients();
+    output = &network.forward(inputs);
+    run.loss = loss.forward(*output, targets);
+    network.backward(loss.backward());
+    sgd.step(network.parameters(), network.gradients());
+  }
+  run.output = *output;  // the update changes weights, not the last forward pass's output
+  run.final_weights1 = seed_orientation(network.layer(0));
+  run.final_weights2 = seed_orientation(network.layer(2));
+  return run;
+}
+
+}  // namespace scratchnet
