@@ -7,7 +7,9 @@
 namespace scratchnet::cli {
 namespace {
 
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
+std::string quoted(const std::string& text) {
+  return "'" + text + "'";
+}
 
 std::string range(std::int64_t minimum, std::int64_t maximum) {
   return std::to_string(minimum) + ".." + std::to_string(maximum);
@@ -22,8 +24,8 @@ std::int64_t parse_integer(const std::string& flag, const std::string& text, std
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (text.empty() || (error != std::errc() && error != std::errc::result_out_of_range) ||
       stop != end) {
-    throw FlagError(flag, "expected a whole number in " + range(minimum, maximum) + ", got " +
-                              quoted(text));
+    throw FlagError(
+        flag, "expected a whole number in " + range(minimum, maximum) + ", got " + quoted(text));
   }
   if (error == std::errc::result_out_of_range || value < minimum || value > maximum) {
     throw FlagError(flag, quoted(text) + " is out of range " + range(minimum, maximum));

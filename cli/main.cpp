@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& version) {
     return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    return usage_error(app, scratchnet::cli::describe_parse_error(error, app, argc > 1 ? argv[1] : ""));
+    return usage_error(app,
+                       scratchnet::cli::describe_parse_error(error, app, argc > 1 ? argv[1] : ""));
   }
 
   try {

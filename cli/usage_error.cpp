@@ -16,7 +16,8 @@ const std::vector<Rephrasing>& rephrasings() {
       {std::regex("^(\\S+): \\d+ required \\S+ missing$"), "$1: needs a value"},
       {std::regex("^(\\S+): At Most \\d+ required but received \\d+$"), "$1: given more than once"},
       {std::regex("^-*(\\S+) was given a disallowed flag override$"), "--$1: takes no value"},
-      {std::regex("^The following arguments? (was|were) not expected: (-\\S+)$"), "unknown flag '$2'"},
+      {std::regex("^The following arguments? (was|were) not expected: (-\\S+)$"),
+       "unknown flag '$2'"},
       {std::regex("^The following arguments? (was|were) not expected: (.*)$"),
        "unexpected argument(s): $2"},
   };
@@ -35,7 +36,8 @@ std::string describe_parse_error(const CLI::ParseError& error, const CLI::App& a
   }
   const std::string message = error.what();
   for (const auto& [pattern, replacement] : rephrasings()) {
-    if (std::regex_match(message, pattern)) return std::regex_replace(message, pattern, replacement);
+    if (std::regex_match(message, pattern))
+      return std::regex_replace(message, pattern, replacement);
   }
   return message;
 }

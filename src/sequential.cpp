@@ -13,7 +13,8 @@ template <typename T>
 void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
   const Index outputs = layer->output_size(outputs_);
   Index parameter_count = 0;
-  for (const ParameterShape& shape : layer->parameter_shapes()) parameter_count += shape.size();
+  for (const ParameterShape& shape : layer->parameter_shapes())
+    parameter_count += shape.size();
 
   offsets_.push_back(Index(parameters_.size()));
   layers_.push_back(std::move(layer));
@@ -37,14 +38,16 @@ const Matrix<T>& Sequential<T>::forward(const Matrix<T>& input) {
                                 " input features, got " + std::to_string(input.cols()));
   }
   const Matrix<T>* activation = &input;
-  for (auto& layer : layers_) activation = &layer->forward(*activation);
+  for (auto& layer : layers_)
+    activation = &layer->forward(*activation);
   return *activation;
 }
 
 template <typename T>
 const Matrix<T>& Sequential<T>::backward(const Matrix<T>& doutput) {
   const Matrix<T>* gradient = &doutput;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) gradient = &(*it)->backward(*gradient);
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it)
+    gradient = &(*it)->backward(*gradient);
   return *gradient;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The layer contract, small and uniform:
-//   forward(input)    keeps what backward needs and returns the output   [batch, in] -> [batch, out]
-//   backward(doutput) returns dinput and ADDS into the parameter gradients [batch, out] -> [batch, in]
+//   forward(input)    keeps what backward needs and returns the output   [batch, in] -> [batch,
+//   out] backward(doutput) returns dinput and ADDS into the parameter gradients [batch, out] ->
+//   [batch, in]
 // A layer owns no parameter storage: the model binds it to its slice of the model's one flat
 // buffer of values and one of gradients, in the order parameter_shapes() lists them.
 

@@ -93,8 +93,8 @@ class FloatFormat {
   }
 
   std::string operator()(double value) const {
-    const std::size_t width = integer_width_ + 1 + fraction_width_ +
-                              (scientific_ ? exponent_width_ + 2 : 0);
+    const std::size_t width =
+        integer_width_ + 1 + fraction_width_ + (scientific_ ? exponent_width_ + 2 : 0);
     if (std::isnan(value)) return pad_left("nan", width);
     if (std::isinf(value)) return pad_left(value < 0 ? "-inf" : "inf", width);
 

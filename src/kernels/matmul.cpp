@@ -22,8 +22,8 @@ void matmul_ab(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out) {
   out.noalias() = a * b;
 }
 
-#define SCRATCHNET_INSTANTIATE(T)                                                 \
-  template void matmul_abt<T>(ConstMatrixRef<T>, ConstMatrixRef<T>, MatrixRef<T>); \
+#define SCRATCHNET_INSTANTIATE(T)                                                      \
+  template void matmul_abt<T>(ConstMatrixRef<T>, ConstMatrixRef<T>, MatrixRef<T>);     \
   template void matmul_atb_add<T>(ConstMatrixRef<T>, ConstMatrixRef<T>, MatrixRef<T>); \
   template void matmul_ab<T>(ConstMatrixRef<T>, ConstMatrixRef<T>, MatrixRef<T>);
 SCRATCHNET_INSTANTIATE(float)

@@ -11,11 +11,13 @@ namespace scratchnet::kernels {
 template <typename T>
 void matmul_abt(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out);
 
-/// out += aᵀ · b        a: [k, m], b: [k, n], out: [m, n]   (Dense weight gradient: doutputᵀ · input)
+/// out += aᵀ · b        a: [k, m], b: [k, n], out: [m, n]   (Dense weight gradient: doutputᵀ ·
+/// input)
 template <typename T>
 void matmul_atb_add(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out);
 
-/// out = a · b          a: [m, k], b: [k, n], out: [m, n]   (Dense input gradient: doutput · weight)
+/// out = a · b          a: [m, k], b: [k, n], out: [m, n]   (Dense input gradient: doutput ·
+/// weight)
 template <typename T>
 void matmul_ab(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out);
 

@@ -1,0 +1,195 @@
+// The scratchnet binary as a user runs it: output, JSON, help and every kind of bad flag.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "fixtures.hpp"
+
+namespace scratchnet {
+namespace {
+
+struct CommandResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string shell_quoted(const std::string& argument) {
+  std::string quoted = "'";
+  for (char c : argument)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// A fresh pair of files per run, so tests may run in parallel.
+std::string temporary_base() {
+  static int counter = 0;
+  return ::testing::TempDir() + "scratchnet_cli_" + std::to_string(::getpid()) + "_" +
+         std::to_string(counter++);
+}
+
+CommandResult run_cli(const std::vector<std::string>& arguments) {
+  const std::string base = temporary_base();
+  std::ostringstream command;
+  command << shell_quoted(SCRATCHNET_CLI_PATH);
+  for (const auto& argument : arguments)
+    command << " " << shell_quoted(argument);
+  command << " </dev/null >" << shell_quoted(base + ".out") << " 2>" << shell_quoted(base + ".err");
+  const int status = std::system(command.str().c_str());
+  CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(base + ".out"),
+                       read_file(base + ".err")};
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return result;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> result;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);)
+    result.push_back(line);
+  return result;
+}
+
+const nlohmann::json& xor_case(std::size_t index) {
+  static const nlohmann::json fixture = testing::load_fixture("xor_numpy.json");
+  return fixture["cases"].at(index);
+}
+
+TEST(CliXor, PrintsTheNotebooksOutputThenTheLoss) {
+  const auto& expected = xor_case(0);  // seed 0, the notebook's settings
+  const CommandResult result = run_cli({"xor", "--seed", "0"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, "");
+  const std::string printed = expected["printed"].get<std::string>();
+  ASSERT_EQ(result.out.substr(0, printed.size() + 1), printed + "\n");
+
+  const std::vector<std::string> output_lines = lines(result.out);
+  ASSERT_EQ(output_lines.size(), 5u);
+  const std::string prefix = "loss (sum of squared errors): ";
+  ASSERT_EQ(output_lines[4].substr(0, prefix.size()), prefix);
+  EXPECT_NEAR(std::stod(output_lines[4].substr(prefix.size())), expected["loss"].get<double>(),
+              1e-12);
+}
+
+TEST(CliXor, DefaultSeedIsZero) {
+  const CommandResult seeded = run_cli({"xor", "--seed", "0"});
+  const CommandResult unseeded = run_cli({"xor"});
+  EXPECT_EQ(unseeded.exit_code, 0);
+  EXPECT_EQ(unseeded.out, seeded.out);
+  EXPECT_NE(run_cli({"xor", "--seed", "1"}).out, seeded.out);
+}
+
+TEST(CliXor, JsonReplaysTheNumpyRun) {
+  const auto& expected = xor_case(5);  // seed 3, 300 iterations, 8 hidden, lr 0.5
+  const CommandResult result = run_cli(
+      {"xor", "--json", "--seed", "3", "--iterations", "300", "--hidden", "8", "--lr", "0.5"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(lines(result.out).size(), 1u) << "one JSON object on one line";
+  const nlohmann::json report = nlohmann::json::parse(result.out);
+
+  EXPECT_EQ(report["seed"], 3);
+  EXPECT_EQ(report["iterations"], 300);
+  EXPECT_EQ(report["hidden"], 8);
+  EXPECT_EQ(report["lr"], 0.5);
+  for (const char* stage : {"initial", "final"}) {
+    for (const char* weights : {"weights1", "weights2"}) {
+      EXPECT_TRUE(testing::matrices_near(testing::matrix_from_json(report[stage][weights]),
+                                         testing::matrix_from_json(expected[stage][weights]), 1e-9))
+          << stage << " " << weights;
+    }
+  }
+  EXPECT_EQ(report["initial"]["weights1"].size(), 2u);  // [2, hidden], the seed's orientation
+  EXPECT_EQ(report["initial"]["weights1"][0].size(), 8u);
+  EXPECT_EQ(report["initial"]["weights1"], expected["initial"]["weights1"]);  // full precision
+  EXPECT_TRUE(testing::matrices_near(testing::matrix_from_json(report["output"]),
+                                     testing::matrix_from_json(expected["output"]), 1e-9));
+  EXPECT_NEAR(report["loss"].get<double>(), expected["loss"].get<double>(), 1e-9);
+}
+
+TEST(CliHelp, DescribesEveryFlag) {
+  const CommandResult top = run_cli({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("xor"), std::string::npos);
+
+  const CommandResult help = run_cli({"xor", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--seed", "--iterations", "--hidden", "--lr", "--json"}) {
+    EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_NE(help.out.find("--seed N=0"), std::string::npos) << "the default seed is stated";
+}
+
+struct BadFlag {
+  std::vector<std::string> arguments;
+  std::string message;  // the one error line, after "scratchnet: error: "
+};
+
+// Names the case by its command line in test listings and failures.
+void PrintTo(const BadFlag& bad_flag, std::ostream* out) {
+  *out << "scratchnet";
+  for (const auto& argument : bad_flag.arguments)
+    *out << " " << argument;
+}
+
+class CliBadFlag : public ::testing::TestWithParam<BadFlag> {};
+
+TEST_P(CliBadFlag, OneClearLineAndUsageHintExitTwo) {
+  const CommandResult result = run_cli(GetParam().arguments);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, "") << "no partial output";
+  const std::vector<std::string> error_lines = lines(result.err);
+  ASSERT_EQ(error_lines.size(), 2u) << result.err;
+  EXPECT_EQ(error_lines[0], "scratchnet: error: " + GetParam().message);
+  EXPECT_NE(error_lines[1].find("--help' for usage"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryKind, CliBadFlag,
+    ::testing::Values(
+        BadFlag{{}, "no command given"}, BadFlag{{"train-xor"}, "unknown command 'train-xor'"},
+        BadFlag{{"--bogus"}, "unknown flag '--bogus'"},
+        BadFlag{{"xor", "--bogus"}, "unknown flag '--bogus'"},
+        BadFlag{{"xor", "extra"}, "unexpected argument(s): extra"},
+        BadFlag{{"xor", "--seed"}, "--seed: needs a value"},
+        BadFlag{{"xor", "--seed", "abc"},
+                "--seed: expected a whole number in 0..4294967295, got 'abc'"},
+        BadFlag{{"xor", "--seed", "-1"}, "--seed: '-1' is out of range 0..4294967295"},
+        BadFlag{{"xor", "--seed", "4294967296"},
+                "--seed: '4294967296' is out of range 0..4294967295"},
+        BadFlag{{"xor", "--seed", "99999999999999999999"},
+                "--seed: '99999999999999999999' is out of range 0..4294967295"},
+        BadFlag{{"xor", "--seed", "1", "--seed", "2"}, "--seed: given more than once"},
+        BadFlag{{"xor", "--iterations", "0"}, "--iterations: '0' is out of range 1..1000000000"},
+        BadFlag{{"xor", "--iterations", "-3"}, "--iterations: '-3' is out of range 1..1000000000"},
+        BadFlag{{"xor", "--iterations", "1.5"},
+                "--iterations: expected a whole number in 1..1000000000, got '1.5'"},
+        BadFlag{{"xor", "--iterations", ""},
+                "--iterations: expected a whole number in 1..1000000000, got ''"},
+        BadFlag{{"xor", "--hidden", "0"}, "--hidden: '0' is out of range 1..1000000"},
+        BadFlag{{"xor", "--hidden", "four"},
+                "--hidden: expected a whole number in 1..1000000, got 'four'"},
+        BadFlag{{"xor", "--lr", "nan"}, "--lr: must be a finite number, got 'nan'"},
+        BadFlag{{"xor", "--lr", "inf"}, "--lr: must be a finite number, got 'inf'"},
+        BadFlag{{"xor", "--lr", "-inf"}, "--lr: must be a finite number, got '-inf'"},
+        BadFlag{{"xor", "--lr", "-0.5"}, "--lr: must not be negative, got '-0.5'"},
+        BadFlag{{"xor", "--lr", "1e999"}, "--lr: '1e999' is out of the range of a double"},
+        BadFlag{{"xor", "--lr", "fast"}, "--lr: expected a number, got 'fast'"},
+        BadFlag{{"xor", "--json=yes"}, "--json: takes no value"}));
+
+}  // namespace
+}  // namespace scratchnet
