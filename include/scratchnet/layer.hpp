@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scratchnet/matrix.hpp"
+#include "scratchnet/random.hpp"
 
 namespace scratchnet {
 
@@ -40,6 +41,13 @@ class Layer {
   /// Points the layer at its slice of the model's flat buffers (values, gradients), which hold
   /// the tensors of parameter_shapes() back to back. Called again whenever the buffers move.
   virtual void bind_parameters(T* /*values*/, T* /*gradients*/) {}
+
+  /// Training mode: layers that are random while training (Dropout) draw from `random`, which
+  /// must outlive the training. Layers start in evaluation mode.
+  virtual void train(Random& /*random*/) {}
+
+  /// Evaluation mode: every layer is deterministic (Dropout is the identity).
+  virtual void eval() {}
 
   /// [batch, in] -> [batch, out]. `input` must stay alive and unchanged until backward().
   virtual const Matrix<T>& forward(const Matrix<T>& input) = 0;

@@ -1,18 +1,30 @@
 #pragma once
 // The loss contract: forward(prediction, target) returns the scalar loss and keeps what
 // backward needs; backward() returns dloss/dprediction with the prediction's shape.
-//   prediction [batch, outputs], target [batch, outputs]
+//   prediction [batch, outputs]
+//   target     [batch, outputs] for regression and binary tasks (0/1 per output),
+//              [batch, 1] holding class indices 0..outputs−1 (as T) for multiclass tasks
 
 #include "scratchnet/matrix.hpp"
 
 namespace scratchnet {
+
+/// What a loss's targets mean, which decides how accuracy is measured.
+enum class Task {
+  regression,  // real-valued targets; no accuracy
+  binary,      // one 0/1 target per output; a logit > 0 predicts 1
+  multiclass,  // one class index per row; the largest logit is the prediction
+};
 
 template <typename T>
 class Loss {
  public:
   virtual ~Loss() = default;
 
-  /// The scalar loss of `prediction` against `target`, both [batch, outputs].
+  /// The kind of target this loss takes.
+  virtual Task task() const = 0;
+
+  /// The scalar loss of `prediction` against `target` (shapes above).
   virtual T forward(const Matrix<T>& prediction, const Matrix<T>& target) = 0;
 
   /// dloss/dprediction, [batch, outputs], for the last forward().

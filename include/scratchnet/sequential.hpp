@@ -44,6 +44,16 @@ class Sequential {
     return added;
   }
 
+  /// Puts every layer in training mode, drawing its randomness (Dropout) from `random`.
+  void train(Random& random) {
+    for (auto& layer : layers_) layer->train(random);
+  }
+
+  /// Puts every layer in evaluation mode (deterministic; Dropout is the identity).
+  void eval() {
+    for (auto& layer : layers_) layer->eval();
+  }
+
   /// [batch, inputs] -> [batch, outputs]. `input` must stay alive until backward().
   const Matrix<T>& forward(const Matrix<T>& input);
 

@@ -10,6 +10,7 @@ namespace scratchnet {
 template <typename T>
 class SumSquaredError final : public Loss<T> {
  public:
+  Task task() const override { return Task::regression; }
   T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
   const Matrix<T>& backward() override;
 
