@@ -20,6 +20,50 @@ TEST(Random, UniformMatchesNumpyRandBitForBit) {
   }
 }
 
+TEST(Random, NormalMatchesNumpyRandn) {
+  for (const auto& numpy_case : testing::load_fixture("numpy_random.json")["cases"]) {
+    const auto seed = numpy_case["seed"].get<std::uint32_t>();
+    Random random(seed);
+    const auto& expected = numpy_case["randn"];
+    ASSERT_FALSE(expected.empty());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      // The arithmetic is numpy's; only the libm behind log and sqrt could differ, by an ulp.
+      ASSERT_NEAR(random.normal(), expected[i].get<double>(), 1e-14)
+          << "seed " << seed << ", draw " << i;
+    }
+  }
+}
+
+TEST(Random, ShuffleMatchesNumpyPermutation) {
+  for (const auto& numpy_case : testing::load_fixture("numpy_random.json")["cases"]) {
+    const auto seed = numpy_case["seed"].get<std::uint32_t>();
+    const auto expected = numpy_case["permutation"].get<std::vector<std::int64_t>>();
+    std::vector<std::int64_t> order(expected.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = std::int64_t(i);
+    Random random(seed);
+    random.shuffle(std::span(order));
+    EXPECT_EQ(order, expected) << "seed " << seed;
+  }
+}
+
+TEST(Random, AtMostMatchesNumpysMaskedDrawsBeyond32Bits) {
+  for (const auto& numpy_case : testing::load_fixture("numpy_random.json")["cases"]) {
+    const auto seed = numpy_case["seed"].get<std::uint32_t>();
+    Random random(seed);
+    for (const auto& expected : numpy_case["at_most_2_40"]) {
+      ASSERT_EQ(random.at_most(std::uint64_t(1) << 40), expected.get<std::uint64_t>())
+          << "seed " << seed;
+    }
+  }
+}
+
+TEST(Random, AtMostStaysInRange) {
+  Random random(/*seed=*/11);
+  for (std::uint64_t bound : {0ULL, 1ULL, 2ULL, 5ULL, 1000ULL, 0xffffffffULL, ~0ULL}) {
+    for (int i = 0; i < 1000; ++i) ASSERT_LE(random.at_most(bound), bound);
+  }
+}
+
 TEST(Random, UniformStaysInHalfOpenUnitInterval) {
   Random random(/*seed=*/7);
   for (int i = 0; i < 100000; ++i) {

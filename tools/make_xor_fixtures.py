@@ -6,7 +6,8 @@ Usage: python3 tools/make_xor_fixtures.py tests/fixtures      (needs Debian's py
   xor_numpy.json     the seed's NeuralNetwork trained for several seeds and settings: initial and
                      final weights, the last output, its sum of squared errors, and the text
                      print(nn.output) shows
-  numpy_random.json  np.random.rand after np.random.seed(n), for the generator test
+  numpy_random.json  np.random.rand, randn, permutation and 64-bit randint after
+                     np.random.seed(n), for the generator test
   numpy_print.json   str() of arrays chosen to exercise numpy's float layout rules
 
 The C++ tests read these files; CI needs no numpy. Nothing here imports project code.
@@ -91,7 +92,15 @@ def random_cases():
     cases = []
     for seed in [0, 1, 42, 123456789, 2**32 - 1]:
         np.random.seed(seed)
-        cases.append({"seed": seed, "rand": np.random.rand(700).tolist()})  # past one 624-word twist
+        rand = np.random.rand(700).tolist()  # past one 624-word twist
+        np.random.seed(seed)
+        randn = np.random.randn(301).tolist()  # odd: the last value leaves a spare behind
+        np.random.seed(seed)
+        permutation = np.random.permutation(1000).tolist()
+        np.random.seed(seed)
+        at_most_2_40 = [int(v) for v in np.random.randint(0, 2**40 + 1, size=50, dtype=np.int64)]
+        cases.append({"seed": seed, "rand": rand, "randn": randn, "permutation": permutation,
+                      "at_most_2_40": at_most_2_40})
     return cases
 
 
