@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "scratchnet/init/numpy_uniform.hpp"
+#include "scratchnet/init/initializer.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/losses/sum_squared_error.hpp"
@@ -24,12 +24,11 @@ Matrix<double> xor_targets() {
 
 Sequential<double> make_xor_network(Index hidden, Random& random) {
   Sequential<double> network(/*inputs=*/2);
-  auto& layer1 = network.emplace<Dense<double>>(2, hidden, Bias::none);
+  network.emplace<Dense<double>>(2, hidden, Bias::none);
   network.emplace<Sigmoid<double>>();
-  auto& layer2 = network.emplace<Dense<double>>(hidden, 1, Bias::none);
+  network.emplace<Dense<double>>(hidden, 1, Bias::none);
   network.emplace<Sigmoid<double>>();
-  init::numpy_uniform(layer1.weight(), random);
-  init::numpy_uniform(layer2.weight(), random);
+  initialize(network, Initializer::numpy_uniform, random);
   return network;
 }
 
