@@ -1,0 +1,49 @@
+#pragma once
+// Inverted dropout (torch.nn.Dropout), elementwise, with drop probability p:
+//   training:   y = x ⊙ m,  m_ij = (u_ij >= p ? 1/(1−p) : 0),  u_ij ~ uniform[0, 1);  dx = dy ⊙ m
+//   evaluation: y = x,  dx = dy
+//   input [batch, n] -> output [batch, n]
+// Scaling the survivors by 1/(1−p) keeps E[y] = x, so evaluation needs no rescaling. The mask is
+// drawn from the Random passed to train(), one uniform per element in row-major order.
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// torch.nn.Dropout: zeroes each element with probability p while training.
+template <typename T>
+class Dropout final : public Layer<T> {
+ public:
+  /// A layer dropping each element with probability `p` in [0, 1) (torch's default is 0.5).
+  /// Throws std::invalid_argument for any other p.
+  explicit Dropout(double p = 0.5);
+
+  std::string name() const override { return "Dropout"; }
+
+  /// The drop probability.
+  double p() const { return p_; }
+
+  /// Whether forward() draws a mask (training mode).
+  bool training() const { return random_ != nullptr; }
+
+  /// Training mode: each forward() draws a fresh mask from `random`, which must outlive it.
+  void train(Random& random) override { random_ = &random; }
+  /// Evaluation mode: the identity.
+  void eval() override { random_ = nullptr; }
+
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& forward(const Matrix<T>& input) override;
+  /// [batch, n] -> [batch, n], masked as the last forward() was.
+  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+
+ private:
+  double p_;
+  T scale_;                   // 1/(1−p)
+  Random* random_ = nullptr;  // set in training mode only
+  bool masked_ = false;       // whether the last forward() applied mask_
+  Matrix<T> mask_;            // [batch, n]: 0 or 1/(1−p)
+  Matrix<T> output_;
+  Matrix<T> dinput_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,35 @@
+#pragma once
+// The leaky rectified linear unit, elementwise, with negative slope a:
+//   y = (x > 0 ? x : a·x),  dy/dx = (x > 0 ? 1 : a)
+//   input [batch, n] -> output [batch, n]
+// At the kink x = 0 the derivative is taken as a, as PyTorch takes it.
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// torch.nn.LeakyReLU: keeps positive elements, scales the rest by the negative slope.
+template <typename T>
+class LeakyReLU final : public Layer<T> {
+ public:
+  /// A layer whose output is `negative_slope`·x for x <= 0 (torch's default is 0.01).
+  explicit LeakyReLU(T negative_slope = T(0.01)) : negative_slope_(negative_slope) {}
+
+  std::string name() const override { return "LeakyReLU"; }
+
+  /// The slope a applied to non-positive inputs.
+  T negative_slope() const { return negative_slope_; }
+
+  /// [batch, n] -> [batch, n]. `input` must stay alive and unchanged until backward().
+  const Matrix<T>& forward(const Matrix<T>& input) override;
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+
+ private:
+  T negative_slope_;
+  const Matrix<T>* input_ = nullptr;  // the sign of x decides the slope (y's sign may not, a ≤ 0)
+  Matrix<T> output_;
+  Matrix<T> dinput_;
+};
+
+}  // namespace scratchnet

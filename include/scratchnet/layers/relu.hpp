@@ -1,0 +1,26 @@
+#pragma once
+// The rectified linear unit, elementwise:  y = max(x, 0),  dy/dx = (x > 0 ? 1 : 0)
+//   input [batch, n] -> output [batch, n]
+// At the kink x = 0 the derivative is taken as 0, as PyTorch takes it.
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// torch.nn.ReLU: keeps positive elements, zeroes the rest.
+template <typename T>
+class ReLU final : public Layer<T> {
+ public:
+  std::string name() const override { return "ReLU"; }
+
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& forward(const Matrix<T>& input) override;
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+
+ private:
+  Matrix<T> output_;  // y > 0 exactly where x > 0, so backward needs only y
+  Matrix<T> dinput_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,32 @@
+#pragma once
+// The softmax over the features of each row (torch.nn.Softmax(dim=1)):
+//   y_ij = e^(x_ij − m_i) / Σ_k e^(x_ik − m_i),   m_i = max_k x_ik   (no e^x can overflow)
+//   dx = y ⊙ (dy − rowsum(dy ⊙ y))   (each row's Jacobian diag(y) − y·yᵀ applied to dy)
+//   input [batch, n] -> output [batch, n], each output row sums to 1
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// torch.nn.Softmax(dim=1): turns each row of scores into a probability distribution.
+template <typename T>
+class Softmax final : public Layer<T> {
+ public:
+  std::string name() const override { return "Softmax"; }
+
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& forward(const Matrix<T>& input) override;
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+
+ private:
+  using Column = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+  Matrix<T> output_;  // backward needs only y
+  Matrix<T> dinput_;
+  Column row_max_;  // [batch]: m_i
+  Column row_sum_;  // [batch]: Σ_k e^(x_ik − m_i)
+  Column row_dot_;  // [batch]: Σ_k dy_ik · y_ik
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,25 @@
+#pragma once
+// The hyperbolic tangent, elementwise:  y = tanh(x),  dy/dx = 1 − y²
+//   input [batch, n] -> output [batch, n]
+
+#include "scratchnet/layer.hpp"
+
+namespace scratchnet {
+
+/// torch.nn.Tanh: squashes each element into (−1, 1).
+template <typename T>
+class Tanh final : public Layer<T> {
+ public:
+  std::string name() const override { return "Tanh"; }
+
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& forward(const Matrix<T>& input) override;
+  /// [batch, n] -> [batch, n]
+  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+
+ private:
+  Matrix<T> output_;  // backward needs only y, not x
+  Matrix<T> dinput_;
+};
+
+}  // namespace scratchnet

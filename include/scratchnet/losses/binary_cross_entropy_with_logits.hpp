@@ -1,0 +1,28 @@
+#pragma once
+// Binary cross-entropy on logits, torch.nn.BCEWithLogitsLoss (reduction='mean'), each output an
+// independent yes/no whose probability is σ(x):
+//   L = (1/N) Σ −[y·log σ(x) + (1 − y)·log(1 − σ(x))]
+//     = (1/N) Σ max(x, 0) − x·y + log1p(e^(−|x|))     (the form that never overflows)
+//   dL/dx = (σ(x) − y) / N,   N = batch · outputs
+//   prediction (logits) [batch, outputs], target [batch, outputs] in [0, 1]
+
+#include "scratchnet/loss.hpp"
+
+namespace scratchnet {
+
+/// torch.nn.BCEWithLogitsLoss: sigmoid and binary cross-entropy in one stable step.
+template <typename T>
+class BinaryCrossEntropyWithLogits final : public Loss<T> {
+ public:
+  Task task() const override { return Task::binary; }
+  /// Throws std::invalid_argument when the shapes differ, the batch is empty or a target lies
+  /// outside [0, 1].
+  T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
+  const Matrix<T>& backward() override;
+
+ private:
+  Matrix<T> residual_;  // σ(x) − y
+  Matrix<T> dprediction_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,56 @@
+#include "scratchnet/layers/dropout.hpp"
+
+#include <charconv>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+namespace scratchnet {
+namespace {
+
+// The shortest text that reads back as `value` ("1.5", "2.0000001", "nan"), for error messages.
+std::string shortest(double value) {
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
+}
+
+}  // namespace
+
+template <typename T>
+Dropout<T>::Dropout(double p) : p_(p), scale_(T(1.0 / (1.0 - p))) {
+  if (!(p >= 0 && p < 1)) {  // also rejects NaN
+    throw std::invalid_argument("Dropout probability must be in [0, 1), got " + shortest(p));
+  }
+}
+
+// training: y = x ⊙ m,  m_ij = (u_ij >= p ? 1/(1−p) : 0);  evaluation: y = x
+template <typename T>
+const Matrix<T>& Dropout<T>::forward(const Matrix<T>& input) {
+  masked_ = training();
+  if (!masked_) {
+    output_ = input;
+    return output_;
+  }
+  mask_.resize(input.rows(), input.cols());
+  T* mask = mask_.data();  // row-major: one draw per element, row by row
+  for (Index i = 0; i < mask_.size(); ++i)
+    mask[i] = random_->uniform() >= p_ ? scale_ : T(0);
+  output_ = input.cwiseProduct(mask_);
+  return output_;
+}
+
+// dx = dy ⊙ m, with the mask of the last forward(); dx = dy in evaluation mode
+template <typename T>
+const Matrix<T>& Dropout<T>::backward(const Matrix<T>& doutput) {
+  if (masked_) {
+    dinput_ = doutput.cwiseProduct(mask_);
+  } else {
+    dinput_ = doutput;
+  }
+  return dinput_;
+}
+
+template class Dropout<float>;
+template class Dropout<double>;
+
+}  // namespace scratchnet

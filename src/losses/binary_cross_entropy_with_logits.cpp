@@ -1,0 +1,58 @@
+#include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
+
+#include <charconv>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+namespace scratchnet {
+namespace {
+
+// The shortest text that reads back as `value` ("1.5", "2.0000001", "nan"), for error messages.
+std::string shortest(double value) {
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
+}
+
+}  // namespace
+
+// L = (1/N) Σ max(x, 0) − x·y + log1p(e^(−|x|)): e^(−|x|) <= 1, so nothing overflows for any
+// finite logit, and log1p keeps the digits of log(1 + e^(−|x|)) when e^(−|x|) is tiny.
+template <typename T>
+T BinaryCrossEntropyWithLogits<T>::forward(const Matrix<T>& prediction, const Matrix<T>& target) {
+  if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
+    throw std::invalid_argument(
+        "BinaryCrossEntropyWithLogits: prediction is " + std::to_string(prediction.rows()) + "x" +
+        std::to_string(prediction.cols()) + " but target is " + std::to_string(target.rows()) +
+        "x" + std::to_string(target.cols()));
+  }
+  if (prediction.size() == 0) {
+    throw std::invalid_argument("BinaryCrossEntropyWithLogits: empty batch");
+  }
+  for (Index r = 0; r < target.rows(); ++r) {
+    for (Index c = 0; c < target.cols(); ++c) {
+      if (!(target(r, c) >= 0 && target(r, c) <= 1)) {  // also rejects NaN
+        throw std::invalid_argument("BinaryCrossEntropyWithLogits: target (" + std::to_string(r) +
+                                    ", " + std::to_string(c) + ") is " +
+                                    shortest(double(target(r, c))) + ", not in [0, 1]");
+      }
+    }
+  }
+  const auto x = prediction.array();
+  const auto y = target.array();
+  // σ(x) = 1 / (1 + e^(−x)): e^(−x) may be inf for x ≪ 0, and then σ is exactly 0, as in torch.
+  residual_ = (T(1) / (T(1) + (-x).exp()) - y).matrix();
+  return (x.max(T(0)) - x * y + (-x.abs()).exp().log1p()).sum() / T(prediction.size());
+}
+
+// dL/dx = (σ(x) − y) / N
+template <typename T>
+const Matrix<T>& BinaryCrossEntropyWithLogits<T>::backward() {
+  dprediction_ = residual_ / T(residual_.size());
+  return dprediction_;
+}
+
+template class BinaryCrossEntropyWithLogits<float>;
+template class BinaryCrossEntropyWithLogits<double>;
+
+}  // namespace scratchnet

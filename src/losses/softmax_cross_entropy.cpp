@@ -1,0 +1,66 @@
+#include "scratchnet/losses/softmax_cross_entropy.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+namespace scratchnet {
+namespace {
+
+// The shortest text that reads back as `value` ("1.5", "2.0000001", "nan"), for error messages.
+std::string shortest(double value) {
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
+}
+
+}  // namespace
+
+// L = (1/B) Σ_i (log Σ_k e^(x_ik − m_i)) − (x_i,c_i − m_i): every exponent is <= 0, so nothing
+// overflows, and the row sum is at least 1, so its log is finite.
+template <typename T>
+T SoftmaxCrossEntropy<T>::forward(const Matrix<T>& prediction, const Matrix<T>& target) {
+  const Index batch = prediction.rows(), classes = prediction.cols();
+  if (target.rows() != batch || target.cols() != 1) {
+    throw std::invalid_argument("SoftmaxCrossEntropy: target must be [batch, 1] class indices, [" +
+                                std::to_string(batch) + ", 1] here, but is [" +
+                                std::to_string(target.rows()) + ", " +
+                                std::to_string(target.cols()) + "]");
+  }
+  if (prediction.size() == 0) throw std::invalid_argument("SoftmaxCrossEntropy: empty batch");
+  labels_.resize(std::size_t(batch));
+  for (Index i = 0; i < batch; ++i) {
+    const T label = target(i, 0);
+    if (!(label >= 0 && label < T(classes) && std::floor(label) == label)) {  // rejects NaN too
+      throw std::invalid_argument("SoftmaxCrossEntropy: target row " + std::to_string(i) +
+                                  " holds " + shortest(double(label)) +
+                                  ", not a class index in [0, " + std::to_string(classes) + ")");
+    }
+    labels_[std::size_t(i)] = Index(label);
+  }
+
+  row_max_ = prediction.rowwise().maxCoeff();
+  probabilities_ = (prediction.colwise() - row_max_).array().exp().matrix();
+  row_sum_ = probabilities_.rowwise().sum();
+  T loss = 0;
+  for (Index i = 0; i < batch; ++i)
+    loss += std::log(row_sum_(i)) - (prediction(i, labels_[std::size_t(i)]) - row_max_(i));
+  probabilities_.array().colwise() /= row_sum_.array();
+  return loss / T(batch);
+}
+
+// dL/dx = (p − onehot(c)) / B
+template <typename T>
+const Matrix<T>& SoftmaxCrossEntropy<T>::backward() {
+  const Index batch = probabilities_.rows();
+  dprediction_ = probabilities_ / T(batch);
+  for (Index i = 0; i < batch; ++i)
+    dprediction_(i, labels_[std::size_t(i)]) -= T(1) / T(batch);
+  return dprediction_;
+}
+
+template class SoftmaxCrossEntropy<float>;
+template class SoftmaxCrossEntropy<double>;
+
+}  // namespace scratchnet

@@ -1,0 +1,430 @@
+// The activation layers: finite-difference gradient checks, values worked out by hand, Dropout's
+// modes and mask, and no heap allocation once a batch size has been seen.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+
+#include "gradient_check.hpp"
+#include "scratchnet/layers/dense.hpp"
+#include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/layers/gelu.hpp"
+#include "scratchnet/layers/leaky_relu.hpp"
+#include "scratchnet/layers/relu.hpp"
+#include "scratchnet/layers/softmax.hpp"
+#include "scratchnet/layers/tanh.hpp"
+
+// Counts heap allocations while a test asks for it, by standing in for glibc's malloc (which
+// operator new and Eigen both call). The sanitizers own malloc, so there the count is skipped.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define SCRATCHNET_COUNTS_ALLOCATIONS 0
+#else
+#define SCRATCHNET_COUNTS_ALLOCATIONS 1
+namespace {
+bool counting_allocations = false;
+long allocations = 0;
+}  // namespace
+extern "C" void* __libc_malloc(std::size_t size);
+extern "C" void* malloc(std::size_t size) {
+  if (counting_allocations) ++allocations;
+  return __libc_malloc(size);
+}
+#endif
+
+namespace scratchnet {
+namespace {
+
+using testing::check_model_gradients;
+using testing::random_matrix;
+using testing::randomize_parameters;
+
+constexpr double kTolerance = 1e-7;  // the project's bar for a float64 gradient check
+
+// Moves every element with |x| < 0.05 to ±0.05 + x, away from the kink of ReLU and LeakyReLU at
+// 0, where the finite difference straddles two slopes.
+Matrix<double> away_from_zero(Matrix<double> input) {
+  for (double& value : input.reshaped())
+    if (std::abs(value) < 0.05) value += value < 0 ? -0.05 : 0.05;
+  return input;
+}
+
+void expect_gradients_match(Sequential<double>& model, const Matrix<double>& input,
+                            Random& random) {
+  const auto errors = check_model_gradients(model, input, random);
+  ASSERT_EQ(errors.size(), 1 + model.named_parameters().size());
+  for (const auto& [tensor, error] : errors) {
+    EXPECT_LT(error, kTolerance) << "gradient of " << tensor;
+  }
+}
+
+// One activation alone, at inputs spread over [−3, 3) and kept off its kinks.
+void expect_layer_gradient_matches(std::unique_ptr<Layer<double>> layer, std::uint32_t seed) {
+  Random random(seed);
+  Sequential<double> model(/*inputs=*/6);
+  model.add(std::move(layer));
+  expect_gradients_match(model, away_from_zero(random_matrix(5, 6, random, -3, 3)), random);
+}
+
+// The activation between two Dense layers, so that its gradient flows into parameters.
+void expect_network_gradient_matches(std::unique_ptr<Layer<double>> layer, std::uint32_t seed) {
+  Random random(seed);
+  Sequential<double> model(/*inputs=*/4);
+  model.emplace<Dense<double>>(4, 6, Bias::add);
+  model.add(std::move(layer));
+  model.emplace<Dense<double>>(6, 3, Bias::add);
+  randomize_parameters(model, random);
+  expect_gradients_match(model, random_matrix(7, 4, random, -2, 2), random);
+}
+
+Matrix<double> row(std::initializer_list<double> values) {
+  Matrix<double> matrix(1, Index(values.size()));
+  Index i = 0;
+  for (double value : values)
+    matrix(0, i++) = value;
+  return matrix;
+}
+
+TEST(Activations, NamedAsTorchNamesThem) {
+  EXPECT_EQ(Tanh<double>().name(), "Tanh");
+  EXPECT_EQ(ReLU<double>().name(), "ReLU");
+  EXPECT_EQ(LeakyReLU<double>().name(), "LeakyReLU");
+  EXPECT_EQ(GELU<double>().name(), "GELU");
+  EXPECT_EQ(Softmax<double>().name(), "Softmax");
+  EXPECT_EQ(Dropout<double>().name(), "Dropout");
+  EXPECT_EQ(Tanh<float>().output_size(7), 7);
+}
+
+TEST(GradientCheck, Tanh) {
+  expect_layer_gradient_matches(std::make_unique<Tanh<double>>(), /*seed=*/11);
+  expect_network_gradient_matches(std::make_unique<Tanh<double>>(), /*seed=*/12);
+}
+
+TEST(GradientCheck, ReLU) {
+  expect_layer_gradient_matches(std::make_unique<ReLU<double>>(), /*seed=*/13);
+  expect_network_gradient_matches(std::make_unique<ReLU<double>>(), /*seed=*/14);
+}
+
+TEST(GradientCheck, LeakyReLU) {
+  expect_layer_gradient_matches(std::make_unique<LeakyReLU<double>>(), /*seed=*/15);
+  expect_layer_gradient_matches(std::make_unique<LeakyReLU<double>>(/*negative_slope=*/0.2),
+                                /*seed=*/16);
+  expect_layer_gradient_matches(std::make_unique<LeakyReLU<double>>(/*negative_slope=*/-0.5),
+                                /*seed=*/17);
+  expect_network_gradient_matches(std::make_unique<LeakyReLU<double>>(/*negative_slope=*/0.1),
+                                  /*seed=*/18);
+}
+
+TEST(GradientCheck, GELU) {
+  expect_layer_gradient_matches(std::make_unique<GELU<double>>(), /*seed=*/19);
+  expect_network_gradient_matches(std::make_unique<GELU<double>>(), /*seed=*/20);
+}
+
+TEST(GradientCheck, Softmax) {
+  expect_layer_gradient_matches(std::make_unique<Softmax<double>>(), /*seed=*/21);
+  expect_network_gradient_matches(std::make_unique<Softmax<double>>(), /*seed=*/22);
+}
+
+TEST(GradientCheck, DropoutInEvaluationMode) {
+  expect_layer_gradient_matches(std::make_unique<Dropout<double>>(/*p=*/0.5), /*seed=*/23);
+}
+
+// A pass-through layer that reseeds the generator Dropout draws from on every forward(), so each
+// forward pass of the finite difference sees the same mask.
+class ReseedOnForward final : public Layer<double> {
+ public:
+  ReseedOnForward(Random& random, std::uint32_t seed) : random_(random), seed_(seed) {}
+  std::string name() const override { return "ReseedOnForward"; }
+  const Matrix<double>& forward(const Matrix<double>& input) override {
+    random_ = Random(seed_);
+    return input;
+  }
+  const Matrix<double>& backward(const Matrix<double>& doutput) override { return doutput; }
+
+ private:
+  Random& random_;
+  std::uint32_t seed_;
+};
+
+TEST(GradientCheck, DropoutInTrainingModeWithAFixedMask) {
+  Random random(/*seed=*/24), dropout_random(/*seed=*/0);
+  Sequential<double> model(/*inputs=*/4);
+  model.emplace<ReseedOnForward>(dropout_random, /*seed=*/25);
+  model.emplace<Dense<double>>(4, 8, Bias::add);
+  auto& dropout = model.emplace<Dropout<double>>(/*p=*/0.5);
+  model.emplace<Dense<double>>(8, 2, Bias::none);
+  randomize_parameters(model, random);
+  model.train(dropout_random);
+  ASSERT_TRUE(dropout.training());
+
+  Random mask_draws(/*seed=*/25);  // the draws every forward pass makes: 6 rows × 8 units
+  int kept = 0;
+  for (int i = 0; i < 6 * 8; ++i)
+    kept += mask_draws.uniform() >= 0.5;
+  ASSERT_GT(kept, 0);
+  ASSERT_LT(kept, 6 * 8);
+  expect_gradients_match(model, random_matrix(6, 4, random), random);
+}
+
+// tanh(0.5) = 0.46211715726000974;  1 − tanh²(0.5) = 0.7864477329659274
+TEST(Tanh, ValuesByHand) {
+  Tanh<double> tanh;
+  EXPECT_DOUBLE_EQ(tanh.forward(row({0.5}))(0, 0), 0.46211715726000974);
+  EXPECT_DOUBLE_EQ(tanh.backward(row({1.0}))(0, 0), 0.7864477329659274);
+  const Matrix<double>& saturated = tanh.forward(row({1000, -1000}));
+  EXPECT_EQ(saturated, row({1, -1}));
+  EXPECT_EQ(tanh.backward(row({1, 1})), row({0, 0}));
+}
+
+// max(x, 0), with derivative 0 at the kink as torch takes it.
+TEST(ReLU, ValuesByHand) {
+  ReLU<double> relu;
+  EXPECT_EQ(relu.forward(row({-2, 0, 3})), row({0, 0, 3}));
+  EXPECT_EQ(relu.backward(row({5, 5, 5})), row({0, 0, 5}));
+}
+
+// (x > 0 ? x : a·x), with derivative a at the kink as torch takes it.
+TEST(LeakyReLU, ValuesByHand) {
+  LeakyReLU<double> leaky(/*negative_slope=*/0.25);
+  EXPECT_EQ(leaky.negative_slope(), 0.25);
+  const Matrix<double> input = row({-2, 0, 3});  // alive until backward(), as the contract asks
+  EXPECT_EQ(leaky.forward(input), row({-0.5, 0, 3}));
+  EXPECT_EQ(leaky.backward(row({4, 4, 4})), row({1, 1, 4}));
+}
+
+TEST(LeakyReLU, DefaultSlopeIsTorchs) {
+  LeakyReLU<double> leaky;
+  EXPECT_EQ(leaky.negative_slope(), 0.01);
+  EXPECT_DOUBLE_EQ(leaky.forward(row({-3}))(0, 0), -0.03);
+}
+
+// GELU(1) = Φ(1) = 0.8413447460685429, GELU(−1) = −Φ(−1) = −0.15865525393145707;
+// GELU'(1) = Φ(1) + φ(1) = 1.0833154705876864, GELU'(0) = ½; the rest as torch gives them.
+TEST(GELU, ValuesByHand) {
+  GELU<double> gelu;
+  const Matrix<double> input = row({1, -1, 0, 2.5});
+  const Matrix<double>& output = gelu.forward(input);
+  EXPECT_DOUBLE_EQ(output(0, 0), 0.8413447460685429);
+  EXPECT_DOUBLE_EQ(output(0, 1), -0.15865525393145707);
+  EXPECT_EQ(output(0, 2), 0);
+  EXPECT_DOUBLE_EQ(output(0, 3), 2.4844758366855597);
+  const Matrix<double>& dinput = gelu.backward(row({1, 1, 1, 1}));
+  EXPECT_DOUBLE_EQ(dinput(0, 0), 1.0833154705876864);
+  EXPECT_NEAR(dinput(0, 1), -0.08331547058768635, 1e-16);  // Φ(−1) − φ(−1) cancels digits
+  EXPECT_DOUBLE_EQ(dinput(0, 2), 0.5);
+  EXPECT_DOUBLE_EQ(dinput(0, 3), 1.037611085908145);
+}
+
+TEST(Softmax, RowsAreDistributions) {
+  Random random(/*seed=*/30);
+  Softmax<double> softmax;
+  const Matrix<double> input = random_matrix(6, 5, random, -4, 4);
+  const Matrix<double>& output = softmax.forward(input);
+  for (Index r = 0; r < output.rows(); ++r) {
+    EXPECT_NEAR(output.row(r).sum(), 1.0, 1e-15) << "row " << r;
+    EXPECT_GT(output.row(r).minCoeff(), 0) << "row " << r;
+  }
+  // Softmax ignores a constant added to a row.
+  Matrix<double> shifted = input;
+  shifted.row(2).array() += 100;
+  const Matrix<double> expected = output;
+  EXPECT_TRUE(softmax.forward(shifted).isApprox(expected, 1e-13));
+  // Each row of dinput sums to 0: the Jacobian's rows are orthogonal to the ones vector.
+  const Matrix<double>& dinput = softmax.backward(random_matrix(6, 5, random));
+  for (Index r = 0; r < dinput.rows(); ++r)
+    EXPECT_NEAR(dinput.row(r).sum(), 0.0, 1e-15) << "row " << r;
+}
+
+// softmax([0, ln 3]) = [¼, ¾]; softmax([1, 2, 3]) as torch gives it.
+TEST(Softmax, ValuesByHand) {
+  Softmax<double> softmax;
+  const Matrix<double> quarter = softmax.forward(row({0, std::log(3.0)}));
+  EXPECT_DOUBLE_EQ(quarter(0, 0), 0.25);
+  EXPECT_DOUBLE_EQ(quarter(0, 1), 0.75);
+  const Matrix<double> output = softmax.forward(row({1, 2, 3}));
+  EXPECT_DOUBLE_EQ(output(0, 0), 0.09003057317038045);
+  EXPECT_DOUBLE_EQ(output(0, 1), 0.2447284710547976);
+  EXPECT_DOUBLE_EQ(output(0, 2), 0.6652409557748218);
+}
+
+// Without subtracting the row max, e^1000 overflows to inf and inf/inf is NaN.
+TEST(Softmax, LargeLogitsStayFinite) {
+  Softmax<double> softmax;
+  Matrix<double> input(3, 2);
+  input << 1000, 0, -1000, 0, 1000, 1000;
+  const Matrix<double>& output = softmax.forward(input);
+  Matrix<double> expected(3, 2);
+  expected << 1, 0, 0, 1, 0.5, 0.5;
+  EXPECT_EQ(output, expected);
+  EXPECT_TRUE(softmax.backward(Matrix<double>::Ones(3, 2)).allFinite());
+
+  Softmax<float> softmax_float;
+  EXPECT_TRUE(softmax_float.forward(input.cast<float>()).allFinite());
+}
+
+TEST(Dropout, RejectsProbabilitiesOutsideZeroToOne) {
+  EXPECT_THROW(Dropout<double>(/*p=*/-0.1), std::invalid_argument);
+  EXPECT_THROW(Dropout<double>(/*p=*/1.0), std::invalid_argument);
+  EXPECT_THROW(Dropout<double>(/*p=*/1.5), std::invalid_argument);
+  EXPECT_THROW(Dropout<float>(/*p=*/std::numeric_limits<double>::quiet_NaN()),
+               std::invalid_argument);
+  EXPECT_NO_THROW(Dropout<double>(/*p=*/0.0));
+  EXPECT_NO_THROW(Dropout<double>(/*p=*/0.999));
+  EXPECT_EQ(Dropout<double>().p(), 0.5);  // torch's default
+}
+
+TEST(Dropout, EvaluationModeIsTheIdentity) {
+  Random random(/*seed=*/31);
+  Dropout<double> dropout(/*p=*/0.5);
+  EXPECT_FALSE(dropout.training());  // layers start in evaluation mode
+  const Matrix<double> input = random_matrix(4, 6, random);
+  const Matrix<double> doutput = random_matrix(4, 6, random);
+  EXPECT_EQ(dropout.forward(input), input);
+  EXPECT_EQ(dropout.backward(doutput), doutput);
+
+  dropout.train(random);
+  dropout.eval();
+  EXPECT_FALSE(dropout.training());
+  EXPECT_EQ(dropout.forward(input), input);
+  EXPECT_EQ(dropout.backward(doutput), doutput);
+}
+
+// p = 0.5 over 10 000 elements: the dropped count is Binomial(10000, ½), mean 5000, standard
+// deviation 50; ±500 is ten deviations. Survivors are x / (1 − p) = 2x, exactly.
+TEST(Dropout, TrainingDropsAboutPAndScalesSurvivors) {
+  Random random(/*seed=*/32);
+  const Matrix<double> input = random_matrix(100, 100, random, 0.5, 1.5);  // never 0
+  Dropout<double> dropout(/*p=*/0.5);
+  dropout.train(random);
+  const Matrix<double>& output = dropout.forward(input);
+  Index dropped = 0;
+  for (Index r = 0; r < input.rows(); ++r) {
+    for (Index c = 0; c < input.cols(); ++c) {
+      if (output(r, c) == 0) {
+        ++dropped;
+      } else {
+        ASSERT_EQ(output(r, c), 2 * input(r, c)) << "at (" << r << ", " << c << ")";
+      }
+    }
+  }
+  EXPECT_NEAR(double(dropped), 5000, 500);
+
+  Dropout<double> light(/*p=*/0.2);
+  light.train(random);
+  const Matrix<double>& light_output = light.forward(input);
+  const Index light_dropped = (light_output.array() == 0).count();
+  EXPECT_NEAR(double(light_dropped), 2000, 400);  // sd 40
+  for (Index i = 0; i < input.size(); ++i) {
+    const double y = light_output.data()[i];
+    if (y != 0) {
+      EXPECT_DOUBLE_EQ(y, input.data()[i] / 0.8);
+    }
+  }
+}
+
+// The mask follows the documented draw: element i (row-major) survives when the i-th uniform
+// from the generator is >= p.
+TEST(Dropout, MaskIsOneDrawPerElementRowMajor) {
+  Random random(/*seed=*/33), reference(/*seed=*/33);
+  Dropout<double> dropout(/*p=*/0.3);
+  dropout.train(random);
+  const Matrix<double>& output = dropout.forward(Matrix<double>::Ones(3, 4));
+  for (Index r = 0; r < 3; ++r) {
+    for (Index c = 0; c < 4; ++c) {
+      const bool kept = reference.uniform() >= 0.3;
+      EXPECT_EQ(output(r, c), kept ? 1 / (1 - 0.3) : 0) << "at (" << r << ", " << c << ")";
+    }
+  }
+}
+
+TEST(Dropout, BackwardUsesTheForwardMask) {
+  Random random(/*seed=*/34);
+  const Matrix<double> doutput = random_matrix(20, 30, random);
+  Dropout<double> dropout(/*p=*/0.4);
+  dropout.train(random);
+  const Matrix<double> mask = dropout.forward(Matrix<double>::Ones(20, 30));  // 0 or 1/(1−p)
+  EXPECT_GT((mask.array() == 0).count(), 0);
+  EXPECT_GT((mask.array() != 0).count(), 0);
+  EXPECT_EQ(dropout.backward(doutput), doutput.cwiseProduct(mask));
+
+  // Switching to evaluation between forward and backward does not change the pass in flight.
+  const Matrix<double> second_mask = dropout.forward(Matrix<double>::Ones(20, 30));
+  dropout.eval();
+  EXPECT_EQ(dropout.backward(doutput), doutput.cwiseProduct(second_mask));
+}
+
+TEST(Dropout, SameSeedSameMask) {
+  const Matrix<double> input = Matrix<double>::Ones(8, 16);
+  Random first_random(/*seed=*/35), second_random(/*seed=*/35), other_random(/*seed=*/36);
+  Dropout<double> first(/*p=*/0.5), second(/*p=*/0.5), other(/*p=*/0.5);
+  first.train(first_random);
+  second.train(second_random);
+  other.train(other_random);
+  const Matrix<double> first_mask = first.forward(input);
+  EXPECT_EQ(second.forward(input), first_mask);
+  EXPECT_NE(other.forward(input), first_mask);
+  EXPECT_NE(first.forward(input), first_mask);  // each forward draws a fresh mask
+}
+
+TEST(Dropout, ZeroProbabilityIsTheIdentityWhileTraining) {
+  Random random(/*seed=*/37);
+  const Matrix<double> input = random_matrix(5, 7, random);
+  Dropout<double> dropout(/*p=*/0.0);
+  dropout.train(random);
+  EXPECT_EQ(dropout.forward(input), input);
+  EXPECT_EQ(dropout.backward(input), input);
+}
+
+TEST(Dropout, SequentialSwitchesModes) {
+  Random random(/*seed=*/38);
+  Sequential<double> model(/*inputs=*/50);
+  auto& dropout = model.emplace<Dropout<double>>(/*p=*/0.5);
+  const Matrix<double> input = Matrix<double>::Ones(4, 50);
+  EXPECT_EQ(model.forward(input), input);
+  model.train(random);
+  EXPECT_TRUE(dropout.training());
+  EXPECT_GT((model.forward(input).array() == 0).count(), 0);
+  model.eval();
+  EXPECT_FALSE(dropout.training());
+  EXPECT_EQ(model.forward(input), input);
+}
+
+// After the first batch of a size, forward and backward reuse their buffers: no heap allocation.
+TEST(Activations, NoAllocationAfterTheFirstBatch) {
+#if SCRATCHNET_COUNTS_ALLOCATIONS
+  Random random(/*seed=*/39), dropout_random(/*seed=*/40);
+  const Matrix<double> input = random_matrix(16, 32, random);
+  const Matrix<double> doutput = random_matrix(16, 32, random);
+  std::vector<std::unique_ptr<Layer<double>>> layers;
+  layers.push_back(std::make_unique<Tanh<double>>());
+  layers.push_back(std::make_unique<ReLU<double>>());
+  layers.push_back(std::make_unique<LeakyReLU<double>>());
+  layers.push_back(std::make_unique<GELU<double>>());
+  layers.push_back(std::make_unique<Softmax<double>>());
+  layers.push_back(std::make_unique<Dropout<double>>(/*p=*/0.5));
+  layers.push_back(std::make_unique<Dropout<double>>(/*p=*/0.5));
+  layers.back()->train(dropout_random);
+  for (auto& layer : layers) {
+    layer->forward(input);  // the first batch sizes the buffers
+    layer->backward(doutput);
+    allocations = 0;
+    counting_allocations = true;
+    layer->forward(input);
+    layer->backward(doutput);
+    counting_allocations = false;
+    EXPECT_EQ(allocations, 0) << layer->name();
+  }
+  // The counter does count: a fresh matrix allocates.
+  counting_allocations = true;
+  const Matrix<double> copy = input;
+  counting_allocations = false;
+  EXPECT_GT(allocations, 0);
+#else
+  GTEST_SKIP() << "the sanitizers replace malloc, so allocations are not counted";
+#endif
+}
+
+}  // namespace
+}  // namespace scratchnet
