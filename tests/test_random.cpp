@@ -21,7 +21,8 @@ TEST(Random, UniformMatchesNumpyRandBitForBit) {
 }
 
 TEST(Random, NormalMatchesNumpyRandn) {
-  for (const auto& numpy_case : testing::load_fixture("numpy_random.json")["cases"]) {
+  const nlohmann::json fixture = testing::load_fixture("numpy_random.json");
+  for (const auto& numpy_case : fixture["cases"]) {
     const auto seed = numpy_case["seed"].get<std::uint32_t>();
     Random random(seed);
     const auto& expected = numpy_case["randn"];
@@ -35,11 +36,13 @@ TEST(Random, NormalMatchesNumpyRandn) {
 }
 
 TEST(Random, ShuffleMatchesNumpyPermutation) {
-  for (const auto& numpy_case : testing::load_fixture("numpy_random.json")["cases"]) {
+  const nlohmann::json fixture = testing::load_fixture("numpy_random.json");
+  for (const auto& numpy_case : fixture["cases"]) {
     const auto seed = numpy_case["seed"].get<std::uint32_t>();
     const auto expected = numpy_case["permutation"].get<std::vector<std::int64_t>>();
     std::vector<std::int64_t> order(expected.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = std::int64_t(i);
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = std::int64_t(i);
     Random random(seed);
     random.shuffle(std::span(order));
     EXPECT_EQ(order, expected) << "seed " << seed;
@@ -47,7 +50,8 @@ TEST(Random, ShuffleMatchesNumpyPermutation) {
 }
 
 TEST(Random, AtMostMatchesNumpysMaskedDrawsBeyond32Bits) {
-  for (const auto& numpy_case : testing::load_fixture("numpy_random.json")["cases"]) {
+  const nlohmann::json fixture = testing::load_fixture("numpy_random.json");
+  for (const auto& numpy_case : fixture["cases"]) {
     const auto seed = numpy_case["seed"].get<std::uint32_t>();
     Random random(seed);
     for (const auto& expected : numpy_case["at_most_2_40"]) {
@@ -60,7 +64,8 @@ TEST(Random, AtMostMatchesNumpysMaskedDrawsBeyond32Bits) {
 TEST(Random, AtMostStaysInRange) {
   Random random(/*seed=*/11);
   for (std::uint64_t bound : {0ULL, 1ULL, 2ULL, 5ULL, 1000ULL, 0xffffffffULL, ~0ULL}) {
-    for (int i = 0; i < 1000; ++i) ASSERT_LE(random.at_most(bound), bound);
+    for (int i = 0; i < 1000; ++i)
+      ASSERT_LE(random.at_most(bound), bound);
   }
 }
 

@@ -19,6 +19,16 @@ using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>
 template <typename T>
 using MatrixView = Eigen::Map<Matrix<T>>;
 
+/// A read-only row-major matrix view: what layers take as input and return as output.
+template <typename T>
+using ConstMatrixView = Eigen::Map<const Matrix<T>>;
+
+/// A read-only view of a whole matrix, to pass an owned Matrix where a view is expected.
+template <typename T>
+ConstMatrixView<T> view_of(const Matrix<T>& matrix) {
+  return {matrix.data(), matrix.rows(), matrix.cols()};
+}
+
 /// A column vector view over storage owned elsewhere (a bias inside the flat buffer).
 template <typename T>
 using VectorView = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>;

@@ -1,0 +1,79 @@
+#include "scratchnet/dataset.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace scratchnet {
+
+template <typename T>
+InMemoryDataset<T>::InMemoryDataset(Matrix<T> features, Matrix<T> targets)
+    : features_(std::move(features)), targets_(std::move(targets)) {
+  if (features_.rows() != targets_.rows()) {
+    throw std::invalid_argument("data set has " + std::to_string(features_.rows()) +
+                                " feature rows but " + std::to_string(targets_.rows()) +
+                                " target rows");
+  }
+}
+
+template <typename T>
+void InMemoryDataset<T>::gather(std::span<const Index> rows, MatrixView<T> features,
+                                MatrixView<T> targets) const {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    features.row(Index(i)) = features_.row(rows[i]);
+    targets.row(Index(i)) = targets_.row(rows[i]);
+  }
+}
+
+template <typename T>
+Subset<T>::Subset(const Dataset<T>& parent, std::vector<Index> rows)
+    : parent_(&parent), rows_(std::move(rows)) {
+  for (Index row : rows_) {
+    if (row < 0 || row >= parent.size()) throw std::out_of_range("subset row out of range");
+  }
+}
+
+template <typename T>
+void Subset<T>::gather(std::span<const Index> rows, MatrixView<T> features,
+                       MatrixView<T> targets) const {
+  translated_.resize(rows.size());  // allocates only for a larger batch than before
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    translated_[i] = rows_[rows[i]];
+  parent_->gather(translated_, features, targets);
+}
+
+template <typename T>
+std::pair<Subset<T>, Subset<T>> split_validation(const Dataset<T>& data, double fraction,
+                                                 Random& random) {
+  if (!(fraction >= 0 && fraction < 1)) {
+    throw std::invalid_argument("validation fraction must be in [0, 1)");
+  }
+  const Index size = data.size();
+  Index held_out = Index(std::floor(fraction * double(size)));
+  if (fraction > 0) held_out = std::max<Index>(held_out, 1);
+  if (held_out >= size) {
+    throw std::invalid_argument("a validation split of " + std::to_string(fraction) + " of " +
+                                std::to_string(size) + " rows leaves no training rows");
+  }
+  std::vector<Index> order(static_cast<std::size_t>(size));
+  std::iota(order.begin(), order.end(), Index{0});
+  random.shuffle(std::span(order));
+  std::vector<Index> validation(order.begin(), order.begin() + held_out);
+  std::vector<Index> training(order.begin() + held_out, order.end());
+  std::sort(validation.begin(), validation.end());
+  std::sort(training.begin(), training.end());
+  return {Subset<T>(data, std::move(training)), Subset<T>(data, std::move(validation))};
+}
+
+template class InMemoryDataset<float>;
+template class InMemoryDataset<double>;
+template class Subset<float>;
+template class Subset<double>;
+template std::pair<Subset<float>, Subset<float>> split_validation(const Dataset<float>&, double,
+                                                                  Random&);
+template std::pair<Subset<double>, Subset<double>> split_validation(const Dataset<double>&, double,
+                                                                    Random&);
+
+}  // namespace scratchnet
