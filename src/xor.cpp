@@ -49,7 +49,7 @@ XorRun train_xor(const XorOptions& options) {
   const Matrix<double> inputs = xor_inputs();
   const Matrix<double> targets = xor_targets();
   SumSquaredError<double> loss;
-  const Sgd<double> sgd(options.learning_rate);
+  Sgd<double> sgd(options.learning_rate);
 
   XorRun run;
   run.initial_weights1 = seed_orientation(network.layer(0));
