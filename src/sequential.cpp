@@ -31,24 +31,39 @@ void Sequential<T>::bind_all_layers() {
   }
 }
 
+namespace {
+
+// Layers take views of contiguous rows; a Ref may also hold a strided block (every other row).
 template <typename T>
-const Matrix<T>& Sequential<T>::forward(const Matrix<T>& input) {
+ConstMatrixView<T> contiguous_view(ConstMatrixRef<T> matrix, const char* what) {
+  if (matrix.rows() > 1 && matrix.outerStride() != matrix.cols()) {
+    throw std::invalid_argument(std::string(what) + " rows must be contiguous in memory");
+  }
+  return {matrix.data(), matrix.rows(), matrix.cols()};
+}
+
+}  // namespace
+
+template <typename T>
+ConstMatrixView<T> Sequential<T>::forward(ConstMatrixRef<T> input) {
   if (input.cols() != inputs_) {
     throw std::invalid_argument("model expects " + std::to_string(inputs_) +
                                 " input features, got " + std::to_string(input.cols()));
   }
-  const Matrix<T>* activation = &input;
+  ConstMatrixView<T> activation = contiguous_view<T>(input, "input");
   for (auto& layer : layers_)
-    activation = &layer->forward(*activation);
-  return *activation;
+    rebind(activation, layer->forward(activation));
+  rebind(output_, activation);
+  return activation;
 }
 
 template <typename T>
-const Matrix<T>& Sequential<T>::backward(const Matrix<T>& doutput) {
-  const Matrix<T>* gradient = &doutput;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it)
-    gradient = &(*it)->backward(*gradient);
-  return *gradient;
+ConstMatrixView<T> Sequential<T>::backward(ConstMatrixRef<T> doutput) {
+  ConstMatrixView<T> gradient = contiguous_view<T>(doutput, "doutput");
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    rebind(gradient, (*it)->backward(gradient));
+  }
+  return gradient;
 }
 
 template <typename T>

@@ -54,15 +54,13 @@ XorRun train_xor(const XorOptions& options) {
   XorRun run;
   run.initial_weights1 = seed_orientation(network.layer(0));
   run.initial_weights2 = seed_orientation(network.layer(2));
-  const Matrix<double>* output = nullptr;
   for (std::int64_t iteration = 0; iteration < options.iterations; ++iteration) {
     network.zero_gradients();
-    output = &network.forward(inputs);
-    run.loss = loss.forward(*output, targets);
+    run.loss = loss.forward(network.forward(inputs), targets);
     network.backward(loss.backward());
     sgd.step(network.parameters(), network.gradients());
   }
-  run.output = *output;  // the update changes weights, not the last forward pass's output
+  run.output = network.output();  // the update changes weights, not the last forward's output
   run.final_weights1 = seed_orientation(network.layer(0));
   run.final_weights2 = seed_orientation(network.layer(2));
   return run;

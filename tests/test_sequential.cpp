@@ -84,7 +84,7 @@ TEST(Sigmoid, ForwardByHand) {
   input << 0, 2, -800;  // e^800 overflows to inf: σ is exactly 0, not NaN
   Matrix<double> expected(1, 3);
   expected << 0.5, 1 / (1 + std::exp(-2.0)), 0.0;
-  EXPECT_TRUE(matrices_near(sigmoid.forward(input), expected, 0));
+  EXPECT_TRUE(matrices_near(sigmoid.forward(view_of(input)), expected, 0));
 }
 
 // θ ← θ − lr·∇θ: [1, 2] − 0.5·[0.5, −1] = [0.75, 2.5]

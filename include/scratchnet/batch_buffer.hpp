@@ -25,6 +25,8 @@ class BatchBuffer {
   /// The current [rows, cols] contents.
   MatrixView<T> view() { return {storage_.data(), rows_, cols_}; }
   ConstMatrixView<T> view() const { return {storage_.data(), rows_, cols_}; }
+  /// The current contents, read-only: what a layer returns.
+  ConstMatrixView<T> const_view() const { return view(); }
 
   Index rows() const { return rows_; }
   Index cols() const { return cols_; }

@@ -1,14 +1,17 @@
 #pragma once
 // The layer contract, small and uniform:
-//   forward(input)    keeps what backward needs and returns the output   [batch, in] -> [batch,
-//   out] backward(doutput) returns dinput and ADDS into the parameter gradients [batch, out] ->
-//   [batch, in]
+//   forward(input)     keeps what backward needs, returns the output    [batch, in] -> [batch, out]
+//   backward(doutput)  returns dinput, ADDS into parameter gradients    [batch, out] -> [batch, in]
+// Both take and return views: what a layer returns lives in the layer's own buffers until its
+// next call, and those buffers grow to the largest batch and never shrink, so a training loop
+// allocates nothing once it has seen its largest batch.
 // A layer owns no parameter storage: the model binds it to its slice of the model's one flat
 // buffer of values and one of gradients, in the order parameter_shapes() lists them.
 
 #include <string>
 #include <vector>
 
+#include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/random.hpp"
 
@@ -49,11 +52,11 @@ class Layer {
   /// Evaluation mode: every layer is deterministic (Dropout is the identity).
   virtual void eval() {}
 
-  /// [batch, in] -> [batch, out]. `input` must stay alive and unchanged until backward().
-  virtual const Matrix<T>& forward(const Matrix<T>& input) = 0;
+  /// [batch, in] -> [batch, out]. What `input` views must stay unchanged until backward().
+  virtual ConstMatrixView<T> forward(ConstMatrixView<T> input) = 0;
 
   /// [batch, out] -> [batch, in]: dloss/dinput from dloss/doutput; adds into the gradients.
-  virtual const Matrix<T>& backward(const Matrix<T>& doutput) = 0;
+  virtual ConstMatrixView<T> backward(ConstMatrixView<T> doutput) = 0;
 };
 
 }  // namespace scratchnet

@@ -5,6 +5,7 @@
 //   target     [batch, outputs] for regression and binary tasks (0/1 per output),
 //              [batch, 1] holding class indices 0..outputs−1 (as T) for multiclass tasks
 
+#include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/matrix.hpp"
 
 namespace scratchnet {
@@ -25,10 +26,10 @@ class Loss {
   virtual Task task() const = 0;
 
   /// The scalar loss of `prediction` against `target` (shapes above).
-  virtual T forward(const Matrix<T>& prediction, const Matrix<T>& target) = 0;
+  virtual T forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) = 0;
 
-  /// dloss/dprediction, [batch, outputs], for the last forward().
-  virtual const Matrix<T>& backward() = 0;
+  /// dloss/dprediction, [batch, outputs], for the last forward(); valid until the next call.
+  virtual ConstMatrixView<T> backward() = 0;
 };
 
 }  // namespace scratchnet

@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 #include <cstddef>
+#include <new>
 
 namespace scratchnet {
 
@@ -22,6 +23,13 @@ using MatrixView = Eigen::Map<Matrix<T>>;
 /// A read-only row-major matrix view: what layers take as input and return as output.
 template <typename T>
 using ConstMatrixView = Eigen::Map<const Matrix<T>>;
+
+/// Points `view` at what `target` views. Eigen maps cannot be reassigned (assignment copies
+/// values), so this re-seats one with placement new, as Eigen's documentation recommends.
+template <typename T>
+void rebind(ConstMatrixView<T>& view, ConstMatrixView<T> target) {
+  new (&view) ConstMatrixView<T>(target);
+}
 
 /// A read-only view of a whole matrix, to pass an owned Matrix where a view is expected.
 template <typename T>

@@ -46,19 +46,26 @@ class Sequential {
 
   /// Puts every layer in training mode, drawing its randomness (Dropout) from `random`.
   void train(Random& random) {
-    for (auto& layer : layers_) layer->train(random);
+    for (auto& layer : layers_)
+      layer->train(random);
   }
 
   /// Puts every layer in evaluation mode (deterministic; Dropout is the identity).
   void eval() {
-    for (auto& layer : layers_) layer->eval();
+    for (auto& layer : layers_)
+      layer->eval();
   }
 
-  /// [batch, inputs] -> [batch, outputs]. `input` must stay alive until backward().
-  const Matrix<T>& forward(const Matrix<T>& input);
+  /// [batch, inputs] -> [batch, outputs]. `input` (a Matrix, a view of one, or rows of one)
+  /// must stay alive and unchanged until backward(); the result lives until the next forward().
+  /// Throws std::invalid_argument for the wrong number of features.
+  ConstMatrixView<T> forward(ConstMatrixRef<T> input);
 
   /// dloss/doutput [batch, outputs] -> dloss/dinput [batch, inputs]; adds into gradients().
-  const Matrix<T>& backward(const Matrix<T>& doutput);
+  ConstMatrixView<T> backward(ConstMatrixRef<T> doutput);
+
+  /// The output of the last forward().
+  ConstMatrixView<T> output() const { return output_; }
 
   /// Sets every gradient to zero, before a backward pass.
   void zero_gradients() { gradients_.assign(gradients_.size(), T(0)); }
@@ -85,6 +92,7 @@ class Sequential {
   std::vector<Index> offsets_;  // where each layer's parameters start in the flat buffers
   std::vector<T> parameters_;
   std::vector<T> gradients_;
+  ConstMatrixView<T> output_{nullptr, 0, 0};
 };
 
 }  // namespace scratchnet

@@ -40,22 +40,21 @@ void Dense<T>::bind_parameters(T* values, T* gradients) {
 
 // output = input · weightᵀ + bias        [batch, in] · [in, out] -> [batch, out]
 template <typename T>
-const Matrix<T>& Dense<T>::forward(const Matrix<T>& input) {
-  input_ = &input;
-  output_.resize(input.rows(), outputs_);
-  kernels::matmul_abt<T>(input, weight(), output_);
-  if (has_bias()) output_.rowwise() += bias().transpose();
-  return output_;
+ConstMatrixView<T> Dense<T>::forward(ConstMatrixView<T> input) {
+  rebind(input_, input);
+  auto output = output_.reshape(input.rows(), outputs_);
+  kernels::matmul_abt<T>(input, weight(), output);
+  if (has_bias()) output.rowwise() += bias().transpose();
+  return output_.const_view();
 }
 
 // dweight += doutputᵀ · input,  dbias += Σ_batch doutput,  dinput = doutput · weight
 template <typename T>
-const Matrix<T>& Dense<T>::backward(const Matrix<T>& doutput) {
-  kernels::matmul_atb_add<T>(doutput, *input_, dweight());
+ConstMatrixView<T> Dense<T>::backward(ConstMatrixView<T> doutput) {
+  kernels::matmul_atb_add<T>(doutput, input_, dweight());
   if (has_bias()) dbias() += doutput.colwise().sum().transpose();
-  dinput_.resize(doutput.rows(), inputs_);
-  kernels::matmul_ab<T>(doutput, weight(), dinput_);
-  return dinput_;
+  kernels::matmul_ab<T>(doutput, weight(), dinput_.reshape(doutput.rows(), inputs_));
+  return dinput_.const_view();
 }
 
 template class Dense<float>;

@@ -25,29 +25,23 @@ Dropout<T>::Dropout(double p) : p_(p), scale_(T(1.0 / (1.0 - p))) {
 
 // training: y = x ⊙ m,  m_ij = (u_ij >= p ? 1/(1−p) : 0);  evaluation: y = x
 template <typename T>
-const Matrix<T>& Dropout<T>::forward(const Matrix<T>& input) {
+ConstMatrixView<T> Dropout<T>::forward(ConstMatrixView<T> input) {
   masked_ = training();
-  if (!masked_) {
-    output_ = input;
-    return output_;
-  }
-  mask_.resize(input.rows(), input.cols());
-  T* mask = mask_.data();  // row-major: one draw per element, row by row
-  for (Index i = 0; i < mask_.size(); ++i)
-    mask[i] = random_->uniform() >= p_ ? scale_ : T(0);
-  output_ = input.cwiseProduct(mask_);
-  return output_;
+  if (!masked_) return input;  // the identity needs no copy
+  auto mask = mask_.reshape(input.rows(), input.cols());
+  T* keep = mask.data();  // row-major: one draw per element, row by row
+  for (Index i = 0; i < mask.size(); ++i)
+    keep[i] = random_->uniform() >= p_ ? scale_ : T(0);
+  output_.reshape(input.rows(), input.cols()) = input.cwiseProduct(mask);
+  return output_.const_view();
 }
 
 // dx = dy ⊙ m, with the mask of the last forward(); dx = dy in evaluation mode
 template <typename T>
-const Matrix<T>& Dropout<T>::backward(const Matrix<T>& doutput) {
-  if (masked_) {
-    dinput_ = doutput.cwiseProduct(mask_);
-  } else {
-    dinput_ = doutput;
-  }
-  return dinput_;
+ConstMatrixView<T> Dropout<T>::backward(ConstMatrixView<T> doutput) {
+  if (!masked_) return doutput;
+  dinput_.reshape(doutput.rows(), doutput.cols()) = doutput.cwiseProduct(mask_.view());
+  return dinput_.const_view();
 }
 
 template class Dropout<float>;

@@ -32,17 +32,18 @@ T gelu_derivative(T x) {
 }  // namespace
 
 template <typename T>
-const Matrix<T>& GELU<T>::forward(const Matrix<T>& input) {
-  input_ = &input;
-  output_ = input.unaryExpr(&gelu<T>);
-  return output_;
+ConstMatrixView<T> GELU<T>::forward(ConstMatrixView<T> input) {
+  rebind(input_, input);
+  output_.reshape(input.rows(), input.cols()) = input.unaryExpr(&gelu<T>);
+  return output_.const_view();
 }
 
 // dx = dy ⊙ (Φ(x) + x·φ(x))
 template <typename T>
-const Matrix<T>& GELU<T>::backward(const Matrix<T>& doutput) {
-  dinput_ = doutput.cwiseProduct(input_->unaryExpr(&gelu_derivative<T>));
-  return dinput_;
+ConstMatrixView<T> GELU<T>::backward(ConstMatrixView<T> doutput) {
+  dinput_.reshape(doutput.rows(), doutput.cols()) =
+      doutput.cwiseProduct(input_.unaryExpr(&gelu_derivative<T>));
+  return dinput_.const_view();
 }
 
 template class GELU<float>;

@@ -4,16 +4,17 @@ namespace scratchnet {
 
 // y = tanh(x)
 template <typename T>
-const Matrix<T>& Tanh<T>::forward(const Matrix<T>& input) {
-  output_ = input.array().tanh().matrix();
-  return output_;
+ConstMatrixView<T> Tanh<T>::forward(ConstMatrixView<T> input) {
+  output_.reshape(input.rows(), input.cols()) = input.array().tanh().matrix();
+  return output_.const_view();
 }
 
 // dx = dy ⊙ (1 − y²)
 template <typename T>
-const Matrix<T>& Tanh<T>::backward(const Matrix<T>& doutput) {
-  dinput_ = (doutput.array() * (T(1) - output_.array().square())).matrix();
-  return dinput_;
+ConstMatrixView<T> Tanh<T>::backward(ConstMatrixView<T> doutput) {
+  dinput_.reshape(doutput.rows(), doutput.cols()) =
+      (doutput.array() * (T(1) - output_.view().array().square())).matrix();
+  return dinput_.const_view();
 }
 
 template class Tanh<float>;

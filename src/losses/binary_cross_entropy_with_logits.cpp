@@ -19,7 +19,7 @@ std::string shortest(double value) {
 // L = (1/N) Σ max(x, 0) − x·y + log1p(e^(−|x|)): e^(−|x|) <= 1, so nothing overflows for any
 // finite logit, and log1p keeps the digits of log(1 + e^(−|x|)) when e^(−|x|) is tiny.
 template <typename T>
-T BinaryCrossEntropyWithLogits<T>::forward(const Matrix<T>& prediction, const Matrix<T>& target) {
+T BinaryCrossEntropyWithLogits<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
   if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
     throw std::invalid_argument(
         "BinaryCrossEntropyWithLogits: prediction is " + std::to_string(prediction.rows()) + "x" +
@@ -41,15 +41,17 @@ T BinaryCrossEntropyWithLogits<T>::forward(const Matrix<T>& prediction, const Ma
   const auto x = prediction.array();
   const auto y = target.array();
   // σ(x) = 1 / (1 + e^(−x)): e^(−x) may be inf for x ≪ 0, and then σ is exactly 0, as in torch.
-  residual_ = (T(1) / (T(1) + (-x).exp()) - y).matrix();
+  residual_.reshape(prediction.rows(), prediction.cols()) =
+      (T(1) / (T(1) + (-x).exp()) - y).matrix();
   return (x.max(T(0)) - x * y + (-x.abs()).exp().log1p()).sum() / T(prediction.size());
 }
 
 // dL/dx = (σ(x) − y) / N
 template <typename T>
-const Matrix<T>& BinaryCrossEntropyWithLogits<T>::backward() {
-  dprediction_ = residual_ / T(residual_.size());
-  return dprediction_;
+ConstMatrixView<T> BinaryCrossEntropyWithLogits<T>::backward() {
+  const auto residual = residual_.view();
+  dprediction_.reshape(residual.rows(), residual.cols()) = residual / T(residual.size());
+  return dprediction_.const_view();
 }
 
 template class BinaryCrossEntropyWithLogits<float>;

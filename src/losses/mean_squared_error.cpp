@@ -7,7 +7,7 @@ namespace scratchnet {
 
 // L = (1/N) Σ (ŷ − y)²
 template <typename T>
-T MeanSquaredError<T>::forward(const Matrix<T>& prediction, const Matrix<T>& target) {
+T MeanSquaredError<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
   if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
     throw std::invalid_argument(
         "MeanSquaredError: prediction is " + std::to_string(prediction.rows()) + "x" +
@@ -15,15 +15,17 @@ T MeanSquaredError<T>::forward(const Matrix<T>& prediction, const Matrix<T>& tar
         "x" + std::to_string(target.cols()));
   }
   if (prediction.size() == 0) throw std::invalid_argument("MeanSquaredError: empty batch");
-  error_ = prediction - target;
-  return error_.squaredNorm() / T(error_.size());
+  auto error = error_.reshape(prediction.rows(), prediction.cols());
+  error = prediction - target;
+  return error.squaredNorm() / T(error.size());
 }
 
 // dL/dŷ = 2 (ŷ − y) / N
 template <typename T>
-const Matrix<T>& MeanSquaredError<T>::backward() {
-  dprediction_ = (T(2) / T(error_.size())) * error_;
-  return dprediction_;
+ConstMatrixView<T> MeanSquaredError<T>::backward() {
+  const auto error = error_.view();
+  dprediction_.reshape(error.rows(), error.cols()) = (T(2) / T(error.size())) * error;
+  return dprediction_.const_view();
 }
 
 template class MeanSquaredError<float>;

@@ -20,7 +20,7 @@ std::string shortest(double value) {
 // L = (1/B) Σ_i (log Σ_k e^(x_ik − m_i)) − (x_i,c_i − m_i): every exponent is <= 0, so nothing
 // overflows, and the row sum is at least 1, so its log is finite.
 template <typename T>
-T SoftmaxCrossEntropy<T>::forward(const Matrix<T>& prediction, const Matrix<T>& target) {
+T SoftmaxCrossEntropy<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
   const Index batch = prediction.rows(), classes = prediction.cols();
   if (target.rows() != batch || target.cols() != 1) {
     throw std::invalid_argument("SoftmaxCrossEntropy: target must be [batch, 1] class indices, [" +
@@ -40,24 +40,29 @@ T SoftmaxCrossEntropy<T>::forward(const Matrix<T>& prediction, const Matrix<T>& 
     labels_[std::size_t(i)] = Index(label);
   }
 
-  row_max_ = prediction.rowwise().maxCoeff();
-  probabilities_ = (prediction.colwise() - row_max_).array().exp().matrix();
-  row_sum_ = probabilities_.rowwise().sum();
+  auto row_max = row_max_.reshape(batch, 1).col(0);
+  auto probabilities = probabilities_.reshape(batch, classes);
+  auto row_sum = row_sum_.reshape(batch, 1).col(0);
+  row_max = prediction.rowwise().maxCoeff();
+  probabilities = (prediction.colwise() - row_max).array().exp().matrix();
+  row_sum = probabilities.rowwise().sum();
   T loss = 0;
   for (Index i = 0; i < batch; ++i)
-    loss += std::log(row_sum_(i)) - (prediction(i, labels_[std::size_t(i)]) - row_max_(i));
-  probabilities_.array().colwise() /= row_sum_.array();
+    loss += std::log(row_sum(i)) - (prediction(i, labels_[std::size_t(i)]) - row_max(i));
+  probabilities.array().colwise() /= row_sum.array();
   return loss / T(batch);
 }
 
 // dL/dx = (p − onehot(c)) / B
 template <typename T>
-const Matrix<T>& SoftmaxCrossEntropy<T>::backward() {
-  const Index batch = probabilities_.rows();
-  dprediction_ = probabilities_ / T(batch);
+ConstMatrixView<T> SoftmaxCrossEntropy<T>::backward() {
+  const auto probabilities = probabilities_.view();
+  const Index batch = probabilities.rows();
+  auto dprediction = dprediction_.reshape(batch, probabilities.cols());
+  dprediction = probabilities / T(batch);
   for (Index i = 0; i < batch; ++i)
-    dprediction_(i, labels_[std::size_t(i)]) -= T(1) / T(batch);
-  return dprediction_;
+    dprediction(i, labels_[std::size_t(i)]) -= T(1) / T(batch);
+  return dprediction_.const_view();
 }
 
 template class SoftmaxCrossEntropy<float>;

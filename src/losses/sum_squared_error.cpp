@@ -6,19 +6,21 @@ namespace scratchnet {
 
 // L = Σ (ŷ − y)²
 template <typename T>
-T SumSquaredError<T>::forward(const Matrix<T>& prediction, const Matrix<T>& target) {
+T SumSquaredError<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
   if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
     throw std::invalid_argument("SumSquaredError: prediction and target shapes differ");
   }
-  error_ = prediction - target;
-  return error_.squaredNorm();
+  auto error = error_.reshape(prediction.rows(), prediction.cols());
+  error = prediction - target;
+  return error.squaredNorm();
 }
 
 // dL/dŷ = 2 (ŷ − y)
 template <typename T>
-const Matrix<T>& SumSquaredError<T>::backward() {
-  dprediction_ = T(2) * error_;
-  return dprediction_;
+ConstMatrixView<T> SumSquaredError<T>::backward() {
+  const auto error = error_.view();
+  dprediction_.reshape(error.rows(), error.cols()) = T(2) * error;
+  return dprediction_.const_view();
 }
 
 template class SumSquaredError<float>;

@@ -20,8 +20,8 @@ class Dense final : public Layer<T> {
   std::vector<ParameterShape> parameter_shapes() const override;
   void bind_parameters(T* values, T* gradients) override;
 
-  const Matrix<T>& forward(const Matrix<T>& input) override;
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
   Index inputs() const { return inputs_; }
   Index outputs() const { return outputs_; }
@@ -42,9 +42,9 @@ class Dense final : public Layer<T> {
   Bias bias_;
   T* values_ = nullptr;
   T* gradients_ = nullptr;
-  const Matrix<T>* input_ = nullptr;  // kept by forward for the weight gradient
-  Matrix<T> output_;
-  Matrix<T> dinput_;
+  ConstMatrixView<T> input_{nullptr, 0, 0};  // kept by forward for the weight gradient
+  BatchBuffer<T> output_;
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

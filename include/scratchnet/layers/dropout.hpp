@@ -32,18 +32,18 @@ class Dropout final : public Layer<T> {
   void eval() override { random_ = nullptr; }
 
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& forward(const Matrix<T>& input) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n], masked as the last forward() was.
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
   double p_;
   T scale_;                   // 1/(1−p)
   Random* random_ = nullptr;  // set in training mode only
   bool masked_ = false;       // whether the last forward() applied mask_
-  Matrix<T> mask_;            // [batch, n]: 0 or 1/(1−p)
-  Matrix<T> output_;
-  Matrix<T> dinput_;
+  BatchBuffer<T> mask_;       // [batch, n]: 0 or 1/(1−p)
+  BatchBuffer<T> output_;
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

@@ -14,14 +14,14 @@ class GELU final : public Layer<T> {
   std::string name() const override { return "GELU"; }
 
   /// [batch, n] -> [batch, n]. `input` must stay alive and unchanged until backward().
-  const Matrix<T>& forward(const Matrix<T>& input) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
-  const Matrix<T>* input_ = nullptr;  // the derivative needs x, not y
-  Matrix<T> output_;
-  Matrix<T> dinput_;
+  ConstMatrixView<T> input_{nullptr, 0, 0};  // the derivative needs x, not y
+  BatchBuffer<T> output_;
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

@@ -21,15 +21,16 @@ class LeakyReLU final : public Layer<T> {
   T negative_slope() const { return negative_slope_; }
 
   /// [batch, n] -> [batch, n]. `input` must stay alive and unchanged until backward().
-  const Matrix<T>& forward(const Matrix<T>& input) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
   T negative_slope_;
-  const Matrix<T>* input_ = nullptr;  // the sign of x decides the slope (y's sign may not, a ≤ 0)
-  Matrix<T> output_;
-  Matrix<T> dinput_;
+  ConstMatrixView<T> input_{nullptr, 0,
+                            0};  // the sign of x decides the slope (y's sign may not, a ≤ 0)
+  BatchBuffer<T> output_;
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

@@ -14,13 +14,13 @@ class ReLU final : public Layer<T> {
   std::string name() const override { return "ReLU"; }
 
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& forward(const Matrix<T>& input) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
-  Matrix<T> output_;  // y > 0 exactly where x > 0, so backward needs only y
-  Matrix<T> dinput_;
+  BatchBuffer<T> output_;  // y > 0 exactly where x > 0, so backward needs only y
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

@@ -11,12 +11,12 @@ class Sigmoid final : public Layer<T> {
  public:
   std::string name() const override { return "Sigmoid"; }
 
-  const Matrix<T>& forward(const Matrix<T>& input) override;
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
-  Matrix<T> output_;  // backward needs only y, not x
-  Matrix<T> dinput_;
+  BatchBuffer<T> output_;  // backward needs only y, not x
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

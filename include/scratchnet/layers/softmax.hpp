@@ -15,18 +15,16 @@ class Softmax final : public Layer<T> {
   std::string name() const override { return "Softmax"; }
 
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& forward(const Matrix<T>& input) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
-  using Column = Eigen::Matrix<T, Eigen::Dynamic, 1>;
-
-  Matrix<T> output_;  // backward needs only y
-  Matrix<T> dinput_;
-  Column row_max_;  // [batch]: m_i
-  Column row_sum_;  // [batch]: Σ_k e^(x_ik − m_i)
-  Column row_dot_;  // [batch]: Σ_k dy_ik · y_ik
+  BatchBuffer<T> output_;  // backward needs only y
+  BatchBuffer<T> dinput_;
+  BatchBuffer<T> row_max_;  // [batch]: m_i
+  BatchBuffer<T> row_sum_;  // [batch]: Σ_k e^(x_ik − m_i)
+  BatchBuffer<T> row_dot_;  // [batch]: Σ_k dy_ik · y_ik
 };
 
 }  // namespace scratchnet

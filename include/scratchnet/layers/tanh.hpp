@@ -13,13 +13,13 @@ class Tanh final : public Layer<T> {
   std::string name() const override { return "Tanh"; }
 
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& forward(const Matrix<T>& input) override;
+  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n]
-  const Matrix<T>& backward(const Matrix<T>& doutput) override;
+  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
-  Matrix<T> output_;  // backward needs only y, not x
-  Matrix<T> dinput_;
+  BatchBuffer<T> output_;  // backward needs only y, not x
+  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

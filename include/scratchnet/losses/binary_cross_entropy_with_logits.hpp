@@ -17,12 +17,12 @@ class BinaryCrossEntropyWithLogits final : public Loss<T> {
   Task task() const override { return Task::binary; }
   /// Throws std::invalid_argument when the shapes differ, the batch is empty or a target lies
   /// outside [0, 1].
-  T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
-  const Matrix<T>& backward() override;
+  T forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) override;
+  ConstMatrixView<T> backward() override;
 
  private:
-  Matrix<T> residual_;  // σ(x) − y
-  Matrix<T> dprediction_;
+  BatchBuffer<T> residual_;  // σ(x) − y
+  BatchBuffer<T> dprediction_;
 };
 
 }  // namespace scratchnet

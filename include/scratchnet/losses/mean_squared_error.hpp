@@ -13,12 +13,12 @@ class MeanSquaredError final : public Loss<T> {
  public:
   Task task() const override { return Task::regression; }
   /// Throws std::invalid_argument when the shapes differ or the batch is empty.
-  T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
-  const Matrix<T>& backward() override;
+  T forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) override;
+  ConstMatrixView<T> backward() override;
 
  private:
-  Matrix<T> error_;  // ŷ − y
-  Matrix<T> dprediction_;
+  BatchBuffer<T> error_;  // ŷ − y
+  BatchBuffer<T> dprediction_;
 };
 
 }  // namespace scratchnet

@@ -18,17 +18,15 @@ class SoftmaxCrossEntropy final : public Loss<T> {
   Task task() const override { return Task::multiclass; }
   /// Throws std::invalid_argument when the target is not [batch, 1], the batch is empty or a
   /// label is not an integer in [0, classes).
-  T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
-  const Matrix<T>& backward() override;
+  T forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) override;
+  ConstMatrixView<T> backward() override;
 
  private:
-  using Column = Eigen::Matrix<T, Eigen::Dynamic, 1>;
-
-  std::vector<Index> labels_;  // [B]: c_i
-  Column row_max_;             // [B]: m_i
-  Column row_sum_;             // [B]: Σ_k e^(x_ik − m_i)
-  Matrix<T> probabilities_;    // [B, classes]: p
-  Matrix<T> dprediction_;
+  std::vector<Index> labels_;     // [B]: c_i
+  BatchBuffer<T> row_max_;        // [B]: m_i
+  BatchBuffer<T> row_sum_;        // [B]: Σ_k e^(x_ik − m_i)
+  BatchBuffer<T> probabilities_;  // [B, classes]: p
+  BatchBuffer<T> dprediction_;
 };
 
 }  // namespace scratchnet

@@ -11,12 +11,12 @@ template <typename T>
 class SumSquaredError final : public Loss<T> {
  public:
   Task task() const override { return Task::regression; }
-  T forward(const Matrix<T>& prediction, const Matrix<T>& target) override;
-  const Matrix<T>& backward() override;
+  T forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) override;
+  ConstMatrixView<T> backward() override;
 
  private:
-  Matrix<T> error_;  // ŷ − y
-  Matrix<T> dprediction_;
+  BatchBuffer<T> error_;  // ŷ − y
+  BatchBuffer<T> dprediction_;
 };
 
 }  // namespace scratchnet

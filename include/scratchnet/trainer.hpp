@@ -1,0 +1,115 @@
+#pragma once
+// The training loop: mini-batches in a seeded shuffled order (the last partial batch kept),
+// one optimizer step per batch (gradient clipping and a learning-rate schedule optional),
+// evaluation on validation data after each epoch, early stopping on the validation loss, and
+// hooks after every batch and epoch for progress, logs and checkpoints.
+// Per step: zero_gradients → forward → loss → backward → clip → set lr → optimizer step.
+// After the largest batch has been seen once, a step allocates nothing.
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "scratchnet/batch_buffer.hpp"
+#include "scratchnet/dataset.hpp"
+#include "scratchnet/loss.hpp"
+#include "scratchnet/metrics.hpp"
+#include "scratchnet/optimizer.hpp"
+#include "scratchnet/optimizers/lr_schedule.hpp"
+#include "scratchnet/random.hpp"
+#include "scratchnet/sequential.hpp"
+
+namespace scratchnet {
+
+struct TrainingOptions {
+  Index batch_size = 64;
+  int epochs = 10;           // the total, counting epochs already done (first_epoch − 1)
+  int first_epoch = 1;       // > 1 when continuing a run
+  bool shuffle = true;       // a fresh seeded order every epoch, or the data's own order
+  int patience = 0;          // stop after this many epochs without a better validation loss;
+                             // 0 never stops early
+  bool restore_best = true;  // when stopping early, end with the best epoch's weights
+  double clip_norm = 0;      // clip the gradients' global L2 norm to this; 0 does not clip
+  std::optional<LrSchedule> schedule = std::nullopt;  // every step's rate; none: the optimizer's
+};
+
+/// What one epoch did. Accuracy is NaN for regression; the validation values are NaN without
+/// validation data.
+struct EpochMetrics {
+  int epoch = 0;  // counted from 1
+  double loss = 0;
+  double accuracy = 0;
+  double val_loss = 0;
+  double val_accuracy = 0;
+  double seconds = 0;             // the whole epoch, validation included
+  double samples_per_second = 0;  // training rows over training time
+  double learning_rate = 0;       // of the epoch's last step
+};
+
+/// Progress within an epoch, after each batch: means over the epoch's batches so far.
+struct BatchProgress {
+  int epoch = 0;
+  Index batch = 0;    // counted from 1
+  Index batches = 0;  // in this epoch
+  double loss = 0;
+  double accuracy = 0;
+  double samples_per_second = 0;
+  double seconds = 0;  // since the epoch began
+};
+
+struct TrainingCallbacks {
+  std::function<void(const BatchProgress&)> on_batch;
+  /// After each epoch, with the model's weights as they are then; return false to stop.
+  std::function<bool(const EpochMetrics&)> on_epoch;
+};
+
+struct TrainingResult {
+  std::vector<EpochMetrics> epochs;
+  bool stopped_early = false;  // by patience (not by a callback)
+  int best_epoch = 0;          // lowest validation loss; 0 without validation data
+};
+
+/// Loss and metrics of a model over a data set.
+struct Evaluation {
+  double loss = 0;  // the loss's own reduction, averaged over batches weighted by their rows
+  std::optional<ConfusionMatrix> confusion;  // classification tasks
+  std::optional<RegressionMetrics> regression;
+  /// The confusion matrix's accuracy, or NaN for regression.
+  double accuracy() const;
+};
+
+template <typename T>
+class Trainer {
+ public:
+  /// A loop over `model`, `loss` and `optimizer`, which must outlive it. Throws
+  /// std::invalid_argument for a batch size or epoch count below 1, or a negative patience or
+  /// clip norm.
+  Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer, TrainingOptions options);
+
+  /// Trains on `training` from options.first_epoch to options.epochs, evaluating on `validation`
+  /// (nullptr or empty: none) after each epoch. `random` shuffles and drives Dropout.
+  TrainingResult fit(const Dataset<T>& training, const Dataset<T>* validation, Random& random,
+                     const TrainingCallbacks& callbacks = {});
+
+  /// One optimizer step on one batch (features [n, inputs], targets [n, width]); returns the
+  /// batch's loss. The model must be in the mode wanted (train() or eval()).
+  T train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets);
+
+  /// Loss and metrics over `data`, in evaluation mode, in batches of options.batch_size.
+  Evaluation evaluate(const Dataset<T>& data);
+
+ private:
+  /// Training rows in the order of one epoch.
+  void order_rows(Index rows, Random& random);
+
+  Sequential<T>& model_;
+  Loss<T>& loss_;
+  Optimizer<T>& optimizer_;
+  TrainingOptions options_;
+  std::vector<Index> order_;            // this epoch's training rows
+  std::vector<Index> evaluation_rows_;  // one evaluation batch's rows
+  BatchBuffer<T> features_;
+  BatchBuffer<T> targets_;
+};
+
+}  // namespace scratchnet

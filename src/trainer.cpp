@@ -1,0 +1,170 @@
+#include "scratchnet/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "scratchnet/optimizers/clip_grad_norm.hpp"
+
+namespace scratchnet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double ratio_or_nan(std::int64_t numerator, std::int64_t denominator) {
+  return denominator == 0 ? kNaN : double(numerator) / double(denominator);
+}
+
+}  // namespace
+
+double Evaluation::accuracy() const {
+  return confusion ? confusion->accuracy() : kNaN;
+}
+
+template <typename T>
+Trainer<T>::Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer,
+                    TrainingOptions options)
+    : model_(model), loss_(loss), optimizer_(optimizer), options_(std::move(options)) {
+  if (options_.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
+  if (options_.epochs < 1) throw std::invalid_argument("epochs must be at least 1");
+  if (options_.first_epoch < 1) throw std::invalid_argument("the first epoch is 1 or later");
+  if (options_.patience < 0) throw std::invalid_argument("patience must not be negative");
+  if (!(options_.clip_norm >= 0)) throw std::invalid_argument("clip norm must be >= 0");
+  if (options_.schedule) options_.schedule->validate();
+}
+
+template <typename T>
+T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) {
+  model_.zero_gradients();
+  const T value = loss_.forward(model_.forward(features), targets);
+  model_.backward(loss_.backward());
+  if (options_.clip_norm > 0) clip_grad_norm(model_.gradients(), T(options_.clip_norm));
+  if (options_.schedule) optimizer_.set_learning_rate(options_.schedule->at(optimizer_.steps()));
+  optimizer_.step(model_.parameters(), model_.gradients());
+  return value;
+}
+
+template <typename T>
+void Trainer<T>::order_rows(Index rows, Random& random) {
+  order_.resize(static_cast<std::size_t>(rows));
+  std::iota(order_.begin(), order_.end(), Index{0});
+  if (options_.shuffle) random.shuffle(std::span(order_));  // np.random.permutation(rows)
+}
+
+template <typename T>
+TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* validation,
+                               Random& random, const TrainingCallbacks& callbacks) {
+  if (training.size() == 0) throw std::invalid_argument("no training rows");
+  const bool validating = validation != nullptr && validation->size() > 0;
+  const Index rows = training.size();
+  const Index batches = (rows + options_.batch_size - 1) / options_.batch_size;
+  const Task task = loss_.task();
+
+  TrainingResult result;
+  double best_loss = std::numeric_limits<double>::infinity();
+  int epochs_since_best = 0;
+  std::vector<T> best_parameters;
+
+  for (int epoch = options_.first_epoch; epoch <= options_.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    model_.train(random);
+    order_rows(rows, random);
+    double weighted_loss = 0;
+    std::int64_t correct = 0, predictions = 0;
+    for (Index batch = 0; batch < batches; ++batch) {
+      const Index first = batch * options_.batch_size;
+      const Index count = std::min(options_.batch_size, rows - first);
+      const auto batch_rows = std::span<const Index>(order_).subspan(first, count);
+      training.gather(batch_rows, features_.reshape(count, training.features()),
+                      targets_.reshape(count, training.target_width()));
+      weighted_loss += double(train_step(features_.view(), targets_.view())) * double(count);
+      // The outputs of this step's forward pass, before its update, as torch loops count them.
+      const auto [batch_correct, batch_predictions] =
+          count_correct<T>(model_.output(), targets_.view(), task);
+      correct += batch_correct;
+      predictions += batch_predictions;
+      if (callbacks.on_batch) {
+        const double elapsed = seconds_since(epoch_start);
+        const Index seen = first + count;
+        callbacks.on_batch({epoch, batch + 1, batches, weighted_loss / double(seen),
+                            ratio_or_nan(correct, predictions), double(seen) / elapsed, elapsed});
+      }
+    }
+    const double training_seconds = seconds_since(epoch_start);
+
+    EpochMetrics metrics;
+    metrics.epoch = epoch;
+    metrics.loss = weighted_loss / double(rows);
+    metrics.accuracy = ratio_or_nan(correct, predictions);
+    metrics.samples_per_second = double(rows) / training_seconds;
+    metrics.learning_rate = optimizer_.learning_rate();
+    metrics.val_loss = metrics.val_accuracy = kNaN;
+    if (validating) {
+      const Evaluation evaluation = evaluate(*validation);
+      metrics.val_loss = evaluation.loss;
+      metrics.val_accuracy = evaluation.accuracy();
+      if (evaluation.loss < best_loss) {
+        best_loss = evaluation.loss;
+        result.best_epoch = epoch;
+        epochs_since_best = 0;
+        if (options_.patience > 0 && options_.restore_best) {
+          best_parameters.assign(model_.parameters().begin(), model_.parameters().end());
+        }
+      } else {
+        ++epochs_since_best;
+      }
+    }
+    metrics.seconds = seconds_since(epoch_start);
+    result.epochs.push_back(metrics);
+
+    if (callbacks.on_epoch && !callbacks.on_epoch(metrics)) break;
+    if (validating && options_.patience > 0 && epochs_since_best >= options_.patience) {
+      result.stopped_early = true;
+      if (options_.restore_best && !best_parameters.empty()) {
+        model_.parameters() = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(
+            best_parameters.data(), Index(best_parameters.size()));
+      }
+      break;
+    }
+  }
+  model_.eval();
+  return result;
+}
+
+template <typename T>
+Evaluation Trainer<T>::evaluate(const Dataset<T>& data) {
+  model_.eval();
+  Evaluation evaluation;
+  const Task task = loss_.task();
+  if (task == Task::multiclass) evaluation.confusion.emplace(model_.outputs());
+  if (task == Task::binary) evaluation.confusion.emplace(2);
+  if (task == Task::regression) evaluation.regression.emplace(model_.outputs());
+
+  const Index rows = data.size();
+  double weighted_loss = 0;
+  for (Index first = 0; first < rows; first += options_.batch_size) {
+    const Index count = std::min(options_.batch_size, rows - first);
+    evaluation_rows_.resize(static_cast<std::size_t>(count));
+    std::iota(evaluation_rows_.begin(), evaluation_rows_.end(), first);
+    data.gather(evaluation_rows_, features_.reshape(count, data.features()),
+                targets_.reshape(count, data.target_width()));
+    const auto output = model_.forward(features_.view());
+    weighted_loss += double(loss_.forward(output, targets_.view())) * double(count);
+    if (evaluation.confusion) evaluation.confusion->add_batch<T>(output, targets_.view(), task);
+    if (evaluation.regression) evaluation.regression->add_batch<T>(output, targets_.view());
+  }
+  evaluation.loss = rows == 0 ? kNaN : weighted_loss / double(rows);
+  return evaluation;
+}
+
+template class Trainer<float>;
+template class Trainer<double>;
+
+}  // namespace scratchnet

@@ -1,0 +1,246 @@
+// The training loop against whole PyTorch training runs (tests/fixtures/torch_training.json,
+// from tools/make_torch_training_fixtures.py), plus early stopping, callbacks and determinism.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+
+#include "fixtures.hpp"
+#include "named_tensors.hpp"
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
+#include "scratchnet/losses/mean_squared_error.hpp"
+#include "scratchnet/losses/softmax_cross_entropy.hpp"
+#include "scratchnet/losses/sum_squared_error.hpp"
+#include "scratchnet/optimizers/adam.hpp"
+#include "scratchnet/optimizers/adamw.hpp"
+#include "scratchnet/optimizers/rmsprop.hpp"
+#include "scratchnet/optimizers/sgd.hpp"
+#include "scratchnet/trainer.hpp"
+
+namespace scratchnet {
+namespace {
+
+using nlohmann::json;
+
+std::unique_ptr<Loss<double>> loss_named(const std::string& name) {
+  if (name == "CrossEntropyLoss") return std::make_unique<SoftmaxCrossEntropy<double>>();
+  if (name == "BCEWithLogitsLoss") return std::make_unique<BinaryCrossEntropyWithLogits<double>>();
+  if (name == "MSELoss") return std::make_unique<MeanSquaredError<double>>();
+  return std::make_unique<SumSquaredError<double>>();
+}
+
+std::unique_ptr<Optimizer<double>> optimizer_named(const std::string& name, const json& options) {
+  const auto option = [&](const char* key, double fallback) {
+    return options.contains(key) ? options[key].get<double>() : fallback;
+  };
+  if (name == "SGD") {
+    SgdOptions sgd;
+    sgd.lr = option("lr", 0);
+    sgd.momentum = option("momentum", 0);
+    sgd.weight_decay = option("weight_decay", 0);
+    sgd.nesterov = options.value("nesterov", false);
+    return std::make_unique<Sgd<double>>(sgd);
+  }
+  if (name == "Adam") return std::make_unique<Adam<double>>(AdamOptions{.lr = option("lr", 1e-3)});
+  if (name == "AdamW") {
+    return std::make_unique<AdamW<double>>(
+        AdamWOptions{.lr = option("lr", 1e-3), .weight_decay = option("weight_decay", 1e-2)});
+  }
+  RmspropOptions rmsprop;
+  rmsprop.lr = option("lr", 1e-2);
+  rmsprop.momentum = option("momentum", 0);
+  rmsprop.centered = options.value("centered", false);
+  return std::make_unique<Rmsprop<double>>(rmsprop);
+}
+
+std::optional<LrSchedule> schedule_from(const json& fixture_case) {
+  if (!fixture_case.contains("schedule")) return std::nullopt;
+  const json& s = fixture_case["schedule"];
+  LrSchedule schedule = s["kind"] == "step"
+                            ? LrSchedule::step(s["base_lr"], s["step_size"], s["gamma"])
+                            : LrSchedule::cosine(s["base_lr"], s["total_steps"], s["min_lr"]);
+  return schedule.with_warmup(s.value("warmup_steps", 0));
+}
+
+class TrainerAgainstTorch : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(TrainerAgainstTorch, SameWeightsAndEpochMetrics) {
+  const json fixture = testing::load_fixture("torch_training.json");
+  const json& expected = fixture["cases"].at(GetParam());
+  SCOPED_TRACE(expected["name"].get<std::string>());
+
+  Sequential<double> model = build_model<double>(
+      parse_layer_spec(expected["spec"].get<std::string>()), expected["inputs"].get<Index>());
+  ASSERT_TRUE(testing::load_named_parameters(model, expected["initial"]));
+  const InMemoryDataset<double> data(testing::matrix_from_json(expected["input"]),
+                                     testing::matrix_from_json(expected["target"]));
+  auto loss = loss_named(expected["loss"]);
+  auto optimizer = optimizer_named(expected["optimizer"], expected["options"]);
+  TrainingOptions options;
+  options.batch_size = expected["batch"];
+  options.epochs = expected["epochs"];
+  options.shuffle = expected["shuffle"];
+  options.clip_norm = expected.value("clip_norm", 0.0);
+  options.schedule = schedule_from(expected);
+  Trainer<double> trainer(model, *loss, *optimizer, options);
+  Random random(expected["seed"].get<std::uint32_t>());  // np.random.seed(seed)
+
+  const TrainingResult result = trainer.fit(data, nullptr, random);
+
+  Eigen::VectorXd torch_final(model.parameters().size());
+  ASSERT_TRUE(
+      testing::load_named_tensors(expected["final"], model.named_parameters(), torch_final));
+  for (const NamedParameter& parameter : model.named_parameters()) {
+    EXPECT_TRUE(testing::matrices_near(testing::named_tensor(model.parameters(), parameter),
+                                       testing::named_tensor(torch_final, parameter), 1e-10))
+        << parameter.name;
+  }
+  ASSERT_EQ(result.epochs.size(), expected["epoch_metrics"].size());
+  for (std::size_t e = 0; e < result.epochs.size(); ++e) {
+    const json& torch_epoch = expected["epoch_metrics"][e];
+    EXPECT_EQ(result.epochs[e].epoch, int(e) + 1);
+    EXPECT_NEAR(result.epochs[e].loss, torch_epoch["loss"].get<double>(), 1e-10);
+    if (torch_epoch["accuracy"].is_null()) {
+      EXPECT_TRUE(std::isnan(result.epochs[e].accuracy));
+    } else {
+      EXPECT_DOUBLE_EQ(result.epochs[e].accuracy, torch_epoch["accuracy"].get<double>());
+    }
+    EXPECT_TRUE(std::isnan(result.epochs[e].val_loss));
+    EXPECT_GT(result.epochs[e].samples_per_second, 0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(WholeRuns, TrainerAgainstTorch, ::testing::Range<std::size_t>(0, 4));
+
+// A small classification problem: the class is which of 3 features is largest.
+InMemoryDataset<double> argmax_problem(Index rows, std::uint32_t seed, bool flip = false) {
+  Random random(seed);
+  Matrix<double> features(rows, 3), labels(rows, 1);
+  for (Index i = 0; i < rows; ++i) {
+    for (Index j = 0; j < 3; ++j)
+      features(i, j) = random.normal();
+    Index label = 0;
+    features.row(i).maxCoeff(&label);
+    labels(i, 0) = double(flip ? (label + 1) % 3 : label);
+  }
+  return {std::move(features), std::move(labels)};
+}
+
+Sequential<double> small_classifier(std::uint32_t seed) {
+  Sequential<double> model = build_model<double>(parse_layer_spec("16:relu,3"), 3);
+  Random random(seed);
+  initialize(model, Initializer::torch_default, random);
+  return model;
+}
+
+TEST(Trainer, LearnsAndReportsValidation) {
+  const auto training = argmax_problem(300, 1), validation = argmax_problem(100, 2);
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Adam<double> adam(AdamOptions{.lr = 0.01});
+  Trainer<double> trainer(model, loss, adam, {.batch_size = 32, .epochs = 15});
+  Random random(/*seed=*/4);
+  const TrainingResult result = trainer.fit(training, &validation, random);
+  ASSERT_EQ(result.epochs.size(), 15u);
+  EXPECT_LT(result.epochs.back().loss, result.epochs.front().loss);
+  EXPECT_GT(result.epochs.back().val_accuracy, 0.9);
+  const Evaluation evaluation = trainer.evaluate(validation);
+  EXPECT_DOUBLE_EQ(evaluation.loss, result.epochs.back().val_loss);
+  EXPECT_EQ(evaluation.confusion->total(), 100);
+  EXPECT_DOUBLE_EQ(evaluation.accuracy(), result.epochs.back().val_accuracy);
+}
+
+// Validation labels that contradict the training labels: validation loss rises as training
+// succeeds, so patience 2 stops two epochs after the best and restores its weights.
+TEST(Trainer, EarlyStoppingRestoresTheBestEpoch) {
+  const auto training = argmax_problem(300, 1), validation = argmax_problem(100, 2, true);
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Adam<double> adam(AdamOptions{.lr = 0.01});
+  Trainer<double> trainer(model, loss, adam, {.batch_size = 32, .epochs = 30, .patience = 2});
+  std::vector<Eigen::VectorXd> weights_after_epoch;
+  TrainingCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochMetrics&) {
+    weights_after_epoch.push_back(model.parameters());
+    return true;
+  };
+  Random random(/*seed=*/4);
+  const TrainingResult result = trainer.fit(training, &validation, random, callbacks);
+
+  ASSERT_TRUE(result.stopped_early);
+  ASSERT_GE(result.best_epoch, 1);
+  EXPECT_EQ(int(result.epochs.size()), result.best_epoch + 2);
+  for (const EpochMetrics& epoch : result.epochs) {
+    EXPECT_GE(epoch.val_loss, result.epochs[result.best_epoch - 1].val_loss);
+  }
+  EXPECT_EQ(Eigen::VectorXd(model.parameters()), weights_after_epoch[result.best_epoch - 1]);
+}
+
+TEST(Trainer, CallbacksSeeEveryBatchAndCanStop) {
+  const auto training = argmax_problem(70, 1);  // batches of 32: 32, 32, 6
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Sgd<double> sgd(/*learning_rate=*/0.1);
+  Trainer<double> trainer(model, loss, sgd, {.batch_size = 32, .epochs = 5});
+  std::vector<BatchProgress> progress;
+  TrainingCallbacks callbacks;
+  callbacks.on_batch = [&](const BatchProgress& p) { progress.push_back(p); };
+  callbacks.on_epoch = [](const EpochMetrics& metrics) { return metrics.epoch < 2; };
+  Random random(/*seed=*/5);
+  const TrainingResult result = trainer.fit(training, nullptr, random, callbacks);
+  EXPECT_EQ(result.epochs.size(), 2u);
+  EXPECT_FALSE(result.stopped_early);
+  ASSERT_EQ(progress.size(), 6u);
+  EXPECT_EQ(progress[2].batch, 3);
+  EXPECT_EQ(progress[2].batches, 3);
+  EXPECT_EQ(progress[3].epoch, 2);
+  EXPECT_NEAR(progress[2].loss, result.epochs[0].loss, 1e-12);  // the epoch's running mean
+  EXPECT_EQ(sgd.steps(), 6);
+}
+
+TEST(Trainer, SameSeedBitIdenticalOtherSeedNot) {
+  const auto training = argmax_problem(100, 1);
+  const auto train_with = [&](std::uint32_t seed) {
+    auto model = small_classifier(3);
+    SoftmaxCrossEntropy<double> loss;
+    Adam<double> adam;
+    Trainer<double> trainer(model, loss, adam, {.batch_size = 16, .epochs = 3});
+    Random random(seed);
+    trainer.fit(training, nullptr, random);
+    return Eigen::VectorXd(model.parameters());
+  };
+  EXPECT_EQ(train_with(9), train_with(9));
+  EXPECT_NE(train_with(9), train_with(10));
+}
+
+TEST(Trainer, ContinuesFromALaterEpoch) {
+  const auto training = argmax_problem(50, 1);
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Sgd<double> sgd(/*learning_rate=*/0.1);
+  Trainer<double> trainer(model, loss, sgd, {.batch_size = 25, .epochs = 4, .first_epoch = 3});
+  Random random(/*seed=*/1);
+  const TrainingResult result = trainer.fit(training, nullptr, random);
+  ASSERT_EQ(result.epochs.size(), 2u);
+  EXPECT_EQ(result.epochs[0].epoch, 3);
+  EXPECT_EQ(result.epochs[1].epoch, 4);
+}
+
+TEST(Trainer, RejectsBadOptions) {
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Sgd<double> sgd(/*learning_rate=*/0.1);
+  EXPECT_THROW(Trainer<double>(model, loss, sgd, {.batch_size = 0}), std::invalid_argument);
+  EXPECT_THROW(Trainer<double>(model, loss, sgd, {.epochs = 0}), std::invalid_argument);
+  EXPECT_THROW(Trainer<double>(model, loss, sgd, {.patience = -1}), std::invalid_argument);
+  EXPECT_THROW(Trainer<double>(model, loss, sgd, {.clip_norm = -1}), std::invalid_argument);
+  Trainer<double> trainer(model, loss, sgd, {});
+  Random random(/*seed=*/1);
+  const InMemoryDataset<double> empty(Matrix<double>(0, 3), Matrix<double>(0, 1));
+  EXPECT_THROW(trainer.fit(empty, nullptr, random), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace scratchnet
