@@ -19,10 +19,15 @@ build: setup
 setup:
 	@scripts/install-deps.sh
 
-# Regenerates tests/fixtures from the seed's numpy code (needs python3-numpy).
+# Regenerates tests/fixtures: the seed's numpy code and PyTorch references (Debian's python3,
+# python3-numpy and python3-torch, which --fixtures installs; never needed to build or test).
+PYTHON ?= /usr/bin/python3
 fixtures:
 	@scripts/install-deps.sh --fixtures
-	python3 tools/make_xor_fixtures.py tests/fixtures
+	$(PYTHON) tools/make_xor_fixtures.py tests/fixtures
+	$(PYTHON) tools/make_torch_network_fixtures.py tests/fixtures
+	$(PYTHON) tools/make_torch_optimizer_fixtures.py tests/fixtures
+	$(PYTHON) tools/make_torch_training_fixtures.py tests/fixtures
 
 format:
 	clang-format -i $$(git ls-files '*.hpp' '*.cpp')

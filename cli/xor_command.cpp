@@ -6,6 +6,7 @@
 
 #include "flag_values.hpp"
 #include "scratchnet/io/numpy_print.hpp"
+#include "scratchnet/io/shortest.hpp"
 #include "scratchnet/xor.hpp"
 
 namespace scratchnet::cli {
@@ -25,12 +26,6 @@ nlohmann::json nested_lists(const Matrix<double>& matrix) {
     rows.push_back(std::move(values));
   }
   return rows;
-}
-
-// Python's repr() of a float: the shortest digits that read back exactly.
-std::string shortest(double value) {
-  char buffer[32];
-  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
 }
 
 }  // namespace
@@ -99,7 +94,7 @@ void XorCommand::run(std::ostream& out) const {
     return;
   }
   out << io::numpy_str(run.output) << "\n";
-  out << "loss (sum of squared errors): " << shortest(run.loss) << "\n";
+  out << "loss (sum of squared errors): " << io::shortest(run.loss) << "\n";
 }
 
 }  // namespace scratchnet::cli

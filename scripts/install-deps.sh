@@ -3,11 +3,12 @@
 # already present, so that a fresh machine (which has none of them) gets there in one step.
 #   scripts/install-deps.sh            build + tests
 #   scripts/install-deps.sh --fixtures also what tools/ needs to regenerate the test fixtures
+#                                      (numpy and PyTorch; the build and tests never need them)
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev)
 if [[ "${1:-}" == "--fixtures" ]]; then
-  packages+=(python3 python3-numpy)
+  packages+=(python3 python3-numpy python3-torch)
 fi
 
 missing=()

@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 
+#include "scratchnet/io/shortest.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
@@ -92,11 +93,6 @@ SpecEntry parse_entry(std::size_t position, std::string_view entry) {
   return parsed;
 }
 
-std::string shortest(double value) {
-  char buffer[32];
-  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
-}
-
 template <typename T>
 void add_activation(Sequential<T>& model, const SpecEntry& entry) {
   const std::string& name = entry.activation;
@@ -130,13 +126,13 @@ std::string format_layer_spec(const std::vector<SpecEntry>& entries) {
   for (const SpecEntry& entry : entries) {
     if (!text.empty()) text += ",";
     if (entry.kind == SpecEntry::Kind::dropout) {
-      text.append("dropout:").append(shortest(entry.parameter));
+      text.append("dropout:").append(io::shortest(entry.parameter));
       continue;
     }
     text += std::to_string(entry.units);
     if (!entry.activation.empty()) text.append(":").append(entry.activation);
     if (entry.activation == "leaky_relu" && entry.parameter != kDefaultLeakySlope) {
-      text.append("=").append(shortest(entry.parameter));
+      text.append("=").append(io::shortest(entry.parameter));
     }
   }
   return text;

@@ -5,6 +5,9 @@
 //   target     [batch, outputs] for regression and binary tasks (0/1 per output),
 //              [batch, 1] holding class indices 0..outputs−1 (as T) for multiclass tasks
 
+#include <stdexcept>
+#include <string>
+
 #include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/matrix.hpp"
 
@@ -30,6 +33,20 @@ class Loss {
 
   /// dloss/dprediction, [batch, outputs], for the last forward(); valid until the next call.
   virtual ConstMatrixView<T> backward() = 0;
+
+ protected:
+  /// Throws std::invalid_argument, naming the loss `name`, unless prediction and target have
+  /// the same shape and hold at least one value.
+  static void require_same_shape(const char* name, ConstMatrixRef<T> prediction,
+                                 ConstMatrixRef<T> target) {
+    if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
+      throw std::invalid_argument(
+          std::string(name) + ": prediction is " + std::to_string(prediction.rows()) + "x" +
+          std::to_string(prediction.cols()) + " but target is " + std::to_string(target.rows()) +
+          "x" + std::to_string(target.cols()));
+    }
+    if (prediction.size() == 0) throw std::invalid_argument(std::string(name) + ": empty batch");
+  }
 };
 
 }  // namespace scratchnet

@@ -1,4 +1,5 @@
 #include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/io/shortest.hpp"
 
 #include <charconv>
 #include <iterator>
@@ -6,20 +7,10 @@
 #include <string>
 
 namespace scratchnet {
-namespace {
-
-// The shortest text that reads back as `value` ("1.5", "2.0000001", "nan"), for error messages.
-std::string shortest(double value) {
-  char buffer[32];
-  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
-}
-
-}  // namespace
-
 template <typename T>
 Dropout<T>::Dropout(double p) : p_(p), scale_(T(1.0 / (1.0 - p))) {
   if (!(p >= 0 && p < 1)) {  // also rejects NaN
-    throw std::invalid_argument("Dropout probability must be in [0, 1), got " + shortest(p));
+    throw std::invalid_argument("Dropout probability must be in [0, 1), got " + io::shortest(p));
   }
 }
 

@@ -1,4 +1,5 @@
 #include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
+#include "scratchnet/io/shortest.hpp"
 
 #include <charconv>
 #include <iterator>
@@ -6,35 +7,18 @@
 #include <string>
 
 namespace scratchnet {
-namespace {
-
-// The shortest text that reads back as `value` ("1.5", "2.0000001", "nan"), for error messages.
-std::string shortest(double value) {
-  char buffer[32];
-  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
-}
-
-}  // namespace
 
 // L = (1/N) Σ max(x, 0) − x·y + log1p(e^(−|x|)): e^(−|x|) <= 1, so nothing overflows for any
 // finite logit, and log1p keeps the digits of log(1 + e^(−|x|)) when e^(−|x|) is tiny.
 template <typename T>
 T BinaryCrossEntropyWithLogits<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
-  if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
-    throw std::invalid_argument(
-        "BinaryCrossEntropyWithLogits: prediction is " + std::to_string(prediction.rows()) + "x" +
-        std::to_string(prediction.cols()) + " but target is " + std::to_string(target.rows()) +
-        "x" + std::to_string(target.cols()));
-  }
-  if (prediction.size() == 0) {
-    throw std::invalid_argument("BinaryCrossEntropyWithLogits: empty batch");
-  }
+  this->require_same_shape("BinaryCrossEntropyWithLogits", prediction, target);
   for (Index r = 0; r < target.rows(); ++r) {
     for (Index c = 0; c < target.cols(); ++c) {
       if (!(target(r, c) >= 0 && target(r, c) <= 1)) {  // also rejects NaN
         throw std::invalid_argument("BinaryCrossEntropyWithLogits: target (" + std::to_string(r) +
                                     ", " + std::to_string(c) + ") is " +
-                                    shortest(double(target(r, c))) + ", not in [0, 1]");
+                                    io::shortest(double(target(r, c))) + ", not in [0, 1]");
       }
     }
   }

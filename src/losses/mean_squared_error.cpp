@@ -8,13 +8,7 @@ namespace scratchnet {
 // L = (1/N) Σ (ŷ − y)²
 template <typename T>
 T MeanSquaredError<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
-  if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
-    throw std::invalid_argument(
-        "MeanSquaredError: prediction is " + std::to_string(prediction.rows()) + "x" +
-        std::to_string(prediction.cols()) + " but target is " + std::to_string(target.rows()) +
-        "x" + std::to_string(target.cols()));
-  }
-  if (prediction.size() == 0) throw std::invalid_argument("MeanSquaredError: empty batch");
+  this->require_same_shape("MeanSquaredError", prediction, target);
   auto error = error_.reshape(prediction.rows(), prediction.cols());
   error = prediction - target;
   return error.squaredNorm() / T(error.size());

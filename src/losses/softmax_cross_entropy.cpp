@@ -1,4 +1,5 @@
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
+#include "scratchnet/io/shortest.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -7,16 +8,6 @@
 #include <string>
 
 namespace scratchnet {
-namespace {
-
-// The shortest text that reads back as `value` ("1.5", "2.0000001", "nan"), for error messages.
-std::string shortest(double value) {
-  char buffer[32];
-  return std::string(buffer, std::to_chars(buffer, std::end(buffer), value).ptr);
-}
-
-}  // namespace
-
 // L = (1/B) Σ_i (log Σ_k e^(x_ik − m_i)) − (x_i,c_i − m_i): every exponent is <= 0, so nothing
 // overflows, and the row sum is at least 1, so its log is finite.
 template <typename T>
@@ -34,7 +25,7 @@ T SoftmaxCrossEntropy<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T
     const T label = target(i, 0);
     if (!(label >= 0 && label < T(classes) && std::floor(label) == label)) {  // rejects NaN too
       throw std::invalid_argument("SoftmaxCrossEntropy: target row " + std::to_string(i) +
-                                  " holds " + shortest(double(label)) +
+                                  " holds " + io::shortest(double(label)) +
                                   ", not a class index in [0, " + std::to_string(classes) + ")");
     }
     labels_[std::size_t(i)] = Index(label);

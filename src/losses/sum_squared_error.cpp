@@ -7,9 +7,7 @@ namespace scratchnet {
 // L = Σ (ŷ − y)²
 template <typename T>
 T SumSquaredError<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> target) {
-  if (prediction.rows() != target.rows() || prediction.cols() != target.cols()) {
-    throw std::invalid_argument("SumSquaredError: prediction and target shapes differ");
-  }
+  this->require_same_shape("SumSquaredError", prediction, target);
   auto error = error_.reshape(prediction.rows(), prediction.cols());
   error = prediction - target;
   return error.squaredNorm();
