@@ -1,6 +1,9 @@
 #include "scratchnet/random.hpp"
 
+#include <bit>
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 #include <utility>
 
 namespace scratchnet {
@@ -42,6 +45,26 @@ std::uint64_t Random::at_most(std::uint64_t bound) {
     while (value > bound);
   }
   return value;
+}
+
+std::string Random::state() const {
+  std::ostringstream text;
+  text << engine_ << ' ' << has_spare_normal_ << ' ' << std::bit_cast<std::uint64_t>(spare_normal_);
+  return text.str();
+}
+
+void Random::restore(const std::string& state) {
+  std::istringstream text(state);
+  std::mt19937 engine;
+  bool has_spare = false;
+  std::uint64_t spare_bits = 0;
+  text >> engine >> has_spare >> spare_bits;
+  if (text.fail() || !(text >> std::ws).eof()) {
+    throw std::invalid_argument("not a random-generator state");
+  }
+  engine_ = engine;
+  has_spare_normal_ = has_spare;
+  spare_normal_ = std::bit_cast<double>(spare_bits);
 }
 
 }  // namespace scratchnet

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <string>
 #include <utility>
 
 namespace scratchnet {
@@ -39,6 +40,13 @@ class Random {
 
   /// The next raw 32-bit output of MT19937.
   std::uint32_t next_u32() { return static_cast<std::uint32_t>(engine_()); }
+
+  /// The generator's whole state as text (MT19937's 624 words and position, and any spare normal
+  /// draw), so that a checkpoint can continue the same stream bit for bit.
+  std::string state() const;
+
+  /// Continues from a state() text. Throws std::invalid_argument if the text is not one.
+  void restore(const std::string& state);
 
   bool operator==(const Random&) const = default;
 
