@@ -19,11 +19,10 @@ build: setup
 setup:
 	@scripts/install-deps.sh
 
-# Regenerates tests/fixtures: the seed's numpy code and PyTorch references (Debian's python3,
-# python3-numpy and python3-torch, which --fixtures installs; never needed to build or test).
+# Regenerates tests/fixtures: the seed's numpy code and PyTorch references, run with Debian's
+# python3, numpy and torch (which pyenv's python3 would shadow).
 PYTHON ?= /usr/bin/python3
-fixtures:
-	@scripts/install-deps.sh --fixtures
+fixtures: setup
 	$(PYTHON) tools/make_xor_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_network_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_optimizer_fixtures.py tests/fixtures

@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building and testing scratchnet needs, skipping those
 # already present, so that a fresh machine (which has none of them) gets there in one step.
-#   scripts/install-deps.sh            build + tests
-#   scripts/install-deps.sh --fixtures also what tools/ needs to regenerate the test fixtures
-#                                      (numpy and PyTorch; the build and tests never need them)
+# Python with numpy and torch is for reference tests and tools/, never a dependency of scratchnet.
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev)
-if [[ "${1:-}" == "--fixtures" ]]; then
-  packages+=(python3 python3-numpy python3-torch)
-fi
+packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+          googletest libgtest-dev
+          dataset-fashion-mnist          # --data fashion-mnist
+          python3 python3-numpy python3-torch  # tests that PyTorch reads our model files and we its
+          chromium)                      # a test renders the HTML training report
 
 missing=()
 for package in "${packages[@]}"; do
