@@ -139,31 +139,36 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
 }
 
 template <typename T>
-Evaluation Trainer<T>::evaluate(const Dataset<T>& data) {
-  model_.eval();
+Evaluation evaluate(Sequential<T>& model, Loss<T>& loss, const Dataset<T>& data, Index batch_size) {
+  if (batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
+  model.eval();
   Evaluation evaluation;
-  const Task task = loss_.task();
-  if (task == Task::multiclass) evaluation.confusion.emplace(model_.outputs());
+  const Task task = loss.task();
+  if (task == Task::multiclass) evaluation.confusion.emplace(model.outputs());
   if (task == Task::binary) evaluation.confusion.emplace(2);
-  if (task == Task::regression) evaluation.regression.emplace(model_.outputs());
+  if (task == Task::regression) evaluation.regression.emplace(model.outputs());
 
-  const Index rows = data.size();
+  BatchBuffer<T> features, targets;
+  std::vector<Index> rows;
   double weighted_loss = 0;
-  for (Index first = 0; first < rows; first += options_.batch_size) {
-    const Index count = std::min(options_.batch_size, rows - first);
-    evaluation_rows_.resize(static_cast<std::size_t>(count));
-    std::iota(evaluation_rows_.begin(), evaluation_rows_.end(), first);
-    data.gather(evaluation_rows_, features_.reshape(count, data.features()),
-                targets_.reshape(count, data.target_width()));
-    const auto output = model_.forward(features_.view());
-    weighted_loss += double(loss_.forward(output, targets_.view())) * double(count);
-    if (evaluation.confusion) evaluation.confusion->add_batch<T>(output, targets_.view(), task);
-    if (evaluation.regression) evaluation.regression->add_batch<T>(output, targets_.view());
+  for (Index first = 0; first < data.size(); first += batch_size) {
+    const Index count = std::min(batch_size, data.size() - first);
+    rows.resize(static_cast<std::size_t>(count));
+    std::iota(rows.begin(), rows.end(), first);
+    data.gather(rows, features.reshape(count, data.features()),
+                targets.reshape(count, data.target_width()));
+    const auto output = model.forward(features.view());
+    weighted_loss += double(loss.forward(output, targets.view())) * double(count);
+    if (evaluation.confusion) evaluation.confusion->add_batch<T>(output, targets.view(), task);
+    if (evaluation.regression) evaluation.regression->add_batch<T>(output, targets.view());
   }
-  evaluation.loss = rows == 0 ? kNaN : weighted_loss / double(rows);
+  evaluation.loss = data.size() == 0 ? kNaN : weighted_loss / double(data.size());
   return evaluation;
 }
 
+template Evaluation evaluate<float>(Sequential<float>&, Loss<float>&, const Dataset<float>&, Index);
+template Evaluation evaluate<double>(Sequential<double>&, Loss<double>&, const Dataset<double>&,
+                                     Index);
 template class Trainer<float>;
 template class Trainer<double>;
 

@@ -78,6 +78,10 @@ struct Evaluation {
   double accuracy() const;
 };
 
+/// Loss and metrics of `model` over `data`, in evaluation mode, in batches of `batch_size` rows.
+template <typename T>
+Evaluation evaluate(Sequential<T>& model, Loss<T>& loss, const Dataset<T>& data, Index batch_size);
+
 template <typename T>
 class Trainer {
  public:
@@ -96,7 +100,9 @@ class Trainer {
   T train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets);
 
   /// Loss and metrics over `data`, in evaluation mode, in batches of options.batch_size.
-  Evaluation evaluate(const Dataset<T>& data);
+  Evaluation evaluate(const Dataset<T>& data) {
+    return scratchnet::evaluate(model_, loss_, data, options_.batch_size);
+  }
 
  private:
   /// Training rows in the order of one epoch.
