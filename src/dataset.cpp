@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "scratchnet/io/shortest.hpp"
+
 namespace scratchnet {
 
 template <typename T>
@@ -44,26 +46,31 @@ void Subset<T>::gather(std::span<const Index> rows, MatrixView<T> features,
   parent_->gather(translated_, features, targets);
 }
 
-template <typename T>
-std::pair<Subset<T>, Subset<T>> split_validation(const Dataset<T>& data, double fraction,
-                                                 Random& random) {
+std::pair<std::vector<Index>, std::vector<Index>> split_rows(Index rows, double fraction,
+                                                             Random& random) {
   if (!(fraction >= 0 && fraction < 1)) {
     throw std::invalid_argument("validation fraction must be in [0, 1)");
   }
-  const Index size = data.size();
-  Index held_out = Index(std::floor(fraction * double(size)));
+  Index held_out = Index(std::floor(fraction * double(rows)));
   if (fraction > 0) held_out = std::max<Index>(held_out, 1);
-  if (held_out >= size) {
-    throw std::invalid_argument("a validation split of " + std::to_string(fraction) + " of " +
-                                std::to_string(size) + " rows leaves no training rows");
+  if (held_out >= rows) {
+    throw std::invalid_argument("a validation split of " + io::shortest(fraction) + " of " +
+                                std::to_string(rows) + " rows leaves no training rows");
   }
-  std::vector<Index> order(static_cast<std::size_t>(size));
+  std::vector<Index> order(static_cast<std::size_t>(rows));
   std::iota(order.begin(), order.end(), Index{0});
   random.shuffle(std::span(order));
   std::vector<Index> validation(order.begin(), order.begin() + held_out);
   std::vector<Index> training(order.begin() + held_out, order.end());
   std::sort(validation.begin(), validation.end());
   std::sort(training.begin(), training.end());
+  return {std::move(training), std::move(validation)};
+}
+
+template <typename T>
+std::pair<Subset<T>, Subset<T>> split_validation(const Dataset<T>& data, double fraction,
+                                                 Random& random) {
+  auto [training, validation] = split_rows(data.size(), fraction, random);
   return {Subset<T>(data, std::move(training)), Subset<T>(data, std::move(validation))};
 }
 

@@ -74,10 +74,15 @@ class Subset final : public Dataset<T> {
   mutable std::vector<Index> translated_;  // gather's parent row numbers, reused between calls
 };
 
-/// Splits `data` at random into (training, validation), the validation part holding
-/// floor(fraction · size) rows (at least one when fraction > 0). Each part keeps its rows in
-/// their original order. Throws std::invalid_argument unless 0 <= fraction < 1 and both parts
-/// are non-empty.
+/// Row numbers 0..rows−1 split at random into (training, validation), the validation part
+/// holding floor(fraction · rows) rows (at least one when fraction > 0), each part in ascending
+/// order: the first of np.random.permutation(rows) go to validation. Throws
+/// std::invalid_argument unless 0 <= fraction < 1 and both parts are non-empty (or the
+/// validation part is empty for fraction 0).
+std::pair<std::vector<Index>, std::vector<Index>> split_rows(Index rows, double fraction,
+                                                             Random& random);
+
+/// split_rows applied to `data`, as two subsets of it.
 template <typename T>
 std::pair<Subset<T>, Subset<T>> split_validation(const Dataset<T>& data, double fraction,
                                                  Random& random);
