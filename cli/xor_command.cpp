@@ -31,41 +31,27 @@ nlohmann::json nested_lists(const Matrix<double>& matrix) {
 }  // namespace
 
 XorCommand::XorCommand(CLI::App& parent)
-    : command_(parent.add_subcommand(
-          "xor",
-          "Stage 1: train the seed notebook's 2-4-1 sigmoid network on XOR and print its "
-          "output as numpy does")),
+    : Command(parent, "xor",
+              "Stage 1: train the seed notebook's 2-4-1 sigmoid network on XOR and print its "
+              "output as numpy does"),
       seed_(std::to_string(default_xor_seed)) {
-  command_
-      ->add_option("--seed", seed_,
-                   "Seed for the initial weights, drawn as np.random.seed(N); "
-                   "np.random.rand(2,hidden); np.random.rand(hidden,1) draws them (0..4294967295)")
-      ->type_name("N")
-      ->default_str(seed_);
-  command_
-      ->add_option("--iterations", iterations_,
-                   "Feed-forward and backprop passes over the four rows (1..1000000000)")
-      ->type_name("N")
-      ->default_str(iterations_);
-  command_->add_option("--hidden", hidden_, "Hidden sigmoid units (1..1000000)")
-      ->type_name("N")
-      ->default_str(hidden_);
-  command_
-      ->add_option("--lr", learning_rate_,
-                   "Learning rate, a finite number >= 0; the seed's update is a step of 1")
-      ->type_name("X")
-      ->default_str(learning_rate_);
-  command_
-      ->add_flag("--json", json_,
-                 "Print one JSON object: seed, iterations, hidden, lr, initial and final "
-                 "weights (weights1 is [2, hidden] as in the seed), output and loss")
-      ->disable_flag_override();
+  add_value("--seed", seed_, "N",
+            "Seed for the initial weights, drawn as np.random.seed(N); "
+            "np.random.rand(2,hidden); np.random.rand(hidden,1) draws them (0..4294967295)");
+  add_value("--iterations", iterations_, "N",
+            "Feed-forward and backprop passes over the four rows (1..1000000000)");
+  add_value("--hidden", hidden_, "N", "Hidden sigmoid units (1..1000000)");
+  add_value("--lr", learning_rate_, "X",
+            "Learning rate, a finite number >= 0; the seed's update is a step of 1");
+  add_switch("--json", json_,
+             "Print one JSON object: seed, iterations, hidden, lr, initial and final "
+             "weights (weights1 is [2, hidden] as in the seed), output and loss");
   command_->footer(
       "Prints the last feed-forward pass's output as the notebook's print(nn.output) does, then "
       "the sum of squared errors of that output.");
 }
 
-void XorCommand::run(std::ostream& out) const {
+void XorCommand::run(std::ostream& out) {
   XorOptions options;
   options.seed = static_cast<std::uint32_t>(
       parse_integer("--seed", seed_, 0, std::numeric_limits<std::uint32_t>::max()));
