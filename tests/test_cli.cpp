@@ -1,69 +1,18 @@
 // The scratchnet binary as a user runs it: output, JSON, help and every kind of bad flag.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli_runner.hpp"
 #include "fixtures.hpp"
 
 namespace scratchnet {
 namespace {
 
-struct CommandResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-std::string shell_quoted(const std::string& argument) {
-  std::string quoted = "'";
-  for (char c : argument)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// A fresh pair of files per run, so tests may run in parallel.
-std::string temporary_base() {
-  static int counter = 0;
-  return ::testing::TempDir() + "scratchnet_cli_" + std::to_string(::getpid()) + "_" +
-         std::to_string(counter++);
-}
-
-CommandResult run_cli(const std::vector<std::string>& arguments) {
-  const std::string base = temporary_base();
-  std::ostringstream command;
-  command << shell_quoted(SCRATCHNET_CLI_PATH);
-  for (const auto& argument : arguments)
-    command << " " << shell_quoted(argument);
-  command << " </dev/null >" << shell_quoted(base + ".out") << " 2>" << shell_quoted(base + ".err");
-  const int status = std::system(command.str().c_str());
-  CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(base + ".out"),
-                       read_file(base + ".err")};
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return result;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> result;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);)
-    result.push_back(line);
-  return result;
-}
+using testing::CommandResult;
+using testing::lines;
+using testing::run_cli;
 
 const nlohmann::json& xor_case(std::size_t index) {
   static const nlohmann::json fixture = testing::load_fixture("xor_numpy.json");
