@@ -1,0 +1,19 @@
+#pragma once
+// Replacing a file so that a crash, a full disk or a kill at any moment leaves either the old
+// file or the new one, never a torn mix: the bytes go to a temporary file in the same folder
+// (".NAME.tmp-PID-N", which no *.safetensors glob matches), are flushed to disk with fsync, and
+// the temporary is renamed over the target (atomic within one file system); then the folder is
+// fsynced so that the rename itself survives a power cut.
+
+#include <string>
+#include <string_view>
+
+namespace scratchnet::io {
+
+/// Replaces (or creates) the file at `path` with `bytes`, atomically. On any failure the
+/// temporary is removed, the old file is left as it was, and std::runtime_error says
+/// "PATH: cannot write: REASON" (REASON as strerror gives it: "No such file or directory",
+/// "Permission denied", "No space left on device").
+void write_file_atomically(const std::string& path, std::string_view bytes);
+
+}  // namespace scratchnet::io

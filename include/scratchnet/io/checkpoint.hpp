@@ -1,0 +1,82 @@
+#pragma once
+// Checkpoints: everything a training run needs to continue exactly where it stopped, one
+// safetensors file per epoch in a folder, "checkpoint-epoch-0003.safetensors". A checkpoint is a
+// model file (model_file.hpp) — same tensors, same metadata, so `load_model` and `info` read it
+// as they read a model — plus
+//   tensors   "optimizer.<state name>": each optimizer state buffer (exp_avg, exp_avg_sq,
+//             momentum_buffer, …) as a flat vector laid out as the model's parameters, in the
+//             model's dtype
+//   metadata  "checkpoint" "1" (what marks the file as one), "epoch" "3", "random_state"
+//             (Random::state() text), "optimizer" (its torch name, "Adam"), "optimizer_steps",
+//             "learning_rate" (shortest round-trip decimal), "options" (the training command's
+//             settings, JSON text), "history" (per-epoch metrics so far, JSON text)
+// Restoring the parameters, the optimizer's state, step count and learning rate, and the
+// generator's state continues a run bit for bit: the same weights as a run never interrupted.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scratchnet/io/model_file.hpp"
+#include "scratchnet/optimizer.hpp"
+
+namespace scratchnet::io {
+
+/// Where a training run stands at the end of an epoch, besides the model and optimizer buffers.
+struct CheckpointState {
+  int epoch = 0;                     // epochs completed
+  std::string random_state;          // Random::state(); "" for none
+  std::int64_t optimizer_steps = 0;  // Optimizer::steps()
+  double learning_rate = 0;          // Optimizer::learning_rate()
+  std::string optimizer;             // Optimizer::name(): "SGD", "Adam", "AdamW", "RMSprop"
+  std::string options_json;          // the training command's settings, free-form JSON text
+  std::string history_json;          // per-epoch metrics so far, free-form JSON text
+  bool operator==(const CheckpointState&) const = default;
+};
+
+/// The file name of epoch `epoch`'s checkpoint: "checkpoint-epoch-0003.safetensors" (at least
+/// four digits).
+std::string checkpoint_file_name(int epoch);
+
+/// Writes `folder`/checkpoint_file_name(state.epoch) atomically (creating the folder if needed):
+/// the model's tensors and description as save_model writes them, the optimizer's state
+/// buffers, and `state`. The optimizer's name, steps and learning rate are written as
+/// `optimizer` reports them (state's copies of them are not used). Only once the new file is in
+/// place, removes older checkpoints of the folder so that the `keep` of highest epoch remain
+/// (never the one just written; a file that cannot be removed is left). Returns the new file's
+/// path. Throws std::invalid_argument, writing nothing, for a NaN or infinite parameter, a
+/// description that does not fit the model (see save_model), epoch < 0, keep < 1, a
+/// random_state that Random::restore refuses, or options/history text that is not JSON;
+/// std::runtime_error when the folder or file cannot be written.
+template <typename T>
+std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
+                            Optimizer<T>& optimizer, const ModelDescription& description,
+                            const CheckpointState& state, int keep = 3);
+
+/// The paths of the checkpoint-epoch-N.safetensors files in `folder`, highest epoch first;
+/// empty when the folder does not exist. Throws std::runtime_error if it cannot be read.
+std::vector<std::string> list_checkpoints(const std::string& folder);
+
+/// The CheckpointState in a checkpoint's `metadata`; throws FormatError "PATH: metadata 'KEY':
+/// problem" when a key is missing or its value is not what the key holds.
+CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& metadata,
+                                      const std::string& path);
+
+/// Restores a checkpoint into `model` (which must have the checkpoint's tensors and shapes) and
+/// `optimizer` (which must be of the checkpoint's kind and keep the same state buffers): its
+/// parameters, state buffers (allocate_state, then each assigned), steps and learning rate;
+/// fills `description` and returns the state (restore your Random from its random_state).
+/// `path_or_folder` is a checkpoint file, or a folder: then its newest checkpoint that loads,
+/// each newer one that does not adding to `warnings` the line
+///   "checkpoint PATH is unreadable (REASON); using PATH2".
+/// A file is checked whole before anything is changed: on an error, model, optimizer and
+/// description are as they were (but for an optimizer's first, zeroed allocate_state).
+/// Throws what read_safetensors and load_model throw for a file, and std::runtime_error naming
+/// the folder when it holds no checkpoint that loads.
+template <typename T>
+CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>& model,
+                                Optimizer<T>& optimizer, ModelDescription& description,
+                                std::vector<std::string>& warnings);
+
+}  // namespace scratchnet::io

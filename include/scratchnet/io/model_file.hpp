@@ -1,0 +1,101 @@
+#pragma once
+// A trained model as one safetensors file that PyTorch loads as it is: one tensor per
+// parameter, named and shaped as torch.nn.Sequential's state_dict names them ("0.weight"
+// [out, in], "0.bias" [out], "2.weight", …), F32 for a float model and F64 for a double one,
+// and in __metadata__ (strings only, as the format requires) what it takes to rebuild and use it:
+//   "format"         "pt" (so safetensors' own tools treat it as a torch file)
+//   "scratchnet"     "1", the version of these keys
+//   "spec"           the layer spec, "256:relu,128:relu,dropout:0.2,10" (left out when empty)
+//   "inputs"         features per sample, "784"
+//   "loss"           "ce", "bce", "mse", "sse" or ""
+//   "classes"        JSON list of the class names, ["T-shirt", …] ("[]" for none)
+//   "normalization"  JSON {"mean": […], "scale": […]}: x' = (x − mean) / scale per feature
+//                    (left out when there is none)
+//   "feature_names"  JSON list of the input columns' names ("[]" for none)
+//   "label_name"     the label column's name
+//   "training"       JSON object of free-form facts about the run (epochs, optimizer, lr, seed, …)
+// docs/model-format.md describes the file, and how to load it in PyTorch and back.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scratchnet/io/safetensors.hpp"
+#include "scratchnet/sequential.hpp"
+
+namespace scratchnet::io {
+
+/// What a model file says about its network besides the weights.
+struct ModelDescription {
+  std::string spec;  // the layer spec, "128:relu,10"
+  Index inputs = 0;  // features per sample; save_model writes the model's own
+  std::string loss;  // "ce", "bce", "mse", "sse", or "" when unknown
+  std::vector<std::string> classes;
+  std::vector<double> mean, scale;  // standardisation x' = (x − mean) / scale; empty when none
+  std::vector<std::string> feature_names;
+  std::string label_name;
+  std::string training_json;  // free-form JSON text: epochs, optimizer, lr, seed, accuracy, …
+  bool operator==(const ModelDescription&) const = default;
+};
+
+/// A model read back from a file.
+template <typename T>
+struct LoadedModel {
+  Sequential<T> network;         // built from the spec, holding the file's parameters
+  ModelDescription description;  // its spec and inputs are the ones the network was built from
+  bool has_metadata = false;     // false for a file without scratchnet's keys (torch-written)
+};
+
+/// Saves `model` to `path`, atomically (write_file_atomically), as the top of this header
+/// describes. Throws std::invalid_argument "PATH: cannot save: …", without touching the file,
+/// when a parameter is NaN
+/// or infinite, or `description` does not fit the model (a spec that builds other tensors,
+/// other inputs, an unknown loss, mean/scale/feature_names not one per input, scale 0, training
+/// text that is not JSON); std::runtime_error when the file cannot be written.
+template <typename T>
+void save_model(const std::string& path, Sequential<T>& model, const ModelDescription& description);
+
+/// Loads the model file at `path`. The network is built from the file's "spec" and "inputs";
+/// for a file without scratchnet's metadata (safetensors.torch.save_file's) from
+/// `spec_override`, its inputs read off the first Linear weight ([out, in]). Given both, the
+/// two specs must describe the same network. The file must then hold exactly the network's
+/// tensors ("optimizer.*" tensors aside, in a checkpoint), each with the network's shape, as
+/// F32 or F64 (converted to T), and finite. Throws FormatError ("PATH: tensor '2.bias' has
+/// shape [4] but the network 3:relu,2 (2 inputs) needs [2]") for any mismatch, bad metadata or
+/// no spec at all; read_safetensors's errors for a damaged file; SpecError for a bad
+/// `spec_override`. Returns a whole model or throws: nothing is left half loaded.
+template <typename T>
+LoadedModel<T> load_model(const std::string& path, const std::string& spec_override = "");
+
+// The pieces of save_model and load_model, which checkpoints share.
+
+/// The model's parameters as F32 (float) or F64 (double) tensors, in named_parameters() order.
+/// Throws std::invalid_argument, naming the tensor and element, for a NaN or infinite value.
+template <typename T>
+std::vector<TensorRecord> parameter_tensors(Sequential<T>& model);
+
+/// The __metadata__ of a model file for `model` and `description`, checked as save_model
+/// checks it (std::invalid_argument).
+template <typename T>
+std::map<std::string, std::string> model_metadata(Sequential<T>& model,
+                                                  const ModelDescription& description);
+
+/// The description in a model file's `metadata` (which must have the "scratchnet" key); throws
+/// FormatError "PATH: metadata 'KEY': problem" for a value that is not what the key holds.
+ModelDescription read_model_metadata(const std::map<std::string, std::string>& metadata,
+                                     const std::string& path);
+
+/// Whether `file`'s metadata marks it a checkpoint, whose "optimizer.*" tensors are not the
+/// model's.
+bool is_checkpoint(const SafetensorsFile& file);
+
+/// The values of the tensors of `file` that `named` lists, laid out as the model's flat buffer.
+/// Throws FormatError, naming the tensor and both shapes, unless the file holds exactly those
+/// tensors (and "optimizer.*" ones, in a checkpoint) with those shapes, as finite F32 or F64
+/// values; `network` names the network in those messages ("the network 3:relu,2 (2 inputs)").
+template <typename T>
+std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& path,
+                                const std::vector<NamedParameter>& named,
+                                const std::string& network);
+
+}  // namespace scratchnet::io

@@ -1,0 +1,300 @@
+#include "scratchnet/io/checkpoint.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+
+#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/random.hpp"
+
+namespace scratchnet::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kVersion = "1";
+constexpr std::string_view kPrefix = "checkpoint-epoch-";
+constexpr std::string_view kSuffix = ".safetensors";
+constexpr std::string_view kStatePrefix = "optimizer.";
+
+[[noreturn]] void metadata_error(const std::string& path, const std::string& key,
+                                 const std::string& problem) {
+  throw FormatError(path + ": metadata '" + key + "': " + problem);
+}
+
+const std::string& required(const std::map<std::string, std::string>& metadata,
+                            const std::string& key, const std::string& path) {
+  const auto found = metadata.find(key);
+  if (found == metadata.end()) metadata_error(path, key, "missing");
+  return found->second;
+}
+
+// A whole decimal number for the whole of `text`, or nullopt.
+template <typename Number>
+std::optional<Number> number(const std::string& text) {
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The epoch N of a file named checkpoint-epoch-N.safetensors (N all digits), or nullopt.
+std::optional<int> epoch_of(const std::string& name) {
+  if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return std::nullopt;
+  const std::string digits =
+      name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return number<int>(digits);
+}
+
+// `what` of an error about `path`, without the "PATH: " it starts with.
+std::string reason(const std::exception& error, const std::string& path) {
+  std::string text = error.what();
+  if (text.starts_with(path + ": ")) text.erase(0, path.size() + 2);
+  return text;
+}
+
+// Restores one checkpoint file: every check first, then every change.
+template <typename T>
+CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer,
+                          ModelDescription& description) {
+  const SafetensorsFile file = read_safetensors(path);
+  if (!is_checkpoint(file)) {
+    throw FormatError(path + ": not a checkpoint (its metadata has no 'checkpoint' key)");
+  }
+  ModelDescription stored = read_model_metadata(file.metadata, path);
+  CheckpointState state = read_checkpoint_state(file.metadata, path);
+  if (stored.inputs != model.inputs()) {
+    throw FormatError(path + ": the checkpoint's model takes " + std::to_string(stored.inputs) +
+                      " inputs but this one takes " + std::to_string(model.inputs()));
+  }
+  if (state.optimizer != optimizer.name()) {
+    throw std::runtime_error(path + ": the checkpoint was trained with " + state.optimizer +
+                             " but this optimizer is " + optimizer.name());
+  }
+  const std::vector<T> parameters =
+      parameter_values<T>(file, path, model.named_parameters(), "the model");
+
+  // The optimizer's buffers: exactly those it keeps, each laid out as the parameters.
+  const Index count = model.parameters().size();
+  const bool has_state =
+      std::any_of(file.tensors.begin(), file.tensors.end(),
+                  [](const TensorRecord& t) { return t.name.starts_with(kStatePrefix); });
+  std::vector<OptimizerState<T>> buffers;
+  std::vector<std::vector<T>> values;
+  if (has_state || state.optimizer_steps > 0) {
+    optimizer.allocate_state(count);
+    buffers = optimizer.state();
+  }
+  for (const OptimizerState<T>& buffer : buffers) {
+    const std::string name = std::string(kStatePrefix) + buffer.name;
+    const TensorRecord* tensor = file.find(name);
+    const std::vector<std::int64_t> shape{count};
+    if (!tensor) {
+      throw FormatError(path + ": tensor '" + name + "' is missing (" + state.optimizer +
+                        " keeps it, shape " + shape_text(shape) + ")");
+    }
+    if (tensor->shape != shape) {
+      throw FormatError(path + ": tensor '" + name + "' has shape " + shape_text(tensor->shape) +
+                        " but " + state.optimizer + " keeps it as " + shape_text(shape));
+    }
+    if (tensor->dtype != Dtype::F32 && tensor->dtype != Dtype::F64) {
+      throw FormatError(path + ": tensor '" + name + "' has dtype " +
+                        std::string(dtype_name(tensor->dtype)) + "; it must be F32 or F64");
+    }
+    values.push_back(tensor_values<T>(*tensor));
+  }
+  for (const TensorRecord& tensor : file.tensors) {
+    if (!tensor.name.starts_with(kStatePrefix)) continue;
+    const std::string name = tensor.name.substr(kStatePrefix.size());
+    if (std::none_of(buffers.begin(), buffers.end(),
+                     [&](const OptimizerState<T>& b) { return b.name == name; })) {
+      throw FormatError(path + ": tensor '" + tensor.name + "' is not state that " +
+                        optimizer.name() + " keeps (with these options)");
+    }
+  }
+
+  std::copy(parameters.begin(), parameters.end(), model.parameters().data());
+  for (std::size_t i = 0; i < buffers.size(); ++i)
+    std::copy(values[i].begin(), values[i].end(), buffers[i].values.data());
+  optimizer.set_steps(state.optimizer_steps);
+  optimizer.set_learning_rate(state.learning_rate);
+  description = std::move(stored);
+  return state;
+}
+
+}  // namespace
+
+std::string checkpoint_file_name(int epoch) {
+  std::string digits = std::to_string(epoch);
+  if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
+  return std::string(kPrefix) + digits + std::string(kSuffix);
+}
+
+std::vector<std::string> list_checkpoints(const std::string& folder) {
+  std::error_code error;
+  if (!fs::exists(folder, error)) return {};
+  if (!fs::is_directory(folder, error)) throw std::runtime_error(folder + ": not a folder");
+  std::vector<std::pair<int, std::string>> found;
+  fs::directory_iterator entries(folder, error);
+  for (; !error && entries != fs::directory_iterator(); entries.increment(error)) {
+    const std::string name = entries->path().filename().string();
+    const auto epoch = epoch_of(name);
+    std::error_code type_error;
+    if (epoch && entries->is_regular_file(type_error)) {
+      found.emplace_back(*epoch, (fs::path(folder) / name).string());
+    }
+  }
+  if (error) throw std::runtime_error(folder + ": cannot read the folder: " + error.message());
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a > b; });
+  std::vector<std::string> paths;
+  for (auto& [epoch, path] : found)
+    paths.push_back(std::move(path));
+  return paths;
+}
+
+CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& metadata,
+                                      const std::string& path) {
+  const std::string& version = required(metadata, "checkpoint", path);
+  if (version != kVersion) {
+    metadata_error(path, "checkpoint",
+                   "version '" + version + "' is not one this build reads (" + kVersion + ")");
+  }
+  CheckpointState state;
+  const std::string& epoch = required(metadata, "epoch", path);
+  const auto epoch_number = number<int>(epoch);
+  if (!epoch_number || *epoch_number < 0) {
+    metadata_error(path, "epoch", "expected a whole number >= 0, got '" + epoch + "'");
+  }
+  state.epoch = *epoch_number;
+
+  state.random_state = required(metadata, "random_state", path);
+  if (!state.random_state.empty()) {
+    try {
+      Random(0).restore(state.random_state);
+    } catch (const std::invalid_argument& error) {
+      metadata_error(path, "random_state", error.what());
+    }
+  }
+
+  state.optimizer = required(metadata, "optimizer", path);
+  if (state.optimizer.empty()) metadata_error(path, "optimizer", "empty");
+  const std::string& steps = required(metadata, "optimizer_steps", path);
+  const auto steps_number = number<std::int64_t>(steps);
+  if (!steps_number || *steps_number < 0) {
+    metadata_error(path, "optimizer_steps", "expected a whole number >= 0, got '" + steps + "'");
+  }
+  state.optimizer_steps = *steps_number;
+  const std::string& rate = required(metadata, "learning_rate", path);
+  const auto rate_number = number<double>(rate);
+  if (!rate_number || !std::isfinite(*rate_number) || *rate_number < 0) {
+    metadata_error(path, "learning_rate", "expected a finite number >= 0, got '" + rate + "'");
+  }
+  state.learning_rate = *rate_number;
+
+  state.options_json = required(metadata, "options", path);
+  state.history_json = required(metadata, "history", path);
+  for (const char* key : {"options", "history"}) {
+    const std::string& text = metadata.at(key);
+    if (!text.empty() && !nlohmann::json::accept(text)) metadata_error(path, key, "not valid JSON");
+  }
+  return state;
+}
+
+template <typename T>
+std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
+                            Optimizer<T>& optimizer, const ModelDescription& description,
+                            const CheckpointState& state, int keep) {
+  if (keep < 1) throw std::invalid_argument("keep must be at least 1, got " + std::to_string(keep));
+  if (state.epoch < 0) {
+    throw std::invalid_argument("epoch must be >= 0, got " + std::to_string(state.epoch));
+  }
+  for (const std::string* text : {&state.options_json, &state.history_json}) {
+    if (!text->empty() && !nlohmann::json::accept(*text)) {
+      throw std::invalid_argument("checkpoint state: options and history must be JSON text");
+    }
+  }
+  if (!state.random_state.empty()) Random(0).restore(state.random_state);
+
+  std::map<std::string, std::string> metadata = model_metadata(model, description);
+  std::vector<TensorRecord> tensors = parameter_tensors(model);
+  for (const OptimizerState<T>& buffer : optimizer.state()) {
+    const std::span<const T> values(buffer.values.data(), std::size_t(buffer.values.size()));
+    tensors.push_back(make_tensor<T>(std::string(kStatePrefix) + buffer.name,
+                                     {std::int64_t(values.size())}, values));
+  }
+  metadata["checkpoint"] = kVersion;
+  metadata["epoch"] = std::to_string(state.epoch);
+  metadata["random_state"] = state.random_state;
+  metadata["optimizer"] = optimizer.name();
+  metadata["optimizer_steps"] = std::to_string(optimizer.steps());
+  metadata["learning_rate"] = shortest(optimizer.learning_rate());
+  metadata["options"] = state.options_json.empty() ? "{}" : state.options_json;
+  metadata["history"] = state.history_json.empty() ? "[]" : state.history_json;
+  const std::string bytes = encode_safetensors(tensors, metadata);
+
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) throw std::runtime_error(folder + ": cannot create the folder: " + error.message());
+  const std::string path = (fs::path(folder) / checkpoint_file_name(state.epoch)).string();
+  write_file_atomically(path, bytes);
+
+  // Only now that the new checkpoint is safely on disk may older ones go.
+  const std::vector<std::string> all = list_checkpoints(folder);
+  for (std::size_t i = std::size_t(keep); i < all.size(); ++i) {
+    if (all[i] != path) fs::remove(all[i], error);
+  }
+  return path;
+}
+
+template <typename T>
+CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>& model,
+                                Optimizer<T>& optimizer, ModelDescription& description,
+                                std::vector<std::string>& warnings) {
+  std::error_code error;
+  if (!fs::is_directory(path_or_folder, error)) {
+    return load_file(path_or_folder, model, optimizer, description);
+  }
+  const std::vector<std::string> candidates = list_checkpoints(path_or_folder);
+  if (candidates.empty()) {
+    throw std::runtime_error(path_or_folder + ": no checkpoint-epoch-*.safetensors in this folder");
+  }
+  std::vector<std::pair<std::string, std::string>> unreadable;  // path, reason
+  for (const std::string& candidate : candidates) {
+    try {
+      CheckpointState state = load_file(candidate, model, optimizer, description);
+      for (const auto& [path, why] : unreadable)
+        warnings.push_back("checkpoint " + path + " is unreadable (" + why + "); using " +
+                           candidate);
+      return state;
+    } catch (const std::exception& failure) {
+      unreadable.emplace_back(candidate, reason(failure, candidate));
+    }
+  }
+  throw std::runtime_error(path_or_folder + ": no checkpoint in this folder loads; the newest, " +
+                           unreadable.front().first + ", is unreadable (" +
+                           unreadable.front().second + ")");
+}
+
+template std::string save_checkpoint<float>(const std::string&, Sequential<float>&,
+                                            Optimizer<float>&, const ModelDescription&,
+                                            const CheckpointState&, int);
+template std::string save_checkpoint<double>(const std::string&, Sequential<double>&,
+                                             Optimizer<double>&, const ModelDescription&,
+                                             const CheckpointState&, int);
+template CheckpointState load_checkpoint<float>(const std::string&, Sequential<float>&,
+                                                Optimizer<float>&, ModelDescription&,
+                                                std::vector<std::string>&);
+template CheckpointState load_checkpoint<double>(const std::string&, Sequential<double>&,
+                                                 Optimizer<double>&, ModelDescription&,
+                                                 std::vector<std::string>&);
+
+}  // namespace scratchnet::io

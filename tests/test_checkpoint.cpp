@@ -1,0 +1,408 @@
+// Checkpoints: a run stopped, saved, loaded into a fresh model and optimizer and continued gives
+// the same bits as the run never stopped (float with Adam, double with Nesterov SGD; Dropout
+// draws from the saved generator), pruning keeps the newest checkpoints, a corrupt newest one
+// falls back to the one before with a warning, and every mismatch says what and where.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
+
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/io/checkpoint.hpp"
+#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/losses/mean_squared_error.hpp"
+#include "scratchnet/optimizers/adam.hpp"
+#include "scratchnet/optimizers/sgd.hpp"
+
+namespace scratchnet::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSpec = "6:tanh,dropout:0.3,2";
+constexpr Index kInputs = 4;
+
+// A fresh folder under the system's temporary folder, removed with everything in it.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    std::string pattern = (fs::temp_directory_path() / "scratchnet-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string path() const { return path_.string(); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::vector<std::string> names_in(const std::string& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+template <typename T>
+Sequential<T> untrained_model() {
+  return build_model<T>(parse_layer_spec(kSpec), kInputs);
+}
+
+ModelDescription description_of_run() {
+  ModelDescription description;
+  description.spec = kSpec;
+  description.inputs = kInputs;
+  description.loss = "mse";
+  description.label_name = "targets";
+  description.training_json = R"({"epochs":2})";
+  return description;
+}
+
+CheckpointState state_at(int epoch, const Random& random) {
+  CheckpointState state;
+  state.epoch = epoch;
+  state.random_state = random.state();
+  state.options_json = R"({"epochs":2,"batch_size":8})";
+  state.history_json = R"([{"epoch":1,"loss":0.5}])";
+  return state;
+}
+
+// `steps` full-batch training steps, Dropout drawing its masks from `random`.
+template <typename T>
+void train(Sequential<T>& model, Optimizer<T>& optimizer, Random& random, int steps) {
+  Random data(/*seed=*/11);  // the same batch every time
+  Matrix<T> x(8, kInputs), y(8, 2);
+  for (T& value : x.reshaped())
+    value = T(data.normal());
+  for (T& value : y.reshaped())
+    value = T(data.normal());
+  MeanSquaredError<T> loss;
+  model.train(random);
+  for (int i = 0; i < steps; ++i) {
+    model.zero_gradients();
+    loss.forward(model.forward(x), y);
+    model.backward(loss.backward());
+    optimizer.step(model.parameters(), model.gradients());
+  }
+}
+
+template <typename T>
+std::vector<T> values_of(VectorView<T> view) {
+  return {view.data(), view.data() + view.size()};
+}
+
+// Bit for bit (memcmp, so that -0 and 0 differ and NaNs compare).
+template <typename T>
+::testing::AssertionResult same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return ::testing::AssertionFailure() << "sizes differ";
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) {
+      return ::testing::AssertionFailure() << "element " << i << ": " << a[i] << " vs " << b[i];
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+template <typename T>
+void expect_bit_exact_continuation(const std::function<std::unique_ptr<Optimizer<T>>()>& make) {
+  TemporaryFolder folder;
+  Random random(/*seed=*/5);
+  Sequential<T> model = untrained_model<T>();
+  initialize(model, Initializer::torch_default, random);
+  const std::unique_ptr<Optimizer<T>> optimizer = make();
+  train(model, *optimizer, random, 3);
+  optimizer->set_learning_rate(0.005);  // as a schedule would between epochs
+  const CheckpointState saved = state_at(1, random);
+  const std::string path =
+      save_checkpoint(folder.path(), model, *optimizer, description_of_run(), saved);
+  EXPECT_EQ(path, folder.file("checkpoint-epoch-0001.safetensors"));
+  train(model, *optimizer, random, 3);  // the run that never stopped
+
+  Sequential<T> resumed = untrained_model<T>();
+  const std::unique_ptr<Optimizer<T>> resumed_optimizer = make();
+  ModelDescription description;
+  std::vector<std::string> warnings;
+  const CheckpointState loaded =
+      load_checkpoint(folder.path(), resumed, *resumed_optimizer, description, warnings);
+  EXPECT_TRUE(warnings.empty());
+  CheckpointState expected = saved;
+  expected.optimizer = optimizer->name();
+  expected.optimizer_steps = 3;
+  expected.learning_rate = 0.005;
+  EXPECT_EQ(loaded, expected);
+  EXPECT_EQ(description, description_of_run());
+  EXPECT_EQ(resumed_optimizer->steps(), 3);
+  EXPECT_EQ(resumed_optimizer->learning_rate(), 0.005);
+
+  Random resumed_random(/*seed=*/999);
+  resumed_random.restore(loaded.random_state);
+  train(resumed, *resumed_optimizer, resumed_random, 3);
+  EXPECT_TRUE(same_bits(values_of(resumed.parameters()), values_of(model.parameters())));
+  const auto state = optimizer->state(), resumed_state = resumed_optimizer->state();
+  ASSERT_EQ(state.size(), resumed_state.size());
+  ASSERT_FALSE(state.empty());
+  for (std::size_t i = 0; i < state.size(); ++i) {
+    EXPECT_EQ(state[i].name, resumed_state[i].name);
+    EXPECT_TRUE(same_bits(values_of(state[i].values), values_of(resumed_state[i].values)))
+        << state[i].name;
+  }
+  EXPECT_TRUE(resumed_random == random);
+}
+
+AdamOptions adam_options() {
+  AdamOptions options;
+  options.lr = 0.01;
+  return options;
+}
+
+SgdOptions nesterov_options() {
+  SgdOptions options;
+  options.lr = 0.1;
+  options.momentum = 0.9;
+  options.nesterov = true;
+  return options;
+}
+
+TEST(Checkpoint, ContinuesAFloatAdamRunBitForBit) {
+  expect_bit_exact_continuation<float>(
+      [] { return std::make_unique<Adam<float>>(adam_options()); });
+}
+
+TEST(Checkpoint, ContinuesADoubleSgdRunBitForBit) {
+  expect_bit_exact_continuation<double>(
+      [] { return std::make_unique<Sgd<double>>(nesterov_options()); });
+}
+
+// A folder of checkpoints of epochs `epochs`, saved with `keep`, from a short Adam run.
+class CheckpointFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    initialize(model_, Initializer::torch_default, random_);
+    train(model_, adam_, random_, 2);
+  }
+  std::string save(int epoch, int keep = 3) {
+    return save_checkpoint(folder_.path(), model_, adam_, description_of_run(),
+                           state_at(epoch, random_), keep);
+  }
+  // What load_checkpoint throws for `path_or_folder`, folder taken out; "no error" otherwise.
+  std::string load_error(const std::string& path_or_folder, Optimizer<float>& optimizer) {
+    Sequential<float> model = untrained_model<float>();
+    ModelDescription description;
+    std::vector<std::string> warnings;
+    try {
+      load_checkpoint(path_or_folder, model, optimizer, description, warnings);
+    } catch (const std::exception& error) {
+      EXPECT_TRUE(model.parameters().isZero()) << "a failed load changed the model";
+      std::string text = error.what();
+      const std::string prefix = folder_.path() + "/";
+      for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
+        text.erase(at, prefix.size());
+      return text;
+    }
+    return "no error";
+  }
+
+  TemporaryFolder folder_;
+  Random random_{/*seed=*/3};
+  Sequential<float> model_ = untrained_model<float>();
+  Adam<float> adam_{adam_options()};
+};
+
+TEST_F(CheckpointFolder, PrunesToTheNewestThreeOnlyAfterWriting) {
+  for (int epoch = 1; epoch <= 5; ++epoch)
+    save(epoch);
+  EXPECT_EQ(list_checkpoints(folder_.path()),
+            (std::vector<std::string>{folder_.file("checkpoint-epoch-0005.safetensors"),
+                                      folder_.file("checkpoint-epoch-0004.safetensors"),
+                                      folder_.file("checkpoint-epoch-0003.safetensors")}));
+  EXPECT_EQ(names_in(folder_.path()).size(), 3u);  // and no temporaries
+
+  save(2);  // an older epoch written now is kept, whatever `keep` says
+  EXPECT_EQ(names_in(folder_.path()).size(), 4u);
+  save(6, /*keep=*/1);
+  EXPECT_EQ(names_in(folder_.path()),
+            std::vector<std::string>{"checkpoint-epoch-0006.safetensors"});
+}
+
+TEST_F(CheckpointFolder, FallsBackFromACorruptNewestCheckpointWithAWarning) {
+  save(1);
+  save(2);
+  const std::string newest = save(3);
+  write_bytes(newest, "junk");
+
+  Sequential<float> model = untrained_model<float>();
+  Adam<float> adam(adam_options());
+  ModelDescription description;
+  std::vector<std::string> warnings;
+  const CheckpointState state = load_checkpoint(folder_.path(), model, adam, description, warnings);
+  EXPECT_EQ(state.epoch, 2);
+  EXPECT_EQ(warnings, std::vector<std::string>{
+                          "checkpoint " + newest +
+                          " is unreadable (the file is 4 bytes, too short for the 8-byte header "
+                          "length); using " +
+                          folder_.file("checkpoint-epoch-0002.safetensors")});
+  EXPECT_TRUE(same_bits(values_of(model.parameters()), values_of(model_.parameters())));
+
+  // A checkpoint cut short is caught too.
+  const std::string second = folder_.file("checkpoint-epoch-0002.safetensors");
+  fs::resize_file(second, fs::file_size(second) - 1);
+  warnings.clear();
+  EXPECT_EQ(load_checkpoint(folder_.path(), model, adam, description, warnings).epoch, 1);
+  EXPECT_EQ(warnings.size(), 2u);
+}
+
+TEST_F(CheckpointFolder, SaysWhenNoCheckpointLoads) {
+  Adam<float> adam(adam_options());
+  EXPECT_EQ(load_error(folder_.path(), adam),
+            folder_.path() + ": no checkpoint-epoch-*.safetensors in this folder");
+  save(1);
+  save(2);
+  for (const std::string& path : list_checkpoints(folder_.path()))
+    write_bytes(path, "junk");
+  EXPECT_EQ(load_error(folder_.path(), adam),
+            folder_.path() +
+                ": no checkpoint in this folder loads; the newest, "
+                "checkpoint-epoch-0002.safetensors, is unreadable (the file is 4 bytes, too short "
+                "for the 8-byte header length)");
+  EXPECT_EQ(load_error(folder_.file("checkpoint-epoch-0001.safetensors"), adam),
+            "checkpoint-epoch-0001.safetensors: the file is 4 bytes, too short for the 8-byte "
+            "header length");
+}
+
+TEST_F(CheckpointFolder, RefusesAnotherOptimizerOrOtherState) {
+  const std::string path = save(1);
+  Sgd<float> sgd(/*learning_rate=*/0.1);
+  EXPECT_EQ(load_error(path, sgd),
+            "checkpoint-epoch-0001.safetensors: the checkpoint was "
+            "trained with Adam but this optimizer is SGD");
+
+  SgdOptions momentum = nesterov_options();
+  Sgd<float> with_momentum(momentum);
+  train(model_, with_momentum, random_, 1);
+  const std::string sgd_path = save_checkpoint(folder_.path(), model_, with_momentum,
+                                               description_of_run(), state_at(2, random_));
+  EXPECT_EQ(load_error(sgd_path, sgd),
+            "checkpoint-epoch-0002.safetensors: tensor 'optimizer.momentum_buffer' is not state "
+            "that SGD keeps (with these options)");
+
+  Sgd<float> plain(/*learning_rate=*/0.1);
+  train(model_, plain, random_, 1);
+  const std::string plain_path =
+      save_checkpoint(folder_.path(), model_, plain, description_of_run(), state_at(3, random_));
+  Sgd<float> fresh_momentum(momentum);
+  EXPECT_EQ(load_error(plain_path, fresh_momentum),
+            "checkpoint-epoch-0003.safetensors: tensor 'optimizer.momentum_buffer' is missing "
+            "(SGD keeps it, shape [44])");
+}
+
+TEST_F(CheckpointFolder, RefusesAModelOfOtherShape) {
+  const std::string path = save(1);
+  Sequential<float> other = build_model<float>(parse_layer_spec("5:tanh,2"), kInputs);
+  Adam<float> adam(adam_options());
+  ModelDescription description;
+  std::vector<std::string> warnings;
+  try {
+    load_checkpoint(path, other, adam, description, warnings);
+    FAIL() << "no error";
+  } catch (const FormatError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path + ": tensor '0.weight' has shape [6, 4] but the model needs [5, 4]");
+  }
+  EXPECT_TRUE(other.parameters().isZero());
+  EXPECT_TRUE(description == ModelDescription{});
+}
+
+TEST_F(CheckpointFolder, RefusesBadCheckpointMetadata) {
+  const std::string path = save(1);
+  const SafetensorsFile good = read_safetensors(path);
+  Adam<float> adam(adam_options());
+  const auto error_with = [&](const std::string& key, const std::string& value) {
+    auto metadata = good.metadata;
+    if (value == "(absent)") {
+      metadata.erase(key);
+    } else {
+      metadata[key] = value;
+    }
+    write_bytes(path, encode_safetensors(good.tensors, metadata));
+    return load_error(path, adam);
+  };
+  const std::string file = "checkpoint-epoch-0001.safetensors: ";
+  EXPECT_EQ(error_with("epoch", "1"), "no error");
+  EXPECT_EQ(error_with("checkpoint", "(absent)"),
+            file + "not a checkpoint (its metadata has no 'checkpoint' key)");
+  EXPECT_EQ(error_with("epoch", "-1"),
+            file + "metadata 'epoch': expected a whole number >= 0, got '-1'");
+  EXPECT_EQ(error_with("optimizer_steps", "(absent)"),
+            file + "metadata 'optimizer_steps': missing");
+  EXPECT_EQ(error_with("learning_rate", "nan"),
+            file + "metadata 'learning_rate': expected a finite number >= 0, got 'nan'");
+  EXPECT_EQ(error_with("random_state", "42"),
+            file + "metadata 'random_state': not a random-generator state");
+  EXPECT_EQ(error_with("history", "[{"), file + "metadata 'history': not valid JSON");
+  EXPECT_EQ(error_with("inputs", "5"),
+            file + "the checkpoint's model takes 5 inputs but this one takes 4");
+}
+
+TEST_F(CheckpointFolder, ReadsAsAModelFile) {
+  const std::string path = save(1);
+  LoadedModel<float> loaded = load_model<float>(path);  // optimizer.* tensors aside
+  EXPECT_TRUE(loaded.has_metadata);
+  EXPECT_EQ(loaded.description, description_of_run());
+  EXPECT_TRUE(same_bits(values_of(loaded.network.parameters()), values_of(model_.parameters())));
+  const SafetensorsFile file = read_safetensors(path);
+  EXPECT_NE(file.find("optimizer.exp_avg"), nullptr);
+  EXPECT_NE(file.find("optimizer.exp_avg_sq"), nullptr);
+  EXPECT_EQ(file.metadata.at("optimizer"), "Adam");
+  EXPECT_EQ(file.metadata.at("optimizer_steps"), "2");
+  EXPECT_EQ(file.metadata.at("learning_rate"), "0.01");
+  EXPECT_EQ(read_checkpoint_state(file.metadata, path).epoch, 1);
+}
+
+TEST_F(CheckpointFolder, RefusesToSaveWhatCannotBeRestored) {
+  model_.parameters()[0] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_THROW(save(1), std::invalid_argument);
+  model_.parameters()[0] = 0;
+  CheckpointState state = state_at(1, random_);
+  state.random_state = "not a state";
+  EXPECT_THROW(save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state),
+               std::invalid_argument);
+  EXPECT_THROW(save(1, /*keep=*/0), std::invalid_argument);
+  EXPECT_THROW(save(-1), std::invalid_argument);
+  EXPECT_TRUE(names_in(folder_.path()).empty());
+}
+
+TEST(Checkpoint, ListsCheckpointsByEpochNewestFirst) {
+  TemporaryFolder folder;
+  EXPECT_TRUE(list_checkpoints(folder.file("missing")).empty());
+  for (const char* name :
+       {"checkpoint-epoch-9999.safetensors", "checkpoint-epoch-10000.safetensors",
+        "checkpoint-epoch-0002.safetensors", ".checkpoint-epoch-0003.safetensors.tmp-1-0",
+        "checkpoint-epoch-x.safetensors", "checkpoint-epoch-.safetensors",
+        "checkpoint-epoch-0004.safetensors.bak", "model.safetensors"}) {
+    write_bytes(folder.file(name), "");
+  }
+  fs::create_directory(folder.file("checkpoint-epoch-0005.safetensors"));
+  EXPECT_EQ(list_checkpoints(folder.path()),
+            (std::vector<std::string>{folder.file("checkpoint-epoch-10000.safetensors"),
+                                      folder.file("checkpoint-epoch-9999.safetensors"),
+                                      folder.file("checkpoint-epoch-0002.safetensors")}));
+  EXPECT_EQ(checkpoint_file_name(3), "checkpoint-epoch-0003.safetensors");
+  EXPECT_EQ(checkpoint_file_name(12345), "checkpoint-epoch-12345.safetensors");
+}
+
+}  // namespace
+}  // namespace scratchnet::io

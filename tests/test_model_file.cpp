@@ -1,0 +1,553 @@
+// Model files: save and load round trips in float and double, the tensors and metadata a file
+// holds, a torch-written state_dict (tests/fixtures/torch_sequential*.safetensors) giving torch's
+// forward output, every mismatch between a file and its network with its one-line message, and
+// the atomic write underneath: a failed write (missing or read-only folder, full disk) leaves the
+// old file as it was and no temporary behind.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+
+#include "fixtures.hpp"
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/model_file.hpp"
+#include "scratchnet/layer_spec.hpp"
+
+namespace scratchnet::io {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::matrices_near;
+using testing::matrix_from_json;
+
+// A fresh folder under the system's temporary folder, removed with everything in it.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    std::string pattern = (fs::temp_directory_path() / "scratchnet-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
+    for (const auto& entry : fs::directory_iterator(path_, ignored))
+      fs::permissions(entry.path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> names_in(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string fixture(const std::string& name) {
+  return std::string(SCRATCHNET_FIXTURES_DIR) + "/" + name;
+}
+
+// A model of `spec` on `inputs` features with torch's default initialisation from `seed`.
+template <typename T>
+Sequential<T> make_model(const std::string& spec, Index inputs, std::uint32_t seed = 1) {
+  Sequential<T> model = build_model<T>(parse_layer_spec(spec), inputs);
+  Random random(seed);
+  initialize(model, Initializer::torch_default, random);
+  return model;
+}
+
+// A description that gives only the layer spec.
+ModelDescription with_spec(const std::string& spec) {
+  ModelDescription description;
+  description.spec = spec;
+  return description;
+}
+
+ModelDescription full_description() {
+  ModelDescription description;
+  description.spec = "5:relu,dropout:0.5,3";
+  description.inputs = 3;
+  description.loss = "ce";
+  description.classes = {"cat", "dög", "bird"};
+  description.mean = {0.5, -1, 2};
+  description.scale = {1, 2, 0.25};
+  description.feature_names = {"x", "y", "z"};
+  description.label_name = "animal";
+  description.training_json = R"({"epochs":3,"optimizer":"Adam","lr":0.001,"seed":7})";
+  return description;
+}
+
+// The what() of the exception `load` throws, with `folder` taken out; "no error" otherwise.
+std::string load_error(const std::function<void()>& load, const TemporaryFolder& folder) {
+  try {
+    load();
+  } catch (const std::exception& error) {
+    std::string text = error.what();
+    const std::string prefix = folder.path().string() + "/";
+    for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
+      text.erase(at, prefix.size());
+    return text;
+  }
+  return "no error";
+}
+
+template <typename T>
+void expect_round_trip() {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<T> model = make_model<T>("5:relu,dropout:0.5,3", 3);
+  const ModelDescription description = full_description();
+  save_model(path, model, description);
+
+  LoadedModel<T> loaded = load_model<T>(path);
+  EXPECT_TRUE(loaded.has_metadata);
+  EXPECT_EQ(loaded.description, description);
+  ASSERT_EQ(loaded.network.parameters().size(), model.parameters().size());
+  for (Index i = 0; i < model.parameters().size(); ++i)
+    ASSERT_EQ(loaded.network.parameters()[i], model.parameters()[i]) << "parameter " << i;
+  Matrix<T> x(2, 3);
+  x << 1, -2, 0.5, 0.25, 3, -1;
+  const Matrix<T> expected = model.forward(x);
+  EXPECT_EQ(Matrix<T>(loaded.network.forward(x)), expected);
+  EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"model.safetensors"});
+}
+
+TEST(ModelFile, RoundTripsAFloatModelWithItsDescription) {
+  expect_round_trip<float>();
+}
+
+TEST(ModelFile, RoundTripsADoubleModelWithItsDescription) {
+  expect_round_trip<double>();
+}
+
+TEST(ModelFile, WritesTorchNamesShapesDtypesAndMetadata) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("5:relu,dropout:0.5,3", 3);
+  save_model(path, model, full_description());
+
+  const SafetensorsFile file = read_safetensors(path);
+  ASSERT_EQ(file.tensors.size(), 4u);
+  const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected{
+      {"0.weight", {5, 3}}, {"0.bias", {5}}, {"3.weight", {3, 5}}, {"3.bias", {3}}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(file.tensors[i].name, expected[i].first);
+    EXPECT_EQ(file.tensors[i].shape, expected[i].second);
+    EXPECT_EQ(file.tensors[i].dtype, Dtype::F32);
+  }
+  EXPECT_EQ(tensor_values<float>(file.tensors[0])[4], model.parameters()[4]);
+  const std::map<std::string, std::string> metadata{
+      {"format", "pt"},
+      {"scratchnet", "1"},
+      {"spec", "5:relu,dropout:0.5,3"},
+      {"inputs", "3"},
+      {"loss", "ce"},
+      {"classes", R"(["cat","dög","bird"])"},
+      {"normalization", R"({"mean":[0.5,-1.0,2.0],"scale":[1.0,2.0,0.25]})"},
+      {"feature_names", R"(["x","y","z"])"},
+      {"label_name", "animal"},
+      {"training", R"({"epochs":3,"optimizer":"Adam","lr":0.001,"seed":7})"}};
+  EXPECT_EQ(file.metadata, metadata);
+
+  Sequential<double> wide = make_model<double>("2", 4);
+  save_model(path, wide, with_spec("2"));
+  const SafetensorsFile doubles = read_safetensors(path);
+  EXPECT_EQ(doubles.tensors[0].dtype, Dtype::F64);
+  EXPECT_EQ(doubles.metadata.count("normalization"), 0u);
+  EXPECT_EQ(doubles.metadata.at("classes"), "[]");
+  EXPECT_EQ(doubles.metadata.at("training"), "{}");
+}
+
+TEST(ModelFile, LoadsTorchsSaveFileAndGivesTorchsOutput) {
+  const nlohmann::json reference = testing::load_fixture("torch_sequential.json");
+  const Matrix<double> x = matrix_from_json(reference["input"]);
+  const std::string spec = reference["spec"];
+
+  LoadedModel<float> single = load_model<float>(fixture("torch_sequential.safetensors"), spec);
+  EXPECT_FALSE(single.has_metadata);
+  EXPECT_EQ(single.description.spec, "4:relu,2");
+  EXPECT_EQ(single.description.inputs, 3);  // from 0.weight's [4, 3]
+  const Matrix<float> x32 = x.cast<float>();
+  EXPECT_TRUE(matrices_near(single.network.forward(x32).cast<double>(),
+                            matrix_from_json(reference["output"]), 1e-6));
+
+  // The float32 weights widened to double give torch's float64 network's output.
+  LoadedModel<double> wide = load_model<double>(fixture("torch_sequential.safetensors"), spec);
+  EXPECT_TRUE(
+      matrices_near(wide.network.forward(x), matrix_from_json(reference["output_f64"]), 1e-12));
+  LoadedModel<double> f64 = load_model<double>(fixture("torch_sequential_f64.safetensors"), spec);
+  EXPECT_FALSE(f64.has_metadata);  // {"format": "pt"} alone is not scratchnet's metadata
+  EXPECT_TRUE(
+      matrices_near(f64.network.forward(x), matrix_from_json(reference["output_f64"]), 1e-12));
+}
+
+TEST(ModelFile, NeedsALayerSpecForAFileWithoutMetadata) {
+  const std::string path = fixture("torch_sequential.safetensors");
+  try {
+    load_model<float>(path);
+    FAIL() << "no error";
+  } catch (const FormatError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path +
+                  ": the file does not say which network it holds (it has no scratchnet "
+                  "metadata); --layers is needed to give its layer spec");
+  }
+}
+
+TEST(ModelFile, RefusesALayerSpecThatDoesNotFitTheTensors) {
+  const std::string path = fixture("torch_sequential.safetensors");
+  const auto error = [&](const std::string& spec) {
+    try {
+      load_model<float>(path, spec);
+    } catch (const FormatError& failure) {
+      return std::string(failure.what()).substr(path.size() + 2);
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("5:relu,2"),
+            "tensor '0.weight' has shape [4, 3] but the network 5:relu,2 (3 inputs) needs [5, 3]");
+  EXPECT_EQ(error("4:relu,2:relu,2"),
+            "tensor '4.weight' is missing (the network 4:relu,2:relu,2 (3 inputs) needs it with "
+            "shape [2, 2])");
+  EXPECT_EQ(error("4:relu"),
+            "tensor '2.bias' (shape [2]) is not a parameter of the network "
+            "4:relu (3 inputs)");
+  EXPECT_EQ(error("dropout:0.1,4:relu,2"),
+            "tensor '1.weight' is missing (the first Linear weight, [out, in], gives the inputs)");
+  EXPECT_EQ(error("4:tanh,2"), "no error");  // activations hold no tensors: the spec is trusted
+  EXPECT_THROW(load_model<float>(path, "4:swish"), SpecError);
+}
+
+TEST(ModelFile, RefusesMissingExtraMisshapedAndUnusableTensors) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  const ModelDescription description = with_spec("4:relu,2");
+  const auto metadata = model_metadata(model, description);
+  const auto error_with = [&](std::vector<TensorRecord> tensors) {
+    write_bytes(path, encode_safetensors(tensors, metadata));
+    return load_error([&] { load_model<float>(path); }, folder);
+  };
+  auto tensors = parameter_tensors(model);
+  EXPECT_EQ(error_with(tensors), "no error");
+
+  auto missing = tensors;
+  missing.erase(missing.begin() + 1);
+  EXPECT_EQ(error_with(missing),
+            "model.safetensors: tensor '0.bias' is missing (the network "
+            "4:relu,2 (3 inputs) needs it with shape [4])");
+  auto extra = tensors;
+  const std::vector<float> three{1, 2, 3};
+  extra.push_back(make_tensor<float>("optimizer.exp_avg", {3}, three));
+  EXPECT_EQ(error_with(extra),
+            "model.safetensors: tensor 'optimizer.exp_avg' (shape [3]) is not "
+            "a parameter of the network 4:relu,2 (3 inputs)");
+  auto misshaped = tensors;
+  misshaped[2].shape = {4, 2};
+  EXPECT_EQ(error_with(misshaped),
+            "model.safetensors: tensor '2.weight' has shape [4, 2] but the "
+            "network 4:relu,2 (3 inputs) needs [2, 4]");
+  auto integers = tensors;
+  integers[1].dtype = Dtype::I32;
+  EXPECT_EQ(error_with(integers),
+            "model.safetensors: tensor '0.bias' has dtype I32; a parameter "
+            "must be F32 or F64");
+  auto not_finite = tensors;
+  const std::vector<float> nan_bias{0, std::numeric_limits<float>::quiet_NaN(), 0, 0};
+  not_finite[1] = make_tensor<float>("0.bias", {4}, nan_bias);
+  EXPECT_EQ(error_with(not_finite), "model.safetensors: tensor '0.bias' holds nan at element 1");
+  auto too_big = tensors;
+  const std::vector<double> huge{1e300, 0, 0, 0};
+  too_big[1] = make_tensor<double>("0.bias", {4}, huge);  // finite in F64, not as float
+  EXPECT_EQ(error_with(too_big), "model.safetensors: tensor '0.bias' holds inf at element 0");
+}
+
+TEST(ModelFile, RefusesAGivenSpecThatDiffersFromTheFilesSpec) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  save_model(path, model, with_spec("4:relu,2"));
+  EXPECT_EQ(load_error([&] { load_model<float>(path, "4:tanh,2"); }, folder),
+            "model.safetensors: the file holds the network '4:relu,2', not '4:tanh,2'");
+  EXPECT_EQ(load_model<float>(path, " 4:relu , 2").description.spec, "4:relu,2");
+}
+
+TEST(ModelFile, RefusesMetadataThatIsNotWhatItsKeyHolds) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  const auto tensors = parameter_tensors(model);
+  const auto good = model_metadata(model, with_spec("4:relu,2"));
+  const auto error_with = [&](const std::string& key, const std::string& value) {
+    auto metadata = good;
+    metadata[key] = value;
+    write_bytes(path, encode_safetensors(tensors, metadata));
+    return load_error([&] { load_model<float>(path); }, folder);
+  };
+  EXPECT_EQ(error_with("inputs", "3"), "no error");
+  EXPECT_EQ(error_with("inputs", "three"),
+            "model.safetensors: metadata 'inputs': expected a positive whole number, got 'three'");
+  EXPECT_EQ(error_with("inputs", "0"),
+            "model.safetensors: metadata 'inputs': expected a positive whole number, got '0'");
+  EXPECT_EQ(error_with("inputs", "4"),
+            "model.safetensors: tensor '0.weight' has shape [4, 3] but the network 4:relu,2 (4 "
+            "inputs) needs [4, 4]");
+  EXPECT_EQ(error_with("scratchnet", "2"),
+            "model.safetensors: metadata 'scratchnet': version "
+            "'2' is not one this build reads (1)");
+  EXPECT_EQ(error_with("spec", "4:relu,,2"),
+            "model.safetensors: metadata 'spec': layer spec entry 2 '': empty entry (two commas "
+            "in a row, or a trailing comma?)");
+  EXPECT_EQ(error_with("loss", "hinge"),
+            "model.safetensors: metadata 'loss': unknown loss "
+            "'hinge' (valid: ce, bce, mse, sse)");
+  EXPECT_EQ(error_with("classes", R"(["a",1])"),
+            "model.safetensors: metadata 'classes': expected a JSON list of strings");
+  EXPECT_EQ(error_with("feature_names", "a,b,c"),
+            "model.safetensors: metadata 'feature_names': expected a JSON list of strings");
+  EXPECT_EQ(error_with("feature_names", R"(["a","b"])"),
+            "model.safetensors: metadata 'feature_names': 2 names for 3 inputs");
+  EXPECT_EQ(error_with("normalization", R"({"mean":[0,0,0]})"),
+            "model.safetensors: metadata 'normalization': expected a JSON object {\"mean\": […], "
+            "\"scale\": […]}");
+  EXPECT_EQ(error_with("normalization", R"({"mean":[0,0,0],"scale":[1,0,1]})"),
+            "model.safetensors: metadata 'normalization': feature 1 has scale 0");
+  EXPECT_EQ(error_with("normalization", R"({"mean":[0,0],"scale":[1,1]})"),
+            "model.safetensors: metadata 'normalization': 2 values for 3 inputs");
+  EXPECT_EQ(error_with("training", "{epochs: 3}"),
+            "model.safetensors: metadata 'training': not valid JSON");
+  EXPECT_EQ(error_with("loss", "ce"), "no error");
+  EXPECT_EQ(error_with("classes", R"(["a","b","c"])"), "no error");
+  auto metadata = good;  // a classifier's classes must match its outputs
+  metadata["loss"] = "ce";
+  metadata["classes"] = R"(["a","b","c"])";
+  write_bytes(path, encode_safetensors(tensors, metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: metadata 'classes': 3 names for a classifier of 2 outputs");
+}
+
+TEST(ModelFile, RefusesAHugeNetworkBeforeBuildingIt) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  auto metadata = model_metadata(model, with_spec("4:relu,2"));
+  metadata["spec"] = "100000000,100000000";
+  metadata["inputs"] = "100000000";
+  write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: tensor '0.weight' has shape [4, 3] but the network "
+            "100000000,100000000 (100000000 inputs) needs [100000000, 100000000]");
+  metadata["inputs"] = "9223372036854775807";
+  write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: the network 100000000,100000000 (9223372036854775807 inputs) has "
+            "more parameters than 64 bits can count");
+}
+
+TEST(ModelFile, RefusesToSaveNonFiniteWeightsAndLeavesTheFileAlone) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  write_bytes(path, "the old model");
+  Sequential<double> model = make_model<double>("4:relu,2", 3);
+  model.parameters()[13] = std::numeric_limits<double>::quiet_NaN();  // 0.weight is 12 values
+  EXPECT_EQ(load_error([&] { save_model(path, model, {}); }, folder),
+            "model.safetensors: cannot save: parameter '0.bias' holds nan at element 1");
+  model.parameters()[13] = -std::numeric_limits<double>::infinity();
+  EXPECT_THROW(save_model(path, model, {}), std::invalid_argument);
+  EXPECT_EQ(read_bytes(path), "the old model");
+  EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"model.safetensors"});
+}
+
+TEST(ModelFile, RefusesADescriptionThatDoesNotFitTheModel) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  const auto error = [&](const ModelDescription& description) {
+    return load_error([&] { save_model(path, model, description); }, folder);
+  };
+  ModelDescription description = with_spec("4:tanh,2");
+  EXPECT_EQ(error(description),
+            "model.safetensors: cannot save: model description: spec '4:tanh,2' on 3 inputs "
+            "builds other layers than the model has");
+  description = with_spec("4:relu,2");
+  description.inputs = 5;
+  EXPECT_EQ(error(description),
+            "model.safetensors: cannot save: model description: 5 inputs but the model takes 3");
+  description = {};
+  description.loss = "nll";
+  EXPECT_EQ(error(description),
+            "model.safetensors: cannot save: model description: 'loss': "
+            "unknown loss 'nll' (valid: ce, bce, mse, sse)");
+  description = {};
+  description.mean = {0, 0, 0};
+  description.scale = {1, 1};
+  EXPECT_EQ(error(description),
+            "model.safetensors: cannot save: model description: 'normalization': 3 means but 2 "
+            "scales");
+  description = {};
+  description.training_json = "epochs=3";
+  EXPECT_EQ(error(description),
+            "model.safetensors: cannot save: model description: 'training': not valid JSON");
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(AtomicFile, ReplacesTheFileAndLeavesNoTemporary) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("out.safetensors");
+  write_file_atomically(path, "first");
+  EXPECT_EQ(read_bytes(path), "first");
+  write_file_atomically(path, std::string("second\0bytes", 12));
+  EXPECT_EQ(read_bytes(path), std::string("second\0bytes", 12));
+  EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"out.safetensors"});
+}
+
+TEST(AtomicFile, SaysWhenTheFolderIsMissing) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("missing/out.safetensors");
+  EXPECT_EQ(load_error([&] { write_file_atomically(path, "x"); }, folder),
+            "missing/out.safetensors: cannot write: No such file or directory");
+  EXPECT_TRUE(names_in(folder.path()).empty());
+  EXPECT_EQ(load_error([&] { write_file_atomically(folder.path().string(), "x"); }, folder),
+            folder.path().string() + ": cannot write: Is a directory");
+  EXPECT_TRUE(names_in(folder.path()).empty());
+}
+
+// Runs `body` in a child process (so that it may drop privileges, unshare namespaces or lower
+// limits); returns its exit code and what it wrote to the descriptor it is given.
+std::pair<int, std::string> in_child(const std::function<int(int)>& body) {
+  int pipe_ends[2];
+  if (::pipe(pipe_ends) != 0) return {-1, "pipe failed"};
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(pipe_ends[0]);
+    ::_exit(body(pipe_ends[1]));
+  }
+  ::close(pipe_ends[1]);
+  std::string output;
+  char buffer[512];
+  for (ssize_t got; (got = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0;)
+    output.append(buffer, got);
+  ::close(pipe_ends[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+constexpr int kSkip = 77;
+
+void send(int fd, const std::string& text) {
+  if (::write(fd, text.data(), text.size()) < 0) ::_exit(2);
+}
+
+// What writing `size` bytes atomically to `path` throws, sent to `fd`; 0 if it threw.
+int send_write_error(int fd, const std::string& path, std::size_t size) {
+  try {
+    write_file_atomically(path, std::string(size, 'n'));
+  } catch (const std::runtime_error& error) {
+    send(fd, error.what());
+    return 0;
+  }
+  send(fd, "no error");
+  return 1;
+}
+
+TEST(AtomicFile, LeavesTheOldFileWhenTheFolderIsNotWritable) {
+  TemporaryFolder folder;
+  const fs::path locked = folder.path() / "locked";
+  fs::create_directory(locked);
+  const std::string path = (locked / "model.safetensors").string();
+  write_bytes(path, "old");
+  fs::permissions(folder.path(), fs::perms::owner_all | fs::perms::others_exec);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  const auto [code, message] = in_child([&](int fd) {
+    // root writes anywhere: become nobody first.
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) return kSkip;
+    if (::access(locked.c_str(), W_OK) == 0) return kSkip;
+    return send_write_error(fd, path, 100);
+  });
+  if (code == kSkip) GTEST_SKIP() << "cannot make a folder unwritable here";
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(message, path + ": cannot write: Permission denied");
+  EXPECT_EQ(read_bytes(path), "old");
+  EXPECT_EQ(names_in(locked), std::vector<std::string>{"model.safetensors"});
+}
+
+TEST(AtomicFile, LeavesTheOldFileWhenTheFileSizeLimitIsHit) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  write_bytes(path, "old");
+  const auto [code, message] = in_child([&](int fd) {
+    ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG
+    const rlimit limit{1000, 1000};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return kSkip;
+    return send_write_error(fd, path, 4000);
+  });
+  if (code == kSkip) GTEST_SKIP() << "cannot limit file sizes here";
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(message, path + ": cannot write: File too large");
+  EXPECT_EQ(read_bytes(path), "old");
+  EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"model.safetensors"});
+}
+
+// A full disk for real: a 64 KiB tmpfs, mounted in the child's own user and mount namespaces
+// (no privileges needed where unprivileged user namespaces are allowed; skipped elsewhere).
+TEST(AtomicFile, LeavesTheOldFileWhenTheDiskIsFull) {
+  TemporaryFolder folder;
+  const std::string mount_point = folder.file("tmpfs");
+  fs::create_directory(mount_point);
+  const std::string path = mount_point + "/model.safetensors";
+  const auto [code, message] = in_child([&](int fd) {
+    const uid_t uid = ::getuid();
+    const gid_t gid = ::getgid();
+    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) return kSkip;
+    const auto write_proc = [](const char* file, const std::string& text) {
+      std::ofstream(file) << text;
+    };
+    write_proc("/proc/self/setgroups", "deny");
+    write_proc("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
+    write_proc("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1");
+    if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=64k") != 0) return kSkip;
+    // Everything is checked in here: the tmpfs goes away with the child.
+    write_file_atomically(path, "old");
+    if (send_write_error(fd, path, 1 << 20) != 0) return 1;
+    send(fd, "|" + read_bytes(path));
+    for (const auto& entry : fs::directory_iterator(mount_point))
+      send(fd, "|" + entry.path().filename().string());
+    return 0;
+  });
+  if (code == kSkip) GTEST_SKIP() << "cannot mount a tmpfs here";
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(message, path + ": cannot write: No space left on device|old|model.safetensors");
+}
+
+}  // namespace
+}  // namespace scratchnet::io
