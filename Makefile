@@ -27,6 +27,7 @@ fixtures: setup
 	$(PYTHON) tools/make_torch_network_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_optimizer_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_training_fixtures.py tests/fixtures
+	$(PYTHON) tools/make_safetensors_fixtures.py tests/fixtures
 
 format:
 	clang-format -i $$(git ls-files '*.hpp' '*.cpp')
