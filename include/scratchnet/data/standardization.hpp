@@ -1,0 +1,31 @@
+#pragma once
+// Standardizing features column by column, as scikit-learn's StandardScaler does: the mean and
+// the population standard deviation (ddof 0, numpy's std) are fitted on the training rows and
+// stored, then applied to any rows.
+//   features [rows, features]; mean and scale hold one value per feature column
+
+#include <vector>
+
+#include "scratchnet/matrix.hpp"
+
+namespace scratchnet::data {
+
+/// Each feature column's mean and scale: apply() maps x to (x − mean) / scale.
+struct Standardization {
+  /// The mean of each column.
+  std::vector<double> mean;
+  /// The population standard deviation of each column, or 1 for a constant column.
+  std::vector<double> scale;
+
+  /// The mean and population standard deviation (ddof 0) of each column of `features`, by two
+  /// passes (the mean, then the squared deviations from it with a compensating term), so that
+  /// columns far from zero keep their precision. A constant column gets its value as mean and
+  /// scale 1 (it maps to 0). Throws std::invalid_argument when `features` has no rows.
+  static Standardization fit(const Matrix<double>& features);
+
+  /// Replaces each value x with (x − mean) / scale of its column. Throws std::invalid_argument
+  /// when `features` does not have mean.size() columns.
+  void apply(Matrix<double>& features) const;
+};
+
+}  // namespace scratchnet::data

@@ -1,0 +1,172 @@
+#include "scratchnet/data/csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "csv_scanner.hpp"
+#include "input_file.hpp"
+#include "message_text.hpp"
+#include "number_text.hpp"
+
+namespace scratchnet::data {
+namespace {
+
+using detail::Cell;
+
+// The label column that `label` names among `names`: "" is the last, a header name is tried
+// before a 0-based index. Throws at the first row's start when there is none.
+std::size_t label_column(const std::string& label, const std::vector<std::string>& names,
+                         bool has_header, const std::string& path, const Cell& first) {
+  if (label.empty()) return names.size() - 1;
+  if (has_header) {
+    const auto named = std::find(names.begin(), names.end(), label);
+    if (named != names.end()) return std::size_t(named - names.begin());
+  }
+  std::size_t index = 0;
+  const auto [end, error] = std::from_chars(label.data(), label.data() + label.size(), index);
+  if (error == std::errc() && end == label.data() + label.size() && index < names.size()) {
+    return index;
+  }
+  const std::string problem = "no label column " + detail::quoted(label);
+  if (has_header)
+    throw DataError(path, first.line, first.column,
+                    problem + "; the columns are " + detail::listed(names));
+  throw DataError(path, first.line, first.column,
+                  problem + "; the file has no header, so its columns are numbered 0 to " +
+                      std::to_string(names.size() - 1));
+}
+
+// How the first row lays out the table: whether it is a header, each column's name, and which
+// column holds the label.
+struct Layout {
+  bool has_header = false;
+  std::vector<std::string> names;            // every column's: its header name or index
+  std::optional<std::size_t> label;          // the label column, if there is one
+  std::vector<std::size_t> feature_columns;  // the others, in file order
+
+  // "column 'petal'" with a header, "column 3" without.
+  std::string column_name(std::size_t c) const {
+    return has_header ? "column " + detail::quoted(names[c]) : "column " + names[c];
+  }
+};
+
+Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const CsvOptions& options,
+                 const std::string& path) {
+  const Cell& first = first_row[0];
+  Layout layout;
+  layout.has_header = options.header.value_or(
+      std::any_of(first_row.begin(), first_row.begin() + std::ptrdiff_t(columns),
+                  [](const Cell& cell) { return !detail::parse_number(cell.text); }));
+  for (std::size_t c = 0; c < columns; ++c)
+    layout.names.push_back(layout.has_header ? first_row[c].text : std::to_string(c));
+
+  if (!options.expected_features) {
+    layout.label = label_column(options.label, layout.names, layout.has_header, path, first);
+    if (columns == 1) {
+      throw DataError(path, first.line, first.column,
+                      "the only column is the label column: there are no feature columns");
+    }
+  } else if (const auto expected = std::size_t(*options.expected_features);
+             columns == expected + 1) {
+    layout.label = label_column(options.label, layout.names, layout.has_header, path, first);
+  } else if (columns != expected) {
+    throw DataError(path, first.line, first.column,
+                    "expected " + std::to_string(expected) + " feature columns (or " +
+                        std::to_string(expected + 1) + " with a label column), the first row has " +
+                        std::to_string(columns));
+  }
+  for (std::size_t c = 0; c < columns; ++c) {
+    if (c != layout.label) layout.feature_columns.push_back(c);
+  }
+  return layout;
+}
+
+// Reads one data row: its features into `values` row `row`, its label onto `labels`.
+void read_row(const std::vector<Cell>& cells, const Layout& layout, const CsvOptions& options,
+              const std::string& path, Matrix<double>& values, Index row,
+              std::vector<std::string>& labels) {
+  for (std::size_t k = 0; k < layout.feature_columns.size(); ++k) {
+    const std::size_t c = layout.feature_columns[k];
+    const Cell& cell = cells[c];
+    const auto value = detail::parse_number(cell.text);
+    if (value && std::isfinite(*value)) {
+      values(row, Index(k)) = *value;
+      continue;
+    }
+    const std::string problem =
+        detail::trim(cell.text).empty() ? "empty feature cell"
+        : value ? "feature cell " + detail::quoted(cell.text) + " is not a finite number"
+                : "feature cell " + detail::quoted(cell.text) + " is not a number";
+    throw DataError(path, cell.line, cell.column, problem + " (" + layout.column_name(c) + ")");
+  }
+  if (!layout.label) return;
+  const Cell& cell = cells[*layout.label];
+  std::string problem;
+  if (detail::trim(cell.text).empty()) {
+    problem = "empty label cell";
+  } else if (options.numeric_label && !detail::parse_finite(cell.text)) {
+    problem = "label " + detail::quoted(cell.text) + " is not a " +
+              (detail::parse_number(cell.text) ? "finite number" : "number");
+  }
+  if (!problem.empty()) {
+    throw DataError(path, cell.line, cell.column,
+                    problem + " (" + layout.column_name(*layout.label) + ")");
+  }
+  labels.push_back(cell.text);
+}
+
+}  // namespace
+
+CsvTable read_csv(const std::string& path, const CsvOptions& options) {
+  if (options.expected_features && *options.expected_features < 1) {
+    throw std::invalid_argument("read_csv: expected_features must be at least 1");
+  }
+  const std::string text = detail::read_whole_file(path);
+  detail::CsvScanner scanner(text, path);
+  std::vector<Cell> cells;
+  const std::size_t columns = scanner.next_row(cells);
+  if (columns == 0) throw DataError(path, "empty file");
+  const std::size_t first_line = cells[0].line, first_column = cells[0].column;
+  const Layout layout = layout_of(cells, columns, options, path);
+
+  CsvTable table;
+  for (std::size_t c : layout.feature_columns)
+    table.feature_names.push_back(layout.names[c]);
+  if (layout.label) table.label_name = layout.names[*layout.label];
+
+  // Room for the rows, bounded by the file's size: a row of n nonempty cells (as every row
+  // before the first bad one is) takes at least 2n - 1 bytes, and there is at most one row per
+  // line. Rows go straight into the matrix, which is shrunk in place (realloc) at the end.
+  const auto features = Index(layout.feature_columns.size());
+  std::size_t room =
+      std::min<std::size_t>(std::size_t(std::count(text.begin(), text.end(), '\n')) + 1,
+                            text.size() / (2 * columns - 1) + 1);
+  Matrix<double> values(static_cast<Index>(room), features);
+  if (layout.label) table.labels.reserve(room);
+
+  std::size_t rows = 0;
+  std::size_t count = layout.has_header ? scanner.next_row(cells) : columns;
+  if (count == 0) throw DataError(path, first_line, first_column, "a header but no data rows");
+  for (; count > 0; count = scanner.next_row(cells), ++rows) {
+    if (count != columns) {
+      throw DataError(path, cells[0].line, cells[0].column,
+                      "row has " + std::to_string(count) + " columns, the " +
+                          (layout.has_header ? "header" : "first row") + " has " +
+                          std::to_string(columns));
+    }
+    if (rows == room) {  // cannot happen, by the bound above; but never write past the end
+      room *= 2;
+      values.conservativeResize(Index(room), features);
+    }
+    read_row(cells, layout, options, path, values, Index(rows), table.labels);
+  }
+  values.conservativeResize(Index(rows), features);  // row-major: a realloc, no copy
+  table.features = std::move(values);
+  return table;
+}
+
+}  // namespace scratchnet::data
