@@ -1,12 +1,17 @@
 // scratchnet's command line: each subcommand parses its flags, calls the library and prints.
-// Exit status: 0 success, 2 a bad command line, 1 any other failure.
+// Exit status: 0 success, 2 a bad command line, 1 any other failure (a bad file included).
 
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <new>
 
+#include "eval_command.hpp"
 #include "flag_values.hpp"
+#include "gradcheck_command.hpp"
+#include "info_command.hpp"
+#include "predict_command.hpp"
+#include "train_command.hpp"
 #include "usage_error.hpp"
 #include "xor_command.hpp"
 
@@ -30,6 +35,14 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "scratchnet 0.1.0");
   app.require_subcommand(1);
   scratchnet::cli::XorCommand xor_command(app);
+  scratchnet::cli::TrainCommand train_command(app);
+  scratchnet::cli::EvalCommand eval_command(app);
+  scratchnet::cli::PredictCommand predict_command(app);
+  scratchnet::cli::InfoCommand info_command(app);
+  scratchnet::cli::GradcheckCommand gradcheck_command(app);
+  scratchnet::cli::Command* const commands[] = {&xor_command,  &train_command,
+                                                &eval_command, &predict_command,
+                                                &info_command, &gradcheck_command};
 
   try {
     app.parse(argc, argv);
@@ -45,7 +58,9 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (xor_command.selected()) xor_command.run(std::cout);
+    for (scratchnet::cli::Command* command : commands) {
+      if (command->selected()) command->run(std::cout);
+    }
   } catch (const scratchnet::cli::FlagError& error) {
     return usage_error(app, error.what());
   } catch (const std::bad_alloc&) {

@@ -1,0 +1,56 @@
+#include "eval_command.hpp"
+
+#include "evaluation_output.hpp"
+#include "scratchnet/data/classes.hpp"
+#include "training_setup.hpp"
+
+namespace scratchnet::cli {
+
+EvalCommand::EvalCommand(CLI::App& parent)
+    : Command(parent, "eval", "Measure a model file on labelled data") {
+  command_->add_option("MODEL", model_, "A model file (safetensors)")->required();
+  command_
+      ->add_option("DATA", data_, "A CSV file, an IDX images file, or fashion-mnist (its test set)")
+      ->required();
+  add_value("--labels", labels_, "PATH", "The IDX labels file for IDX images in DATA");
+  csv_.add_to(*command_);
+  model_flags_.add_to(*command_);
+  add_switch("--json", json_,
+             "Print one JSON object: loss, accuracy, confusion (classification) or loss, mse, "
+             "mae, r2 (regression)");
+}
+
+void EvalCommand::run(std::ostream& out) {
+  io::LoadedModel<double> loaded = model_flags_.load(model_);
+  io::ModelDescription& description = loaded.description;
+  const data::DataSource source = data_source_for(data_, labels_, csv_.options(), description);
+  data::RawRows rows = data::read_rows(source);
+  require_model_features(rows, loaded.network.inputs());
+  if (!rows.has_labels())
+    throw std::runtime_error(rows.path + ": no label column to evaluate against");
+
+  const Task task = task_of_loss(description.loss);
+  if (task != Task::regression && description.classes.empty()) {
+    description.classes = data::classes_of(rows);  // a file without scratchnet metadata
+  }
+  if (task == Task::multiclass && loaded.network.outputs() != Index(description.classes.size())) {
+    throw std::runtime_error("the model has " + std::to_string(loaded.network.outputs()) +
+                             " outputs but " + rows.path + " has " +
+                             std::to_string(description.classes.size()) + " classes");
+  }
+  const Matrix<double> targets = data::targets_of(rows, task, description.classes);
+  std::optional<data::Standardization> scaling;
+  if (!description.mean.empty())
+    scaling = data::Standardization{description.mean, description.scale};
+  const auto dataset =
+      data::make_dataset<double>(std::move(rows), targets, scaling ? &*scaling : nullptr);
+  auto loss = make_loss<double>(description.loss);
+  const Evaluation evaluation = evaluate(loaded.network, *loss, *dataset, /*batch_size=*/256);
+  if (json_) {
+    out << evaluation_json(evaluation, description.classes).dump() << "\n";
+  } else {
+    print_evaluation(out, evaluation, description.classes);
+  }
+}
+
+}  // namespace scratchnet::cli

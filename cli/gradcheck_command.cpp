@@ -1,0 +1,66 @@
+#include "gradcheck_command.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "flag_values.hpp"
+#include "scratchnet/gradient_check.hpp"
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/layer_spec.hpp"
+#include "training_setup.hpp"
+
+namespace scratchnet::cli {
+namespace {
+
+constexpr double kTolerance = 1e-7;  // the tests' bar for float64
+constexpr double kKink = 0.05;       // inputs this close to 0 move away from ReLU's kink
+
+}  // namespace
+
+GradcheckCommand::GradcheckCommand(CLI::App& parent)
+    : Command(parent, "gradcheck",
+              "Check a network's backpropagation against central finite differences (float64)") {
+  add_value("--layers", layers_, "SPEC", "The network, as train takes it")->required();
+  add_value("--loss", loss_, "ce|bce|mse|sse", "The loss whose gradient is checked");
+  add_value("--inputs", inputs_, "N", "Input features");
+  add_value("--batch", batch_, "N", "Rows in the random batch");
+  add_value("--seed", seed_, "N", "Seed for the weights, inputs and targets");
+  command_->footer("Exit status 0 when every tensor's error is below 1e-7, 1 otherwise.");
+}
+
+void GradcheckCommand::run(std::ostream& out) {
+  if (loss_ != "ce" && loss_ != "bce" && loss_ != "mse" && loss_ != "sse") {
+    throw FlagError("--loss", "expected one of ce, bce, mse, sse, got '" + loss_ + "'");
+  }
+  const Index inputs = parse_integer("--inputs", inputs_, 1, 100000);
+  const Index batch = parse_integer("--batch", batch_, 1, 10000);
+  Random random(std::uint32_t(parse_integer("--seed", seed_, 0, 4294967295)));
+  Sequential<double> model = build_model<double>(parse_layers_flag(layers_), inputs);
+  initialize(model, Initializer::torch_default, random);
+
+  Matrix<double> input(batch, inputs);
+  for (double& x : input.reshaped()) {
+    x = 2 * random.uniform() - 1;
+    if (std::abs(x) < kKink) x = x < 0 ? -kKink : kKink;
+  }
+  const Task task = task_of_loss(loss_);
+  Matrix<double> target(batch, task == Task::multiclass ? 1 : model.outputs());
+  for (double& y : target.reshaped()) {
+    y = task == Task::multiclass ? double(random.at_most(std::uint64_t(model.outputs() - 1)))
+        : task == Task::binary   ? double(random.at_most(1))
+                                 : random.normal();
+  }
+  auto loss = make_loss<double>(loss_);
+  double worst = 0;
+  char line[160];
+  for (const TensorError& error : check_gradients(model, *loss, input, target)) {
+    std::snprintf(line, sizeof line, "%-12s %.3e\n", error.tensor.c_str(), error.relative_error);
+    out << line;
+    worst = std::max(worst, error.relative_error);
+  }
+  const bool passed = worst < kTolerance;
+  out << (passed ? "passed" : "FAILED") << ": worst relative error " << worst << " (bar 1e-7)\n";
+  if (!passed) throw std::runtime_error("gradient check failed");
+}
+
+}  // namespace scratchnet::cli

@@ -1,0 +1,48 @@
+#include "model_flags.hpp"
+
+#include <stdexcept>
+
+#include "flag_values.hpp"
+
+namespace scratchnet::cli {
+
+void ModelFlags::add_to(CLI::App& command) {
+  command
+      .add_option("--layers", layers_,
+                  "The architecture of a model file without scratchnet metadata (e.g. one saved "
+                  "by PyTorch), as a layer spec")
+      ->type_name("SPEC");
+  command
+      .add_option("--loss", loss_,
+                  "The task of such a file: ce (default), bce, mse or sse; scratchnet files know")
+      ->type_name("ce|bce|mse|sse");
+}
+
+io::LoadedModel<double> ModelFlags::load(const std::string& path) const {
+  if (!loss_.empty() && loss_ != "ce" && loss_ != "bce" && loss_ != "mse" && loss_ != "sse") {
+    throw FlagError("--loss", "expected one of ce, bce, mse, sse, got '" + loss_ + "'");
+  }
+  io::LoadedModel<double> loaded = io::load_model<double>(path, layers_);
+  if (!loaded.has_metadata || loaded.description.loss.empty()) {
+    loaded.description.loss = loss_.empty() ? "ce" : loss_;
+  }
+  return loaded;
+}
+
+data::DataSource data_source_for(const std::string& data, const std::string& labels,
+                                 data::CsvOptions csv, const io::ModelDescription& model) {
+  if (csv.label.empty()) csv.label = model.label_name;
+  if (data == "fashion-mnist" && !labels.empty()) {
+    throw FlagError("--labels", "fashion-mnist brings its own labels");
+  }
+  return {data, labels, csv, /*test_set=*/true};
+}
+
+void require_model_features(const data::RawRows& rows, Index model_inputs) {
+  if (rows.features() != model_inputs) {
+    throw std::runtime_error("the model takes " + std::to_string(model_inputs) + " features but " +
+                             rows.path + " has " + std::to_string(rows.features()));
+  }
+}
+
+}  // namespace scratchnet::cli

@@ -1,0 +1,123 @@
+#include "predict_command.hpp"
+
+#include <cmath>
+#include <fstream>
+
+#include "scratchnet/data/idx.hpp"
+#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/shortest.hpp"
+#include "training_setup.hpp"
+
+namespace scratchnet::cli {
+namespace {
+
+// A CSV field: quoted when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text)
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// IDX files start with two zero bytes, gzip files with 1f 8b; a CSV file with neither.
+bool is_idx_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  unsigned char magic[2] = {0xff, 0xff};
+  file.read(reinterpret_cast<char*>(magic), 2);
+  return file && ((magic[0] == 0 && magic[1] == 0) || (magic[0] == 0x1f && magic[1] == 0x8b));
+}
+
+// Rows to predict on: a CSV file (label column optional), IDX images (labels not needed), or
+// Fashion-MNIST's test images.
+data::RawRows unlabelled_rows(const std::string& path, data::CsvOptions csv, Index inputs) {
+  data::RawRows rows;
+  if (path == "fashion-mnist") return data::read_rows({path, "", csv, /*test_set=*/true});
+  rows.path = path;
+  if (is_idx_file(path)) {
+    data::IdxArray images = data::read_idx(path);
+    data::LabelledImages labelled;
+    labelled.rows = images.dims[0];
+    labelled.features = images.dims[0] == 0 ? 0 : Index(images.values.size()) / images.dims[0];
+    labelled.pixels = std::move(images.values);
+    labelled.labels.assign(std::size_t(labelled.rows), 0);
+    rows.images = std::move(labelled);
+    return rows;
+  }
+  csv.expected_features = inputs;
+  rows.table = data::read_csv(path, csv);
+  return rows;
+}
+
+}  // namespace
+
+PredictCommand::PredictCommand(CLI::App& parent)
+    : Command(parent, "predict", "Apply a model file to data and write its predictions as CSV") {
+  command_->add_option("MODEL", model_, "A model file (safetensors)")->required();
+  command_
+      ->add_option("DATA", data_, "A CSV file, an IDX images file, or fashion-mnist (its test set)")
+      ->required();
+  add_value("--out", out_, "FILE", "Write the CSV here (atomically) instead of to standard output");
+  csv_.add_to(*command_);
+  model_flags_.add_to(*command_);
+}
+
+void PredictCommand::run(std::ostream& out) {
+  io::LoadedModel<double> loaded = model_flags_.load(model_);
+  const io::ModelDescription& description = loaded.description;
+  Sequential<double>& model = loaded.network;
+  data::CsvOptions csv = csv_.options();
+  if (csv.label.empty()) csv.label = description.label_name;
+  data::RawRows rows = unlabelled_rows(data_, csv, model.inputs());
+  require_model_features(rows, model.inputs());
+  Matrix<double> features = data::features_of(rows);
+  if (!description.mean.empty())
+    data::Standardization{description.mean, description.scale}.apply(features);
+
+  const Task task = task_of_loss(description.loss);
+  std::vector<std::string> classes = description.classes;
+  if (task != Task::regression && classes.empty()) {
+    for (Index c = 0; c < (task == Task::binary ? 2 : model.outputs()); ++c) {
+      classes.push_back(std::to_string(c));  // a file without metadata: classes by index
+    }
+  }
+  std::string text = "prediction";
+  for (const std::string& name : classes)
+    text.append(",").append(csv_field(name));
+  text += "\n";
+
+  constexpr Index kBatch = 256;
+  model.eval();
+  for (Index first = 0; first < features.rows(); first += kBatch) {
+    const Index count = std::min(kBatch, features.rows() - first);
+    const auto output = model.forward(features.middleRows(first, count));
+    for (Index row = 0; row < count; ++row) {
+      if (task == Task::regression) {
+        text += io::shortest(output(row, 0)) + "\n";
+        continue;
+      }
+      // Probabilities from logits: softmax over the classes, or σ for a binary model's one logit.
+      Eigen::VectorXd probability(Index(classes.size()));
+      if (task == Task::binary) {
+        probability(1) = 1 / (1 + std::exp(-output(row, 0)));
+        probability(0) = 1 - probability(1);
+      } else {
+        probability = (output.row(row).array() - output.row(row).maxCoeff()).exp().transpose();
+        probability /= probability.sum();
+      }
+      Index predicted = 0;
+      probability.maxCoeff(&predicted);
+      text += csv_field(classes.at(std::size_t(predicted)));
+      for (double p : probability)
+        text.append(",").append(io::shortest(p));
+      text += "\n";
+    }
+  }
+  if (out_.empty()) {
+    out << text;
+  } else {
+    io::write_file_atomically(out_, text);
+  }
+}
+
+}  // namespace scratchnet::cli

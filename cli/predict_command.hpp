@@ -1,0 +1,23 @@
+#pragma once
+// `scratchnet predict MODEL DATA`: CSV with a header `prediction,<class name>…` and, per row,
+// the predicted class and each class's probability (regression: the predicted value). A label
+// column in DATA is optional and ignored.
+
+#include "command.hpp"
+#include "data_flags.hpp"
+#include "model_flags.hpp"
+
+namespace scratchnet::cli {
+
+class PredictCommand final : public Command {
+ public:
+  explicit PredictCommand(CLI::App& parent);
+  void run(std::ostream& out) override;
+
+ private:
+  std::string model_, data_, out_;
+  CsvFlags csv_;
+  ModelFlags model_flags_;
+};
+
+}  // namespace scratchnet::cli

@@ -1,0 +1,34 @@
+#pragma once
+// How training shows its progress: on a terminal, one live line redrawn after every batch
+// (epoch, batch, loss, accuracy, samples/s, time left); elsewhere, one plain line per epoch;
+// nothing when quiet. Progress goes to standard error, so standard output keeps the results.
+
+#include <chrono>
+#include <cstdio>
+
+#include "scratchnet/trainer.hpp"
+
+namespace scratchnet::cli {
+
+class Progress {
+ public:
+  enum class Style { live, per_epoch, quiet };
+
+  /// Progress in `style` for a run of `epochs` epochs.
+  Progress(Style style, int epochs) : style_(style), epochs_(epochs) {}
+
+  /// Live on a terminal, per epoch otherwise, quiet when asked.
+  static Style style_for(bool quiet);
+
+  /// After every batch.
+  void batch(const BatchProgress& progress);
+  /// After every epoch.
+  void epoch(const EpochMetrics& metrics);
+
+ private:
+  Style style_;
+  int epochs_;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+}  // namespace scratchnet::cli

@@ -1,0 +1,441 @@
+#include "train_command.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "evaluation_output.hpp"
+#include "flag_values.hpp"
+#include "progress.hpp"
+#include "scratchnet/data/labelled_data.hpp"
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/checkpoint.hpp"
+#include "scratchnet/io/html_report.hpp"
+#include "scratchnet/io/model_file.hpp"
+#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/layer_spec.hpp"
+#include "training_setup.hpp"
+
+namespace scratchnet::cli {
+namespace {
+
+constexpr std::int64_t kMaxEpochs = 1'000'000;
+constexpr std::int64_t kMaxBatch = 1'000'000;
+
+// `text` when it is one of `choices`, else a FlagError listing them.
+std::string one_of(const std::string& flag, const std::string& text,
+                   std::initializer_list<const char*> choices) {
+  std::string listed;
+  for (const char* choice : choices) {
+    if (text == choice) return text;
+    listed += listed.empty() ? choice : std::string(", ") + choice;
+  }
+  throw FlagError(flag, "expected one of " + listed + ", got '" + text + "'");
+}
+
+nlohmann::json epoch_json(const EpochMetrics& epoch) {
+  return {{"epoch", epoch.epoch},
+          {"loss", number_or_null(epoch.loss)},
+          {"accuracy", number_or_null(epoch.accuracy)},
+          {"val_loss", number_or_null(epoch.val_loss)},
+          {"val_accuracy", number_or_null(epoch.val_accuracy)},
+          {"seconds", epoch.seconds},
+          {"samples_per_second", epoch.samples_per_second}};
+}
+
+EpochMetrics epoch_from_json(const nlohmann::json& json) {
+  const auto number = [&](const char* key) {
+    return json.at(key).is_null() ? std::numeric_limits<double>::quiet_NaN()
+                                  : json.at(key).get<double>();
+  };
+  EpochMetrics epoch;
+  epoch.epoch = json.at("epoch").get<int>();
+  epoch.loss = number("loss");
+  epoch.accuracy = number("accuracy");
+  epoch.val_loss = number("val_loss");
+  epoch.val_accuracy = number("val_accuracy");
+  epoch.seconds = number("seconds");
+  epoch.samples_per_second = number("samples_per_second");
+  return epoch;
+}
+
+// The per-epoch metrics as CSV, rewritten whole (and atomically) after every epoch.
+std::string log_csv(const std::vector<EpochMetrics>& epochs) {
+  std::string text = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
+  const auto cell = [](double value) {
+    return std::isnan(value) ? std::string() : io::shortest(value);
+  };
+  for (const EpochMetrics& e : epochs) {
+    text += std::to_string(e.epoch) + "," + cell(e.loss) + "," + cell(e.accuracy) + "," +
+            cell(e.val_loss) + "," + cell(e.val_accuracy) + "," + cell(e.seconds) + "," +
+            cell(e.samples_per_second) + "\n";
+  }
+  return text;
+}
+
+// Standardisation fitted on the training rows only.
+data::Standardization fit_on_rows(const Matrix<double>& features, const std::vector<Index>& rows) {
+  Matrix<double> training(Index(rows.size()), features.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    training.row(Index(i)) = features.row(rows[i]);
+  return data::Standardization::fit(training);
+}
+
+// What --resume names: a checkpoint file, or the newest readable one in a folder (an unreadable
+// newer one is skipped with a warning, as load_checkpoint would).
+struct Resumable {
+  std::string path;
+  io::ModelDescription description;
+  io::CheckpointState state;
+};
+
+Resumable find_resumable(const std::string& path_or_folder, std::vector<std::string>& warnings) {
+  std::vector<std::string> candidates = {path_or_folder};
+  if (std::filesystem::is_directory(path_or_folder)) {
+    candidates = io::list_checkpoints(path_or_folder);
+  }
+  std::string skipped;
+  for (const std::string& candidate : candidates) {
+    try {
+      const io::SafetensorsFile file = io::read_safetensors(candidate);
+      if (!skipped.empty()) warnings.push_back(skipped + "; using " + candidate);
+      return {candidate, io::read_model_metadata(file.metadata, candidate),
+              io::read_checkpoint_state(file.metadata, candidate)};
+    } catch (const std::exception& error) {
+      if (candidates.size() == 1) throw;
+      skipped = "checkpoint " + candidate + " is unreadable (" + error.what() + ")";
+    }
+  }
+  throw std::runtime_error(path_or_folder + ": no readable checkpoint");
+}
+
+// The first `count` test images with their true and predicted classes, for the report's grid.
+template <typename T>
+std::vector<io::ReportImage> image_grid(const data::ImageDataset<T>& images, Sequential<T>& model,
+                                        const std::vector<std::string>& classes, Index count) {
+  count = std::min(count, images.size());
+  std::vector<Index> rows(static_cast<std::size_t>(count));
+  std::iota(rows.begin(), rows.end(), Index{0});
+  BatchBuffer<T> features, targets;
+  images.gather(rows, features.reshape(count, images.features()), targets.reshape(count, 1));
+  model.eval();
+  const auto output = model.forward(features.view());
+  const Index side = Index(std::lround(std::sqrt(double(images.features()))));
+  std::vector<io::ReportImage> grid;
+  for (Index row = 0; row < count; ++row) {
+    Index predicted = 0;
+    output.row(row).maxCoeff(&predicted);
+    const auto pixels = images.pixels(row);
+    grid.push_back({std::vector<std::uint8_t>(pixels.begin(), pixels.end()), side,
+                    images.features() / side, classes.at(images.label(row)),
+                    classes.at(std::size_t(predicted))});
+  }
+  return grid;
+}
+
+}  // namespace
+
+TrainCommand::TrainCommand(CLI::App& parent)
+    : Command(parent, "train",
+              "Train a network on a CSV file, an IDX pair or Fashion-MNIST, and save it") {
+  add_value("--data", data_, "PATH",
+            "Training data: a CSV file, an IDX images file (with --labels), or fashion-mnist");
+  add_value("--labels", labels_, "PATH", "The IDX labels file for IDX images in --data");
+  add_value("--test", test_, "PATH", "Test data, read as --data is, for the final test metrics");
+  add_value("--test-labels", test_labels_, "PATH", "The IDX labels file for --test images");
+  csv_.add_to(*command_);
+  add_value("--normalize", normalize_, "standard|none",
+            "Scale features by the training rows' mean and standard deviation (default: standard "
+            "for CSV, none for images)");
+  add_value("--val-split", val_split_, "F", "Fraction of training rows held out for validation");
+  add_value("--layers", layers_, "SPEC",
+            "The network, e.g. 256:relu,128:relu,dropout:0.2,10 (UNITS[:ACTIVATION] or "
+            "dropout:P entries; activations sigmoid, tanh, relu, leaky_relu, gelu, softmax)");
+  add_value("--loss", loss_, "ce|bce|mse|sse",
+            "Softmax cross-entropy, binary cross-entropy, mean or summed squared error");
+  add_value("--optimizer", optimizer_, "sgd|adam|adamw|rmsprop", "The optimizer");
+  add_value("--lr", lr_, "X",
+            "Learning rate (default: sgd 0.01, adam 1e-3, adamw 1e-3, rmsprop 1e-2)");
+  add_value("--momentum", momentum_, "X", "Momentum (sgd, rmsprop)");
+  add_switch("--nesterov", nesterov_, "Nesterov momentum (sgd)");
+  add_value("--weight-decay", weight_decay_, "X", "Weight decay (default: adamw 0.01, others 0)");
+  add_value("--schedule", schedule_, "constant|step|cosine", "Learning-rate schedule");
+  add_value("--step-size", step_size_, "EPOCHS",
+            "Epochs between step decays (default: a third of the epochs)");
+  add_value("--gamma", gamma_, "X", "The step schedule's decay factor");
+  add_value("--warmup", warmup_, "EPOCHS", "Epochs of linear learning-rate warm-up");
+  add_value("--clip", clip_, "NORM", "Clip the gradients' global L2 norm (0: no clipping)");
+  add_value("--batch", batch_, "N", "Rows per mini-batch");
+  add_value("--epochs", epochs_, "N", "Epochs in all, counting those a resumed run already did");
+  add_value("--seed", seed_, "N", "Seed for the split, the weights, the shuffles and dropout");
+  add_switch("--no-shuffle", no_shuffle_, "Visit rows in file order every epoch");
+  add_value("--patience", patience_, "N",
+            "Stop after N epochs without a better validation loss (0: never)");
+  add_value("--dtype", dtype_, "f32|f64", "Precision of training and of the saved model");
+  add_value("--init", init_, "MODEL",
+            "Start from a model file's weights (one made by PyTorch too)");
+  add_value("--out", out_, "MODEL", "Save the trained model here (safetensors)");
+  add_value("--checkpoint-dir", checkpoint_dir_, "DIR", "Save a checkpoint after every epoch");
+  add_value("--resume", resume_, "PATH",
+            "Continue from a checkpoint file, or the newest valid one in a folder");
+  add_value("--log", log_, "FILE.csv", "Write the per-epoch metrics as CSV");
+  add_value("--report", report_, "FILE.html", "Write a self-contained HTML report");
+  add_switch("--quiet", quiet_, "No progress output");
+  add_switch("--json", json_,
+             "Print one JSON object with every epoch's metrics and the test metrics");
+}
+
+void TrainCommand::run(std::ostream& out) {
+  if (one_of("--dtype", dtype_, {"f32", "f64"}) == "f64") return train<double>(out);
+  train<float>(out);
+}
+
+template <typename T>
+void TrainCommand::train(std::ostream& out) {
+  if (data_.empty()) {
+    throw FlagError("--data",
+                    "required: a CSV file, an IDX images file with --labels, or "
+                    "fashion-mnist");
+  }
+  if (data_ == "fashion-mnist" && !labels_.empty()) {
+    throw FlagError("--labels", "fashion-mnist brings its own labels");
+  }
+  if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
+
+  TrainSettings settings;
+  settings.layers = layers_;
+  settings.loss = one_of("--loss", loss_, {"ce", "bce", "mse", "sse"});
+  settings.optimizer = one_of("--optimizer", optimizer_, {"sgd", "adam", "adamw", "rmsprop"});
+  if (!lr_.empty()) settings.lr = parse_non_negative("--lr", lr_);
+  if (!lr_.empty() && settings.lr == 0) throw FlagError("--lr", "must be greater than 0");
+  settings.momentum = parse_non_negative("--momentum", momentum_);
+  settings.nesterov = nesterov_;
+  if (!weight_decay_.empty())
+    settings.weight_decay = parse_non_negative("--weight-decay", weight_decay_);
+  settings.schedule = one_of("--schedule", schedule_, {"constant", "step", "cosine"});
+  if (!step_size_.empty())
+    settings.step_size = int(parse_integer("--step-size", step_size_, 1, kMaxEpochs));
+  settings.gamma = parse_non_negative("--gamma", gamma_);
+  settings.warmup = int(parse_integer("--warmup", warmup_, 0, kMaxEpochs));
+  settings.clip = parse_non_negative("--clip", clip_);
+  settings.batch = parse_integer("--batch", batch_, 1, kMaxBatch);
+  settings.epochs = int(parse_integer("--epochs", epochs_, 1, kMaxEpochs));
+  settings.seed = std::uint32_t(parse_integer("--seed", seed_, 0, 4294967295));
+  settings.val_split = parse_non_negative("--val-split", val_split_);
+  if (settings.val_split >= 1)
+    throw FlagError("--val-split", "must be below 1, got '" + val_split_ + "'");
+  settings.shuffle = !no_shuffle_;
+  settings.patience = int(parse_integer("--patience", patience_, 0, kMaxEpochs));
+  settings.dtype = dtype_;
+  if (!normalize_.empty())
+    settings.normalize = one_of("--normalize", normalize_, {"standard", "none"});
+  if (settings.warmup >= settings.epochs && settings.warmup > 0) {
+    throw FlagError("--warmup", "must be fewer epochs than --epochs");
+  }
+  if (settings.nesterov && settings.momentum == 0)
+    throw FlagError("--nesterov", "needs --momentum");
+
+  // A resumed run continues with the settings it began with; only --epochs may grow.
+  io::ModelDescription description;
+  std::vector<std::string> warnings;
+  std::optional<Resumable> resumed;
+  if (!resume_.empty()) {
+    resumed = find_resumable(resume_, warnings);
+    const int epochs = settings.epochs;
+    settings = TrainSettings::from_json(resumed->state.options_json);
+    if (command_->count("--epochs") > 0) settings.epochs = epochs;
+    description = resumed->description;
+  }
+  if (settings.layers.empty() && init_.empty()) {
+    throw FlagError("--layers", "required: the network, e.g. --layers 128:relu,10");
+  }
+
+  data::DataSource source{data_, labels_, csv_.options(), /*test_set=*/false};
+  if (resumed && !csv_.label_given()) source.csv.label = description.label_name;
+  data::RawRows rows = data::read_rows(source);
+  const Task task = task_of_loss(settings.loss);
+
+  std::optional<io::LoadedModel<T>> initial;
+  if (!init_.empty()) {
+    initial.emplace(io::load_model<T>(init_, settings.layers));
+    if (settings.layers.empty()) settings.layers = initial->description.spec;
+  }
+  std::vector<std::string> classes;
+  if (resumed) {
+    classes = description.classes;
+  } else if (initial && initial->has_metadata) {
+    classes = initial->description.classes;
+  } else if (task != Task::regression) {
+    classes = data::classes_of(rows);
+  }
+  const Matrix<double> targets = data::targets_of(rows, task, classes);
+
+  Random random(settings.seed);
+  auto [training_rows, validation_rows] = split_rows(rows.rows(), settings.val_split, random);
+  const std::string normalize =
+      !settings.normalize.empty() ? settings.normalize : (rows.table ? "standard" : "none");
+  std::optional<data::Standardization> scaling;
+  if (resumed && !description.mean.empty()) {
+    scaling = data::Standardization{description.mean, description.scale};
+  } else if (initial && initial->has_metadata && !initial->description.mean.empty()) {
+    scaling = data::Standardization{initial->description.mean, initial->description.scale};
+  } else if (!resumed && normalize == "standard") {
+    scaling = fit_on_rows(data::features_of(rows), training_rows);
+  }
+  const Index features = rows.features();
+  std::vector<std::string> feature_names =
+      rows.table ? rows.table->feature_names : std::vector<std::string>{};
+  const std::string label_name = rows.table ? rows.table->label_name : "label";
+  const bool images = rows.images.has_value();
+  const std::unique_ptr<Dataset<T>> dataset =
+      data::make_dataset<T>(std::move(rows), targets, scaling ? &*scaling : nullptr);
+  const Subset<T> training(*dataset, std::move(training_rows));
+  const Subset<T> validation(*dataset, std::move(validation_rows));
+
+  Sequential<T> model = initial ? std::move(initial->network)
+                                : build_model<T>(parse_layers_flag(settings.layers), features);
+  if (!initial) initialize(model, Initializer::torch_default, random);
+  if (model.inputs() != features) {
+    throw std::runtime_error("the model takes " + std::to_string(model.inputs()) +
+                             " features but " + data_ + " has " + std::to_string(features));
+  }
+  const Index expected_outputs = task == Task::multiclass ? Index(classes.size()) : 1;
+  if (model.outputs() != expected_outputs) {
+    throw std::runtime_error(
+        "the network has " + std::to_string(model.outputs()) + " outputs but " +
+        (task == Task::multiclass ? "the data has " + std::to_string(classes.size()) + " classes"
+                                  : std::string("this loss needs 1")) +
+        "; end --layers with " + std::to_string(expected_outputs));
+  }
+
+  auto loss = make_loss<T>(settings.loss);
+  auto optimizer = make_optimizer<T>(settings);
+  const std::int64_t steps_per_epoch = (training.size() + settings.batch - 1) / settings.batch;
+  TrainingOptions options;
+  options.batch_size = settings.batch;
+  options.epochs = settings.epochs;
+  options.shuffle = settings.shuffle;
+  options.patience = settings.patience;
+  options.clip_norm = settings.clip;
+  options.schedule = make_schedule(settings, optimizer->learning_rate(), steps_per_epoch);
+
+  description.spec = format_layer_spec(parse_layers_flag(settings.layers));
+  description.inputs = features;
+  description.loss = settings.loss;
+  description.classes = classes;
+  description.mean = scaling ? scaling->mean : std::vector<double>{};
+  description.scale = scaling ? scaling->scale : std::vector<double>{};
+  description.feature_names = feature_names;
+  description.label_name = label_name;
+
+  std::vector<EpochMetrics> history;
+  if (resumed) {
+    const io::CheckpointState state =
+        io::load_checkpoint<T>(resume_, model, *optimizer, description, warnings);
+    random.restore(state.random_state);
+    options.first_epoch = state.epoch + 1;
+    for (const auto& epoch : nlohmann::json::parse(state.history_json)) {
+      history.push_back(epoch_from_json(epoch));
+    }
+  }
+  for (const std::string& warning : warnings)
+    std::cerr << "scratchnet: warning: " << warning << "\n";
+
+  Progress progress(Progress::style_for(quiet_ || json_), settings.epochs);
+  TrainingCallbacks callbacks;
+  callbacks.on_batch = [&](const BatchProgress& p) { progress.batch(p); };
+  callbacks.on_epoch = [&](const EpochMetrics& metrics) {
+    progress.epoch(metrics);
+    history.push_back(metrics);
+    if (!log_.empty()) io::write_file_atomically(log_, log_csv(history));
+    if (!checkpoint_dir_.empty()) {
+      nlohmann::json history_json = nlohmann::json::array();
+      for (const EpochMetrics& e : history)
+        history_json.push_back(epoch_json(e));
+      io::CheckpointState state;
+      state.epoch = metrics.epoch;
+      state.random_state = random.state();
+      state.optimizer_steps = optimizer->steps();
+      state.learning_rate = optimizer->learning_rate();
+      state.optimizer = optimizer->name();
+      state.options_json = settings.to_json();
+      state.history_json = history_json.dump();
+      io::save_checkpoint<T>(checkpoint_dir_, model, *optimizer, description, state);
+    }
+    return true;
+  };
+  Trainer<T> trainer(model, *loss, *optimizer, options);
+  const TrainingResult result =
+      options.first_epoch <= options.epochs
+          ? trainer.fit(training, validation.size() > 0 ? &validation : nullptr, random, callbacks)
+          : TrainingResult{};
+
+  // Final test metrics: Fashion-MNIST's test set, or --test.
+  std::optional<Evaluation> test;
+  std::unique_ptr<Dataset<T>> test_data;
+  if (data_ == "fashion-mnist" || !test_.empty()) {
+    data::DataSource test_source = source;
+    test_source.test_set = data_ == "fashion-mnist";
+    if (!test_.empty()) test_source = {test_, test_labels_, source.csv, false};
+    data::RawRows test_rows = data::read_rows(test_source);
+    if (test_rows.features() != features) {
+      throw std::runtime_error(test_rows.path + " has " + std::to_string(test_rows.features()) +
+                               " features, the training data " + std::to_string(features));
+    }
+    const Matrix<double> test_targets = data::targets_of(test_rows, task, classes);
+    test_data =
+        data::make_dataset<T>(std::move(test_rows), test_targets, scaling ? &*scaling : nullptr);
+    test = evaluate(model, *loss, *test_data, settings.batch);
+  }
+
+  nlohmann::json training_json = {{"settings", nlohmann::json::parse(settings.to_json())},
+                                  {"epochs", history.size()},
+                                  {"stopped_early", result.stopped_early}};
+  if (test) training_json["test"] = evaluation_json(*test, classes);
+  description.training_json = training_json.dump();
+  if (!out_.empty()) io::save_model<T>(out_, model, description);
+
+  if (!report_.empty()) {
+    io::ReportData report;
+    report.title = "scratchnet train: " + data_;
+    report.epochs = history;
+    report.class_names = classes;
+    if (test && test->confusion) report.confusion = test->confusion;
+    report.summary = {{"data", data_},
+                      {"layers", description.spec},
+                      {"loss", settings.loss},
+                      {"optimizer", settings.optimizer},
+                      {"epochs", std::to_string(history.size())}};
+    if (test) report.summary.push_back({"test accuracy", io::shortest(test->accuracy())});
+    if (images && test_data) {
+      const auto* image_data = dynamic_cast<const data::ImageDataset<T>*>(test_data.get());
+      if (image_data != nullptr) report.images = image_grid(*image_data, model, classes, 36);
+    }
+    io::write_file_atomically(report_, io::render_html_report(report));
+  }
+
+  if (json_) {
+    nlohmann::json report = {{"epochs", nlohmann::json::array()}};
+    for (const EpochMetrics& e : history)
+      report["epochs"].push_back(epoch_json(e));
+    report["test"] = test ? evaluation_json(*test, classes) : nlohmann::json(nullptr);
+    out << report.dump() << "\n";
+    return;
+  }
+  if (result.stopped_early) {
+    out << "stopped early after epoch " << history.back().epoch << "; kept epoch "
+        << result.best_epoch << "'s weights\n";
+  }
+  if (test) {
+    out << "test: ";
+    print_evaluation(out, *test, classes);
+  }
+  if (!out_.empty()) out << "saved " << out_ << "\n";
+}
+
+}  // namespace scratchnet::cli

@@ -1,0 +1,226 @@
+// The command line's real work, end to end as a user runs it: train on a CSV file, then eval,
+// predict and info on the model it saved; resume bit for bit; logs and reports; and the clear
+// one-line errors for bad files.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_runner.hpp"
+#include "scratchnet/io/safetensors.hpp"
+
+namespace scratchnet {
+namespace {
+
+using testing::fresh_folder;
+using testing::lines;
+using testing::read_file;
+using testing::run_cli;
+using testing::write_file;
+
+// Three classes of flowers by two measurements, with text labels, a quoted field and CRLF: the
+// class is decided by which measurement is larger, with a margin, so a small net learns it.
+std::string flowers_csv(int rows, bool with_label = true) {
+  std::ostringstream text;
+  text << "\"petal, length\",width" << (with_label ? ",species" : "") << "\r\n";
+  for (int i = 0; i < rows; ++i) {
+    const double a = (i * 37 % 100) / 10.0, b = (i * 61 % 100) / 10.0;
+    const char* species = a > b + 1 ? "setosa" : (b > a + 1 ? "virginica" : "versicolor");
+    text << a << "," << b;
+    if (with_label) text << "," << species;
+    text << "\r\n";
+  }
+  return text.str();
+}
+
+struct Workspace {
+  std::string folder = fresh_folder("train");
+  std::string data = folder + "/flowers.csv";
+  std::string model = folder + "/model.safetensors";
+  Workspace() { write_file(data, flowers_csv(150)); }
+};
+
+TEST(CliTrain, TrainsEvaluatesPredictsAndDescribes) {
+  Workspace w;
+  const auto trained = run_cli({"train", "--data", w.data, "--layers", "16:relu,3", "--epochs",
+                                "60", "--lr", "0.01", "--quiet", "--out", w.model});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  ASSERT_TRUE(std::filesystem::exists(w.model));
+
+  const auto evaluated = run_cli({"eval", w.model, w.data, "--json"});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const nlohmann::json metrics = nlohmann::json::parse(evaluated.out);
+  EXPECT_GT(metrics["accuracy"].get<double>(), 0.8);
+  EXPECT_TRUE(metrics.contains("loss"));
+  ASSERT_EQ(metrics["confusion"].size(), 3u);
+  EXPECT_EQ(metrics["classes"], nlohmann::json({"setosa", "versicolor", "virginica"}));
+
+  const auto predicted = run_cli({"predict", w.model, w.data});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  const auto rows = lines(predicted.out);
+  ASSERT_EQ(rows.size(), 151u);
+  EXPECT_EQ(rows[0], "prediction,setosa,versicolor,virginica");
+  double sum = 0;
+  std::istringstream cells(rows[1]);
+  std::string cell;
+  std::getline(cells, cell, ',');
+  EXPECT_TRUE(cell == "setosa" || cell == "versicolor" || cell == "virginica");
+  while (std::getline(cells, cell, ','))
+    sum += std::stod(cell);
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+
+  // The label column is optional: the same rows without it predict the same.
+  write_file(w.folder + "/unlabelled.csv", flowers_csv(150, /*with_label=*/false));
+  const auto unlabelled = run_cli({"predict", w.model, w.folder + "/unlabelled.csv"});
+  ASSERT_EQ(unlabelled.exit_code, 0) << unlabelled.err;
+  EXPECT_EQ(unlabelled.out, predicted.out);
+
+  const auto info = run_cli({"info", w.model});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("parameters: 99"), std::string::npos) << info.out;  // 2·16+16 + 16·3+3
+  EXPECT_NE(info.out.find("setosa, versicolor, virginica"), std::string::npos);
+  EXPECT_NE(info.out.find("standardisation of 2 features"), std::string::npos);
+  EXPECT_NE(info.out.find("0.weight"), std::string::npos);
+}
+
+TEST(CliTrain, JsonHasEveryEpochAndTheTestMetrics) {
+  Workspace w;
+  const auto result = run_cli({"train", "--data", w.data, "--test", w.data, "--layers", "8:tanh,3",
+                               "--epochs", "3", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json report = nlohmann::json::parse(result.out);
+  ASSERT_EQ(report["epochs"].size(), 3u);
+  for (const char* key :
+       {"epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds", "samples_per_second"}) {
+    EXPECT_TRUE(report["epochs"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(report["epochs"][2]["epoch"], 3);
+  for (const char* key : {"loss", "accuracy", "confusion"}) {
+    EXPECT_TRUE(report["test"].contains(key)) << key;
+  }
+}
+
+// 2 epochs, then a resume to 4, gives the same weights bit for bit as 4 epochs in one go.
+TEST(CliTrain, ResumeIsBitExact) {
+  Workspace w;
+  const std::vector<std::string> common = {
+      "train", "--data", w.data, "--layers", "12:relu,dropout:0.2,3", "--quiet", "--seed", "5"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> arguments = common;
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    return run_cli(arguments);
+  };
+  ASSERT_EQ(with({"--epochs", "4", "--out", w.folder + "/straight.safetensors"}).exit_code, 0);
+  const auto first = with({"--epochs", "2", "--checkpoint-dir", w.folder + "/checkpoints"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto resumed =
+      run_cli({"train", "--data", w.data, "--resume", w.folder + "/checkpoints", "--epochs", "4",
+               "--quiet", "--out", w.folder + "/resumed.safetensors"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+
+  const io::SafetensorsFile straight = io::read_safetensors(w.folder + "/straight.safetensors");
+  const io::SafetensorsFile continued = io::read_safetensors(w.folder + "/resumed.safetensors");
+  ASSERT_EQ(straight.tensors.size(), continued.tensors.size());
+  for (std::size_t i = 0; i < straight.tensors.size(); ++i) {
+    EXPECT_EQ(straight.tensors[i].name, continued.tensors[i].name);
+    EXPECT_TRUE(straight.tensors[i].data == continued.tensors[i].data)
+        << straight.tensors[i].name << " differs";
+  }
+}
+
+TEST(CliTrain, WritesTheLogAndTheReport) {
+  Workspace w;
+  const auto result =
+      run_cli({"train", "--data", w.data, "--layers", "8:relu,3", "--epochs", "3", "--quiet",
+               "--log", w.folder + "/log.csv", "--report", w.folder + "/report.html"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto log = lines(read_file(w.folder + "/log.csv"));
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_EQ(log[0], "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second");
+  EXPECT_EQ(log[3].substr(0, 2), "3,");
+  const std::string report = read_file(w.folder + "/report.html");
+  EXPECT_NE(report.find("<svg"), std::string::npos);
+  EXPECT_EQ(report.find("http://"), std::string::npos);
+}
+
+TEST(CliTrain, RegressionWithMse) {
+  const std::string folder = fresh_folder("regression");
+  std::ostringstream csv;
+  csv << "x1,x2,y\n";
+  for (int i = 0; i < 200; ++i) {
+    const double x1 = (i % 20) / 10.0, x2 = (i % 7) / 7.0;
+    csv << x1 << "," << x2 << "," << 3 * x1 - 2 * x2 + 0.5 << "\n";
+  }
+  write_file(folder + "/line.csv", csv.str());
+  const auto trained = run_cli({"train", "--data", folder + "/line.csv", "--layers", "1", "--loss",
+                                "mse", "--epochs", "200", "--lr", "0.05", "--quiet", "--out",
+                                folder + "/line.safetensors"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const auto evaluated =
+      run_cli({"eval", folder + "/line.safetensors", folder + "/line.csv", "--json"});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const nlohmann::json metrics = nlohmann::json::parse(evaluated.out);
+  EXPECT_GT(metrics["r2"].get<double>(), 0.99);
+  for (const char* key : {"loss", "mse", "mae", "r2"})
+    EXPECT_TRUE(metrics.contains(key)) << key;
+  const auto predicted = run_cli({"predict", folder + "/line.safetensors", folder + "/line.csv"});
+  EXPECT_EQ(lines(predicted.out)[0], "prediction");
+}
+
+TEST(CliGradcheck, PassesForEveryActivationAndLoss) {
+  for (const auto& [layers, loss] :
+       std::vector<std::pair<std::string, std::string>>{{"8:tanh,3", "ce"},
+                                                        {"6:relu,5:gelu,2", "bce"},
+                                                        {"5:leaky_relu,4:sigmoid,1", "mse"},
+                                                        {"4:softmax,2", "sse"}}) {
+    const auto result = run_cli({"gradcheck", "--layers", layers, "--loss", loss});
+    EXPECT_EQ(result.exit_code, 0) << layers << " " << result.out << result.err;
+    EXPECT_NE(result.out.find("0.weight"), std::string::npos);
+    EXPECT_NE(result.out.find("passed"), std::string::npos);
+  }
+}
+
+// Each bad input gets one line naming the file and the problem, a status below 128, and no
+// output file.
+TEST(CliErrors, BadFilesGetOneClearLine) {
+  Workspace w;
+  write_file(w.folder + "/ragged.csv", "a,b,label\n1,2,x\n3,y\n");
+  const std::string out = w.folder + "/never.safetensors";
+  const auto ragged = run_cli(
+      {"train", "--data", w.folder + "/ragged.csv", "--layers", "2", "--quiet", "--out", out});
+  EXPECT_EQ(ragged.exit_code, 1);
+  ASSERT_EQ(lines(ragged.err).size(), 1u) << ragged.err;
+  EXPECT_NE(ragged.err.find(w.folder + "/ragged.csv:3:"), std::string::npos) << ragged.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+
+  ASSERT_EQ(run_cli({"train", "--data", w.data, "--layers", "4:relu,3", "--epochs", "1", "--quiet",
+                     "--out", w.model})
+                .exit_code,
+            0);
+  write_file(w.folder + "/wide.csv", "a,b,c,species\n1,2,3,setosa\n");
+  const auto wide = run_cli({"eval", w.model, w.folder + "/wide.csv"});
+  EXPECT_EQ(wide.exit_code, 1);
+  EXPECT_NE(wide.err.find("the model takes 2 features"), std::string::npos) << wide.err;
+
+  write_file(w.folder + "/short.safetensors", "1234");
+  const auto short_file = run_cli({"info", w.folder + "/short.safetensors"});
+  EXPECT_EQ(short_file.exit_code, 1);
+  EXPECT_EQ(lines(short_file.err).size(), 1u);
+  EXPECT_NE(short_file.err.find("short.safetensors"), std::string::npos);
+
+  const auto bad_loss = run_cli({"train", "--data", w.data, "--layers", "3", "--loss", "hinge"});
+  EXPECT_EQ(bad_loss.exit_code, 2);
+  EXPECT_NE(bad_loss.err.find("--loss: expected one of ce, bce, mse, sse, got 'hinge'"),
+            std::string::npos);
+  const auto bad_spec = run_cli({"train", "--data", w.data, "--layers", "3:rleu"});
+  EXPECT_EQ(bad_spec.exit_code, 2);
+  EXPECT_NE(bad_spec.err.find("'3:rleu'"), std::string::npos) << bad_spec.err;
+  const auto missing = run_cli({"train", "--layers", "3"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--data: required"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace scratchnet
