@@ -145,6 +145,33 @@ TEST(CliTrain, WritesTheLogAndTheReport) {
   EXPECT_EQ(report.find("http://"), std::string::npos);
 }
 
+// --init starts from a model file's weights, one that PyTorch wrote included (3 inputs, spec
+// 4:relu,2 given with --layers): epoch 0 of that run is the torch model itself.
+TEST(CliTrain, StartsFromATorchWrittenModel) {
+  const std::string folder = fresh_folder("init");
+  std::ostringstream csv;
+  csv << "a,b,c,label\n";
+  for (int i = 0; i < 40; ++i)
+    csv << i % 3 << "," << i % 5 << "," << i % 7 << "," << (i % 2 ? "yes" : "no") << "\n";
+  write_file(folder + "/data.csv", csv.str());
+  const std::string torch_model =
+      std::string(SCRATCHNET_FIXTURES_DIR) + "/torch_sequential.safetensors";
+  const auto evaluated =
+      run_cli({"eval", torch_model, folder + "/data.csv", "--layers", "4:relu,2", "--json"});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto trained = run_cli({"train", "--data", folder + "/data.csv", "--init", torch_model,
+                                "--layers", "4:relu,2", "--normalize", "none", "--val-split", "0",
+                                "--epochs", "1", "--lr", "1e-9", "--quiet", "--json"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  // With a learning rate of 1e-9 the first epoch's loss is the torch model's loss on the data.
+  EXPECT_NEAR(nlohmann::json::parse(trained.out)["epochs"][0]["loss"].get<double>(),
+              nlohmann::json::parse(evaluated.out)["loss"].get<double>(), 1e-6);
+  const auto without_layers =
+      run_cli({"train", "--data", folder + "/data.csv", "--init", torch_model});
+  EXPECT_EQ(without_layers.exit_code, 1);
+  EXPECT_NE(without_layers.err.find("--layers"), std::string::npos) << without_layers.err;
+}
+
 TEST(CliTrain, RegressionWithMse) {
   const std::string folder = fresh_folder("regression");
   std::ostringstream csv;
