@@ -6,10 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "temporary_folder.hpp"
 
 namespace scratchnet::testing {
 namespace {
@@ -38,23 +39,11 @@ CommandResult run_cli(const std::vector<std::string>& arguments) {
     command << " " << shell_quoted(argument);
   command << " </dev/null >" << shell_quoted(base + ".out") << " 2>" << shell_quoted(base + ".err");
   const int status = std::system(command.str().c_str());
-  CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(base + ".out"),
-                       read_file(base + ".err")};
+  CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(base + ".out"),
+                       read_bytes(base + ".err")};
   std::remove((base + ".out").c_str());
   std::remove((base + ".err").c_str());
   return result;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
 }
 
 std::string fresh_folder(const std::string& name) {

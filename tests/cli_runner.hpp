@@ -17,12 +17,6 @@ struct CommandResult {
 /// Runs scratchnet with `arguments` (no shell: each is passed as it is) and no standard input.
 CommandResult run_cli(const std::vector<std::string>& arguments);
 
-/// The whole contents of a file ("" if it cannot be read).
-std::string read_file(const std::string& path);
-
-/// Writes `text` to `path`, replacing it.
-void write_file(const std::string& path, const std::string& text);
-
 /// A fresh, empty folder under the test temporary directory.
 std::string fresh_folder(const std::string& name);
 

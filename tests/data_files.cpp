@@ -30,10 +30,4 @@ std::string TempFiles::write(const std::string& name, std::string_view bytes) {
   return file;
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) ADD_FAILURE() << "cannot read " << path;
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace scratchnet::testing

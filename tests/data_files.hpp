@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scratchnet/data/data_error.hpp"
+#include "temporary_folder.hpp"  // read_bytes
 
 namespace scratchnet::testing {
 
@@ -29,9 +30,6 @@ class TempFiles {
  private:
   std::vector<std::string> paths_;
 };
-
-/// The contents of the file at `path` (which must exist).
-std::string read_bytes(const std::string& path);
 
 /// The what() of the DataError that `read()` throws, or "(no DataError thrown)".
 template <typename Read>

@@ -17,37 +17,19 @@
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/optimizers/adam.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
+#include "temporary_folder.hpp"
 
 namespace scratchnet::io {
 namespace {
+
+using testing::read_bytes;
+using testing::TemporaryFolder;
+using testing::write_bytes;
 
 namespace fs = std::filesystem;
 
 constexpr const char* kSpec = "6:tanh,dropout:0.3,2";
 constexpr Index kInputs = 4;
-
-// A fresh folder under the system's temporary folder, removed with everything in it.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    std::string pattern = (fs::temp_directory_path() / "scratchnet-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string path() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 std::vector<std::string> names_in(const std::string& folder) {
   std::vector<std::string> names;

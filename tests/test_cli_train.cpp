@@ -10,15 +10,16 @@
 
 #include "cli_runner.hpp"
 #include "scratchnet/io/safetensors.hpp"
+#include "temporary_folder.hpp"
 
 namespace scratchnet {
 namespace {
 
 using testing::fresh_folder;
 using testing::lines;
-using testing::read_file;
+using testing::read_bytes;
 using testing::run_cli;
-using testing::write_file;
+using testing::write_bytes;
 
 // Three classes of flowers by two measurements, with text labels, a quoted field and CRLF: the
 // class is decided by which measurement is larger, with a margin, so a small net learns it.
@@ -39,7 +40,7 @@ struct Workspace {
   std::string folder = fresh_folder("train");
   std::string data = folder + "/flowers.csv";
   std::string model = folder + "/model.safetensors";
-  Workspace() { write_file(data, flowers_csv(150)); }
+  Workspace() { write_bytes(data, flowers_csv(150)); }
 };
 
 TEST(CliTrain, TrainsEvaluatesPredictsAndDescribes) {
@@ -72,7 +73,7 @@ TEST(CliTrain, TrainsEvaluatesPredictsAndDescribes) {
   EXPECT_NEAR(sum, 1.0, 1e-12);
 
   // The label column is optional: the same rows without it predict the same.
-  write_file(w.folder + "/unlabelled.csv", flowers_csv(150, /*with_label=*/false));
+  write_bytes(w.folder + "/unlabelled.csv", flowers_csv(150, /*with_label=*/false));
   const auto unlabelled = run_cli({"predict", w.model, w.folder + "/unlabelled.csv"});
   ASSERT_EQ(unlabelled.exit_code, 0) << unlabelled.err;
   EXPECT_EQ(unlabelled.out, predicted.out);
@@ -136,11 +137,11 @@ TEST(CliTrain, WritesTheLogAndTheReport) {
       run_cli({"train", "--data", w.data, "--layers", "8:relu,3", "--epochs", "3", "--quiet",
                "--log", w.folder + "/log.csv", "--report", w.folder + "/report.html"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto log = lines(read_file(w.folder + "/log.csv"));
+  const auto log = lines(read_bytes(w.folder + "/log.csv"));
   ASSERT_EQ(log.size(), 4u);
   EXPECT_EQ(log[0], "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second");
   EXPECT_EQ(log[3].substr(0, 2), "3,");
-  const std::string report = read_file(w.folder + "/report.html");
+  const std::string report = read_bytes(w.folder + "/report.html");
   EXPECT_NE(report.find("<svg"), std::string::npos);
   EXPECT_EQ(report.find("http://"), std::string::npos);
 }
@@ -153,7 +154,7 @@ TEST(CliTrain, StartsFromATorchWrittenModel) {
   csv << "a,b,c,label\n";
   for (int i = 0; i < 40; ++i)
     csv << i % 3 << "," << i % 5 << "," << i % 7 << "," << (i % 2 ? "yes" : "no") << "\n";
-  write_file(folder + "/data.csv", csv.str());
+  write_bytes(folder + "/data.csv", csv.str());
   const std::string torch_model =
       std::string(SCRATCHNET_FIXTURES_DIR) + "/torch_sequential.safetensors";
   const auto evaluated =
@@ -180,7 +181,7 @@ TEST(CliTrain, RegressionWithMse) {
     const double x1 = (i % 20) / 10.0, x2 = (i % 7) / 7.0;
     csv << x1 << "," << x2 << "," << 3 * x1 - 2 * x2 + 0.5 << "\n";
   }
-  write_file(folder + "/line.csv", csv.str());
+  write_bytes(folder + "/line.csv", csv.str());
   const auto trained = run_cli({"train", "--data", folder + "/line.csv", "--layers", "1", "--loss",
                                 "mse", "--epochs", "200", "--lr", "0.05", "--quiet", "--out",
                                 folder + "/line.safetensors"});
@@ -213,7 +214,7 @@ TEST(CliGradcheck, PassesForEveryActivationAndLoss) {
 // output file.
 TEST(CliErrors, BadFilesGetOneClearLine) {
   Workspace w;
-  write_file(w.folder + "/ragged.csv", "a,b,label\n1,2,x\n3,y\n");
+  write_bytes(w.folder + "/ragged.csv", "a,b,label\n1,2,x\n3,y\n");
   const std::string out = w.folder + "/never.safetensors";
   const auto ragged = run_cli(
       {"train", "--data", w.folder + "/ragged.csv", "--layers", "2", "--quiet", "--out", out});
@@ -226,12 +227,12 @@ TEST(CliErrors, BadFilesGetOneClearLine) {
                      "--out", w.model})
                 .exit_code,
             0);
-  write_file(w.folder + "/wide.csv", "a,b,c,species\n1,2,3,setosa\n");
+  write_bytes(w.folder + "/wide.csv", "a,b,c,species\n1,2,3,setosa\n");
   const auto wide = run_cli({"eval", w.model, w.folder + "/wide.csv"});
   EXPECT_EQ(wide.exit_code, 1);
   EXPECT_NE(wide.err.find("the model takes 2 features"), std::string::npos) << wide.err;
 
-  write_file(w.folder + "/short.safetensors", "1234");
+  write_bytes(w.folder + "/short.safetensors", "1234");
   const auto short_file = run_cli({"info", w.folder + "/short.safetensors"});
   EXPECT_EQ(short_file.exit_code, 1);
   EXPECT_EQ(lines(short_file.err).size(), 1u);

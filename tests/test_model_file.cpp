@@ -24,44 +24,18 @@
 #include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/layer_spec.hpp"
+#include "temporary_folder.hpp"
 
 namespace scratchnet::io {
 namespace {
 
+using testing::read_bytes;
+using testing::TemporaryFolder;
+using testing::write_bytes;
+
 namespace fs = std::filesystem;
 using testing::matrices_near;
 using testing::matrix_from_json;
-
-// A fresh folder under the system's temporary folder, removed with everything in it.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    std::string pattern = (fs::temp_directory_path() / "scratchnet-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    for (const auto& entry : fs::directory_iterator(path_, ignored))
-      fs::permissions(entry.path(), fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<std::string> names_in(const fs::path& folder) {
   std::vector<std::string> names;
@@ -111,7 +85,7 @@ std::string load_error(const std::function<void()>& load, const TemporaryFolder&
     load();
   } catch (const std::exception& error) {
     std::string text = error.what();
-    const std::string prefix = folder.path().string() + "/";
+    const std::string prefix = folder.path() + "/";
     for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
       text.erase(at, prefix.size());
     return text;
@@ -435,8 +409,8 @@ TEST(AtomicFile, SaysWhenTheFolderIsMissing) {
   EXPECT_EQ(load_error([&] { write_file_atomically(path, "x"); }, folder),
             "missing/out.safetensors: cannot write: No such file or directory");
   EXPECT_TRUE(names_in(folder.path()).empty());
-  EXPECT_EQ(load_error([&] { write_file_atomically(folder.path().string(), "x"); }, folder),
-            folder.path().string() + ": cannot write: Is a directory");
+  EXPECT_EQ(load_error([&] { write_file_atomically(folder.path(), "x"); }, folder),
+            folder.path() + ": cannot write: Is a directory");
   EXPECT_TRUE(names_in(folder.path()).empty());
 }
 
@@ -481,7 +455,7 @@ int send_write_error(int fd, const std::string& path, std::size_t size) {
 
 TEST(AtomicFile, LeavesTheOldFileWhenTheFolderIsNotWritable) {
   TemporaryFolder folder;
-  const fs::path locked = folder.path() / "locked";
+  const fs::path locked = fs::path(folder.path()) / "locked";
   fs::create_directory(locked);
   const std::string path = (locked / "model.safetensors").string();
   write_bytes(path, "old");

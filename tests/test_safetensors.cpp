@@ -12,6 +12,7 @@
 #include <new>
 
 #include "scratchnet/io/safetensors.hpp"
+#include "temporary_folder.hpp"
 
 // The largest single allocation since the last reset, to show that a hostile header length
 // allocates nothing of its size. Every unaligned operator new and delete is replaced (all of them,
@@ -66,34 +67,11 @@ void operator delete[](void* memory, const std::nothrow_t&) noexcept {
 namespace scratchnet::io {
 namespace {
 
+using testing::read_bytes;
+using testing::TemporaryFolder;
+using testing::write_bytes;
+
 namespace fs = std::filesystem;
-
-// A fresh folder under the system's temporary folder, removed with everything in it.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    std::string pattern = (fs::temp_directory_path() / "scratchnet-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string little_endian_u64(std::uint64_t value) {
   std::string bytes(8, '\0');
