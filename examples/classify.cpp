@@ -15,7 +15,8 @@ int main() {
   Random random(/*seed=*/0);  // one generator for data, weights, split and shuffles
   Matrix<float> features(1000, 3), labels(1000, 1);
   for (Index row = 0; row < features.rows(); ++row) {
-    for (float& value : features.row(row)) value = float(random.normal());
+    for (float& value : features.row(row))
+      value = float(random.normal());
     Index largest = 0;
     features.row(row).maxCoeff(&largest);
     labels(row, 0) = float(largest);

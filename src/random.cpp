@@ -35,13 +35,16 @@ double Random::normal() {
 std::uint64_t Random::at_most(std::uint64_t bound) {
   if (bound == 0) return 0;
   std::uint64_t mask = bound;  // smeared to the smallest 2^k − 1 that covers bound
-  for (int shift = 1; shift < 64; shift *= 2) mask |= mask >> shift;
+  for (int shift = 1; shift < 64; shift *= 2)
+    mask |= mask >> shift;
   std::uint64_t value;
   if (bound <= 0xffffffffULL) {
-    do value = next_u32() & mask;
+    do
+      value = next_u32() & mask;
     while (value > bound);
   } else {
-    do value = ((std::uint64_t(next_u32()) << 32) | next_u32()) & mask;
+    do
+      value = ((std::uint64_t(next_u32()) << 32) | next_u32()) & mask;
     while (value > bound);
   }
   return value;

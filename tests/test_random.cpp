@@ -71,7 +71,8 @@ TEST(Random, AtMostStaysInRange) {
 
 TEST(Random, StateRoundTripContinuesTheStreamBitForBit) {
   Random original(/*seed=*/3);
-  for (int i = 0; i < 1000; ++i) original.uniform();
+  for (int i = 0; i < 1000; ++i)
+    original.uniform();
   original.normal();  // leaves a spare normal behind, which the state must carry
   Random restored(/*seed=*/0);
   restored.restore(original.state());

@@ -35,7 +35,8 @@ class Random {
   /// from the back), so np.random.permutation(n) after the same seed gives the same order.
   template <typename Element>
   void shuffle(std::span<Element> values) {
-    for (std::size_t i = values.size(); i-- > 1;) std::swap(values[i], values[at_most(i)]);
+    for (std::size_t i = values.size(); i-- > 1;)
+      std::swap(values[i], values[at_most(i)]);
   }
 
   /// The next raw 32-bit output of MT19937.

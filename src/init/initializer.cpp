@@ -27,18 +27,21 @@ struct Fans {
 // torch's _calculate_fan_in_and_fan_out for a weight of shape [out, in, receptive field…].
 Fans fans_of(const std::vector<Index>& shape) {
   double receptive_field = 1;
-  for (std::size_t i = 2; i < shape.size(); ++i) receptive_field *= double(shape[i]);
+  for (std::size_t i = 2; i < shape.size(); ++i)
+    receptive_field *= double(shape[i]);
   return {double(shape[1]) * receptive_field, double(shape[0]) * receptive_field};
 }
 
 template <typename T>
 void fill_uniform(T* values, Index count, double low, double high, Random& random) {
-  for (Index i = 0; i < count; ++i) values[i] = T(low + (high - low) * random.uniform());
+  for (Index i = 0; i < count; ++i)
+    values[i] = T(low + (high - low) * random.uniform());
 }
 
 template <typename T>
 void fill_normal(T* values, Index count, double deviation, Random& random) {
-  for (Index i = 0; i < count; ++i) values[i] = T(deviation * random.normal());
+  for (Index i = 0; i < count; ++i)
+    values[i] = T(deviation * random.normal());
 }
 
 template <typename T>
