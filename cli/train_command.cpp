@@ -7,6 +7,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <thread>
 
 #include "evaluation_output.hpp"
 #include "flag_values.hpp"
@@ -177,6 +178,10 @@ TrainCommand::TrainCommand(CLI::App& parent)
   add_value("--patience", patience_, "N",
             "Stop after N epochs without a better validation loss (0: never)");
   add_value("--dtype", dtype_, "f32|f64", "Precision of training and of the saved model");
+  threads_ = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+  add_value("--threads", threads_, "N",
+            "Threads for matrix products (default: the cores); the results are the same bits "
+            "for any N");
   add_value("--init", init_, "MODEL",
             "Start from a model file's weights (one made by PyTorch too)");
   add_value("--out", out_, "MODEL", "Save the trained model here (safetensors)");
@@ -237,8 +242,10 @@ void TrainCommand::train(std::ostream& out) {
   if (settings.warmup >= settings.epochs && settings.warmup > 0) {
     throw FlagError("--warmup", "must be fewer epochs than --epochs");
   }
-  if (settings.nesterov && settings.momentum == 0)
+  if (settings.nesterov && settings.momentum == 0) {
     throw FlagError("--nesterov", "needs --momentum");
+  }
+  kernels::ThreadPool threads(int(parse_integer("--threads", threads_, 1, 256)));
 
   // A resumed run continues with the settings it began with; only --epochs may grow.
   io::ModelDescription description;
@@ -300,6 +307,7 @@ void TrainCommand::train(std::ostream& out) {
   Sequential<T> model = initial ? std::move(initial->network)
                                 : build_model<T>(parse_layers_flag(settings.layers), features);
   if (!initial) initialize(model, Initializer::torch_default, random);
+  model.use_threads(&threads);
   if (model.inputs() != features) {
     throw std::runtime_error("the model takes " + std::to_string(model.inputs()) +
                              " features but " + data_ + " has " + std::to_string(features));

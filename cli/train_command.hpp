@@ -26,7 +26,7 @@ class TrainCommand final : public Command {
   bool nesterov_ = false;
   std::string weight_decay_, schedule_ = "constant", step_size_, gamma_ = "0.1", warmup_ = "0",
                              clip_ = "0", batch_ = "64", epochs_ = "10", seed_ = "0",
-                             patience_ = "0", dtype_ = "f32";
+                             patience_ = "0", dtype_ = "f32", threads_;
   bool no_shuffle_ = false;
   // Files and output
   std::string init_, out_, checkpoint_dir_, resume_, log_, report_;

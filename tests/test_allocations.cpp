@@ -164,6 +164,8 @@ TEST(TrainingAllocations, NoneAfterTheFirstBatch) {
       LrSchedule::cosine(/*base_lr=*/1e-3, /*total_steps=*/10, /*min_lr=*/0).with_warmup(2);
   Trainer<float> trainer(model, loss, adam, options);
   model.train(random);
+  kernels::ThreadPool pool(2);  // the threads are started here, not during a step
+  model.use_threads(&pool);
 
   BatchBuffer<float> batch_features, batch_targets;
   std::vector<Index> order(rows);

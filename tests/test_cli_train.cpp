@@ -131,6 +131,18 @@ TEST(CliTrain, ResumeIsBitExact) {
   }
 }
 
+TEST(CliTrain, SameModelOnOneOrTwoThreads) {
+  Workspace w;
+  for (const char* threads : {"1", "2"}) {
+    const auto result = run_cli({"train", "--data", w.data, "--layers", "64:relu,40:relu,3",
+                                 "--batch", "100", "--epochs", "3", "--quiet", "--threads", threads,
+                                 "--out", w.folder + "/t" + threads + ".safetensors"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  EXPECT_EQ(read_bytes(w.folder + "/t1.safetensors"), read_bytes(w.folder + "/t2.safetensors"));
+  EXPECT_EQ(run_cli({"train", "--data", w.data, "--layers", "3", "--threads", "0"}).exit_code, 2);
+}
+
 TEST(CliTrain, WritesTheLogAndTheReport) {
   Workspace w;
   const auto result =

@@ -215,6 +215,28 @@ TEST(Trainer, SameSeedBitIdenticalOtherSeedNot) {
   EXPECT_NE(train_with(9), train_with(10));
 }
 
+// Threads change who computes each block of a product, never what: the weights are the same
+// bits on 1, 2 or 3 threads.
+TEST(Trainer, SameBitsOnAnyThreadCount) {
+  const auto training = argmax_problem(300, 1);
+  const auto train_on = [&](int threads) {
+    Sequential<double> model = build_model<double>(parse_layer_spec("80:relu,70:tanh,3"), 3);
+    Random random(/*seed=*/2);
+    initialize(model, Initializer::torch_default, random);
+    kernels::ThreadPool pool(threads);
+    model.use_threads(&pool);
+    SoftmaxCrossEntropy<double> loss;
+    Adam<double> adam;
+    Trainer<double> trainer(model, loss, adam, {.batch_size = 100, .epochs = 2});
+    trainer.fit(training, nullptr, random);
+    model.use_threads(nullptr);
+    return Eigen::VectorXd(model.parameters());
+  };
+  const Eigen::VectorXd one = train_on(1);
+  EXPECT_EQ(train_on(2), one);
+  EXPECT_EQ(train_on(3), one);
+}
+
 TEST(Trainer, ContinuesFromALaterEpoch) {
   const auto training = argmax_problem(50, 1);
   auto model = small_classifier(3);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scratchnet/batch_buffer.hpp"
+#include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/random.hpp"
 
@@ -51,6 +52,10 @@ class Layer {
 
   /// Evaluation mode: every layer is deterministic (Dropout is the identity).
   virtual void eval() {}
+
+  /// Lets the layer's matrix products run on `pool` (nullptr: the calling thread only), which
+  /// must outlive its use. Results do not depend on it.
+  virtual void use_threads(kernels::ThreadPool* /*pool*/) {}
 
   /// [batch, in] -> [batch, out]. What `input` views must stay unchanged until backward().
   virtual ConstMatrixView<T> forward(ConstMatrixView<T> input) = 0;

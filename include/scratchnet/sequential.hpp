@@ -56,6 +56,13 @@ class Sequential {
       layer->eval();
   }
 
+  /// Runs the layers' matrix products on `pool` (nullptr: the calling thread only), which must
+  /// outlive its use; the results are bit for bit the same either way.
+  void use_threads(kernels::ThreadPool* pool) {
+    for (auto& layer : layers_)
+      layer->use_threads(pool);
+  }
+
   /// [batch, inputs] -> [batch, outputs]. `input` (a Matrix, a view of one, or rows of one)
   /// must stay alive and unchanged until backward(); the result lives until the next forward().
   /// Throws std::invalid_argument for the wrong number of features.

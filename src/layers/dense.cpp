@@ -43,7 +43,7 @@ template <typename T>
 ConstMatrixView<T> Dense<T>::forward(ConstMatrixView<T> input) {
   rebind(input_, input);
   auto output = output_.reshape(input.rows(), outputs_);
-  kernels::matmul_abt<T>(input, weight(), output);
+  kernels::matmul_abt<T>(input, weight(), output, pool_);
   if (has_bias()) output.rowwise() += bias().transpose();
   return output_.const_view();
 }
@@ -51,9 +51,9 @@ ConstMatrixView<T> Dense<T>::forward(ConstMatrixView<T> input) {
 // dweight += doutputᵀ · input,  dbias += Σ_batch doutput,  dinput = doutput · weight
 template <typename T>
 ConstMatrixView<T> Dense<T>::backward(ConstMatrixView<T> doutput) {
-  kernels::matmul_atb_add<T>(doutput, input_, dweight());
+  kernels::matmul_atb_add<T>(doutput, input_, dweight(), pool_);
   if (has_bias()) dbias() += doutput.colwise().sum().transpose();
-  kernels::matmul_ab<T>(doutput, weight(), dinput_.reshape(doutput.rows(), inputs_));
+  kernels::matmul_ab<T>(doutput, weight(), dinput_.reshape(doutput.rows(), inputs_), pool_);
   return dinput_.const_view();
 }
 

@@ -19,6 +19,7 @@ class Dense final : public Layer<T> {
   Index output_size(Index input_size) const override;
   std::vector<ParameterShape> parameter_shapes() const override;
   void bind_parameters(T* values, T* gradients) override;
+  void use_threads(kernels::ThreadPool* pool) override { pool_ = pool; }
 
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
@@ -42,6 +43,7 @@ class Dense final : public Layer<T> {
   Bias bias_;
   T* values_ = nullptr;
   T* gradients_ = nullptr;
+  kernels::ThreadPool* pool_ = nullptr;
   ConstMatrixView<T> input_{nullptr, 0, 0};  // kept by forward for the weight gradient
   BatchBuffer<T> output_;
   BatchBuffer<T> dinput_;

@@ -1,0 +1,63 @@
+#pragma once
+// A fixed set of threads that run the parts of one job and return when all are done. The
+// caller's thread works too, so a pool of N threads starts N − 1 workers.
+//
+// Results never depend on the number of threads: a job is split into parts by its size alone
+// (never by the thread count), each part is computed whole by one thread, and parts write
+// disjoint outputs. Any thread count gives the same bits as one.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "scratchnet/matrix.hpp"
+
+namespace scratchnet::kernels {
+
+class ThreadPool {
+ public:
+  /// A pool of `threads` threads (the caller's included); throws std::invalid_argument unless
+  /// 1 <= threads <= 256.
+  explicit ThreadPool(int threads);
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool();
+
+  int threads() const { return int(workers_.size()) + 1; }
+
+  /// Runs part(i) for every i in [0, parts) across the threads and returns when all are done.
+  /// Allocates nothing. `part` must not throw.
+  template <typename Part>
+  void run(Index parts, const Part& part) {
+    if (workers_.empty() || parts <= 1) {
+      for (Index i = 0; i < parts; ++i)
+        part(i);
+      return;
+    }
+    dispatch(parts, &part, [](const void* job, Index i) { (*static_cast<const Part*>(job))(i); });
+  }
+
+ private:
+  using Invoke = void (*)(const void* job, Index part);
+
+  void dispatch(Index parts, const void* job, Invoke invoke);
+  void work_on_parts();
+  void worker();
+
+  std::mutex mutex_;
+  std::condition_variable job_posted_;
+  std::condition_variable job_finished_;
+  const void* job_ = nullptr;
+  Invoke invoke_ = nullptr;
+  Index parts_ = 0;
+  std::atomic<Index> next_part_{0};
+  int workers_busy_ = 0;
+  std::uint64_t generation_ = 0;  // counts jobs, so a worker knows a new one from the last
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace scratchnet::kernels
