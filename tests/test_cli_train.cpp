@@ -222,6 +222,39 @@ TEST(CliGradcheck, PassesForEveryActivationAndLoss) {
   }
 }
 
+// An IDX pair: n images of 2×2 pixels and their labels, big-endian headers as MNIST has them.
+void write_idx_pair(const std::string& images, const std::string& labels,
+                    const std::vector<std::uint8_t>& label_values) {
+  const auto u32 = [](std::uint32_t v) {
+    return std::string{char(v >> 24), char(v >> 16 & 0xff), char(v >> 8 & 0xff), char(v & 0xff)};
+  };
+  const std::uint32_t n = std::uint32_t(label_values.size());
+  std::string image_bytes = u32(0x00000803) + u32(n) + u32(2) + u32(2);
+  for (std::uint32_t i = 0; i < n * 4; ++i)
+    image_bytes += char(i * 37 % 256);
+  std::string label_bytes = u32(0x00000801) + u32(n);
+  for (std::uint8_t label : label_values)
+    label_bytes += char(label);
+  write_bytes(images, image_bytes);
+  write_bytes(labels, label_bytes);
+}
+
+TEST(CliErrors, AnIdxLabelOutOfTheModelsRange) {
+  const std::string folder = fresh_folder("idx");
+  write_idx_pair(folder + "/train-images", folder + "/train-labels", {0, 1, 2, 1, 0, 2, 1, 0});
+  const auto trained = run_cli({"train", "--data", folder + "/train-images", "--labels",
+                                folder + "/train-labels", "--layers", "4:relu,3", "--epochs", "1",
+                                "--quiet", "--out", folder + "/m.safetensors"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  write_idx_pair(folder + "/test-images", folder + "/test-labels", {0, 1, 7});
+  const auto evaluated = run_cli({"eval", folder + "/m.safetensors", folder + "/test-images",
+                                  "--labels", folder + "/test-labels"});
+  EXPECT_EQ(evaluated.exit_code, 1);
+  ASSERT_EQ(lines(evaluated.err).size(), 1u) << evaluated.err;
+  EXPECT_NE(evaluated.err.find("has label 7, out of range for 3 classes"), std::string::npos)
+      << evaluated.err;
+}
+
 // Each bad input gets one line naming the file and the problem, a status below 128, and no
 // output file.
 TEST(CliErrors, BadFilesGetOneClearLine) {
