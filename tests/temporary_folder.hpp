@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace scratchnet::testing {
 
@@ -23,6 +24,9 @@ class TemporaryFolder {
  private:
   std::filesystem::path path_;
 };
+
+/// The names of the entries of `folder`, sorted.
+std::vector<std::string> names_in(const std::string& folder);
 
 /// Replaces the file at `path` with `bytes`.
 void write_bytes(const std::string& path, const std::string& bytes);

@@ -22,6 +22,7 @@
 namespace scratchnet::io {
 namespace {
 
+using testing::names_in;
 using testing::read_bytes;
 using testing::TemporaryFolder;
 using testing::write_bytes;
@@ -30,14 +31,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kSpec = "6:tanh,dropout:0.3,2";
 constexpr Index kInputs = 4;
-
-std::vector<std::string> names_in(const std::string& folder) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(folder))
-    names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 template <typename T>
 Sequential<T> untrained_model() {

@@ -29,6 +29,7 @@
 namespace scratchnet::io {
 namespace {
 
+using testing::names_in;
 using testing::read_bytes;
 using testing::TemporaryFolder;
 using testing::write_bytes;
@@ -36,14 +37,6 @@ using testing::write_bytes;
 namespace fs = std::filesystem;
 using testing::matrices_near;
 using testing::matrix_from_json;
-
-std::vector<std::string> names_in(const fs::path& folder) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(folder))
-    names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 std::string fixture(const std::string& name) {
   return std::string(SCRATCHNET_FIXTURES_DIR) + "/" + name;
