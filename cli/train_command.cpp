@@ -65,6 +65,13 @@ EpochMetrics epoch_from_json(const nlohmann::json& json) {
   return epoch;
 }
 
+nlohmann::json history_json(const std::vector<EpochMetrics>& history) {
+  nlohmann::json epochs = nlohmann::json::array();
+  for (const EpochMetrics& epoch : history)
+    epochs.push_back(epoch_json(epoch));
+  return epochs;
+}
+
 // The per-epoch metrics as CSV, rewritten whole (and atomically) after every epoch.
 std::string log_csv(const std::vector<EpochMetrics>& epochs) {
   std::string text = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
@@ -187,7 +194,8 @@ TrainCommand::TrainCommand(CLI::App& parent)
   add_value("--out", out_, "MODEL", "Save the trained model here (safetensors)");
   add_value("--checkpoint-dir", checkpoint_dir_, "DIR", "Save a checkpoint after every epoch");
   add_value("--resume", resume_, "PATH",
-            "Continue from a checkpoint file, or the newest valid one in a folder");
+            "Continue from a checkpoint file, or the newest valid one in a folder, with the "
+            "settings it began with (only --epochs may change)");
   add_value("--log", log_, "FILE.csv", "Write the per-epoch metrics as CSV");
   add_value("--report", report_, "FILE.html", "Write a self-contained HTML report");
   add_switch("--quiet", quiet_, "No progress output");
@@ -200,18 +208,8 @@ void TrainCommand::run(std::ostream& out) {
   train<float>(out);
 }
 
-template <typename T>
-void TrainCommand::train(std::ostream& out) {
-  if (data_.empty()) {
-    throw FlagError("--data",
-                    "required: a CSV file, an IDX images file with --labels, or "
-                    "fashion-mnist");
-  }
-  if (data_ == "fashion-mnist" && !labels_.empty()) {
-    throw FlagError("--labels", "fashion-mnist brings its own labels");
-  }
-  if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
-
+// Every training setting the flags give, each checked with a message that names its flag.
+TrainSettings TrainCommand::settings_from_flags() const {
   TrainSettings settings;
   settings.layers = layers_;
   settings.loss = one_of("--loss", loss_, {"ce", "bce", "mse", "sse"});
@@ -245,6 +243,22 @@ void TrainCommand::train(std::ostream& out) {
   if (settings.nesterov && settings.momentum == 0) {
     throw FlagError("--nesterov", "needs --momentum");
   }
+  return settings;
+}
+
+template <typename T>
+void TrainCommand::train(std::ostream& out) {
+  if (data_.empty()) {
+    throw FlagError("--data",
+                    "required: a CSV file, an IDX images file with --labels, or "
+                    "fashion-mnist");
+  }
+  if (data_ == "fashion-mnist" && !labels_.empty()) {
+    throw FlagError("--labels", "fashion-mnist brings its own labels");
+  }
+  if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
+
+  TrainSettings settings = settings_from_flags();
   kernels::ThreadPool threads(int(parse_integer("--threads", threads_, 1, 256)));
 
   // A resumed run continues with the settings it began with; only --epochs may grow.
@@ -344,7 +358,7 @@ void TrainCommand::train(std::ostream& out) {
   std::vector<EpochMetrics> history;
   if (resumed) {
     const io::CheckpointState state =
-        io::load_checkpoint<T>(resume_, model, *optimizer, description, warnings);
+        io::load_checkpoint<T>(resumed->path, model, *optimizer, description, warnings);
     random.restore(state.random_state);
     options.first_epoch = state.epoch + 1;
     for (const auto& epoch : nlohmann::json::parse(state.history_json)) {
@@ -362,9 +376,6 @@ void TrainCommand::train(std::ostream& out) {
     history.push_back(metrics);
     if (!log_.empty()) io::write_file_atomically(log_, log_csv(history));
     if (!checkpoint_dir_.empty()) {
-      nlohmann::json history_json = nlohmann::json::array();
-      for (const EpochMetrics& e : history)
-        history_json.push_back(epoch_json(e));
       io::CheckpointState state;
       state.epoch = metrics.epoch;
       state.random_state = random.state();
@@ -372,7 +383,7 @@ void TrainCommand::train(std::ostream& out) {
       state.learning_rate = optimizer->learning_rate();
       state.optimizer = optimizer->name();
       state.options_json = settings.to_json();
-      state.history_json = history_json.dump();
+      state.history_json = history_json(history).dump();
       io::save_checkpoint<T>(checkpoint_dir_, model, *optimizer, description, state);
     }
     return true;
@@ -428,9 +439,7 @@ void TrainCommand::train(std::ostream& out) {
   }
 
   if (json_) {
-    nlohmann::json report = {{"epochs", nlohmann::json::array()}};
-    for (const EpochMetrics& e : history)
-      report["epochs"].push_back(epoch_json(e));
+    nlohmann::json report = {{"epochs", history_json(history)}};
     report["test"] = test ? evaluation_json(*test, classes) : nlohmann::json(nullptr);
     out << report.dump() << "\n";
     return;

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "data_flags.hpp"
+#include "training_setup.hpp"
 
 namespace scratchnet::cli {
 
@@ -15,6 +16,7 @@ class TrainCommand final : public Command {
   void run(std::ostream& out) override;
 
  private:
+  TrainSettings settings_from_flags() const;
   template <typename T>
   void train(std::ostream& out);
 

@@ -116,10 +116,15 @@ TEST(CliTrain, ResumeIsBitExact) {
   ASSERT_EQ(with({"--epochs", "4", "--out", w.folder + "/straight.safetensors"}).exit_code, 0);
   const auto first = with({"--epochs", "2", "--checkpoint-dir", w.folder + "/checkpoints"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
+  // A newer checkpoint that a crash left unreadable: the resume warns once and takes epoch 2.
+  write_bytes(w.folder + "/checkpoints/checkpoint-epoch-0003.safetensors", "torn");
   const auto resumed =
       run_cli({"train", "--data", w.data, "--resume", w.folder + "/checkpoints", "--epochs", "4",
                "--quiet", "--out", w.folder + "/resumed.safetensors"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  ASSERT_EQ(lines(resumed.err).size(), 1u) << resumed.err;
+  EXPECT_NE(resumed.err.find("checkpoint-epoch-0003.safetensors is unreadable"), std::string::npos)
+      << resumed.err;
 
   const io::SafetensorsFile straight = io::read_safetensors(w.folder + "/straight.safetensors");
   const io::SafetensorsFile continued = io::read_safetensors(w.folder + "/resumed.safetensors");
