@@ -88,6 +88,7 @@ void PredictCommand::run(std::ostream& out) {
 
   constexpr Index kBatch = 256;
   model.eval();
+  Eigen::VectorXd probability(Index(classes.size()));  // one row's, reused for every row
   for (Index first = 0; first < features.rows(); first += kBatch) {
     const Index count = std::min(kBatch, features.rows() - first);
     const auto output = model.forward(features.middleRows(first, count));
@@ -97,7 +98,6 @@ void PredictCommand::run(std::ostream& out) {
         continue;
       }
       // Probabilities from logits: softmax over the classes, or σ for a binary model's one logit.
-      Eigen::VectorXd probability(Index(classes.size()));
       if (task == Task::binary) {
         probability(1) = 1 / (1 + std::exp(-output(row, 0)));
         probability(0) = 1 - probability(1);
