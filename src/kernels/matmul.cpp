@@ -1,30 +1,20 @@
 #include "scratchnet/kernels/matmul.hpp"
 
-#include <algorithm>
 #include <cassert>
+
+#include "gemm.hpp"
 
 namespace scratchnet::kernels {
 namespace {
 
-// Output rows per block: large enough for Eigen's kernels to run at speed, small enough that a
-// batch of 64 gives two threads work.
-constexpr Index kBlockRows = 32;
+template <typename T>
+StridedMatrix<T> as_is(ConstMatrixRef<T> matrix) {
+  return {matrix.data(), matrix.outerStride(), 1};
+}
 
-// Calls block(first, rows) for consecutive blocks of kBlockRows rows out of `rows`, spread over
-// `pool` (or in turn without one).
-template <typename Block>
-void for_each_block(Index rows, ThreadPool* pool, const Block& block) {
-  const Index blocks = (rows + kBlockRows - 1) / kBlockRows;
-  const auto part = [&](Index i) {
-    const Index first = i * kBlockRows;
-    block(first, std::min(kBlockRows, rows - first));
-  };
-  if (pool != nullptr) {
-    pool->run(blocks, part);
-  } else {
-    for (Index i = 0; i < blocks; ++i)
-      part(i);
-  }
+template <typename T>
+StridedMatrix<T> transposed(ConstMatrixRef<T> matrix) {
+  return {matrix.data(), 1, matrix.outerStride()};
 }
 
 }  // namespace
@@ -32,26 +22,22 @@ void for_each_block(Index rows, ThreadPool* pool, const Block& block) {
 template <typename T>
 void matmul_abt(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out, ThreadPool* pool) {
   assert(a.cols() == b.cols() && out.rows() == a.rows() && out.cols() == b.rows());
-  for_each_block(out.rows(), pool, [&](Index first, Index rows) {
-    out.middleRows(first, rows).noalias() = a.middleRows(first, rows) * b.transpose();
-  });
+  gemm<T>(out.rows(), out.cols(), a.cols(), as_is<T>(a), transposed<T>(b), out.data(),
+          out.outerStride(), /*accumulate=*/false, pool);
 }
 
 template <typename T>
 void matmul_atb_add(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out, ThreadPool* pool) {
   assert(a.rows() == b.rows() && out.rows() == a.cols() && out.cols() == b.cols());
-  // out's rows are a's columns: each block sums over the whole batch, in one Eigen product.
-  for_each_block(out.rows(), pool, [&](Index first, Index rows) {
-    out.middleRows(first, rows).noalias() += a.middleCols(first, rows).transpose() * b;
-  });
+  gemm<T>(out.rows(), out.cols(), a.rows(), transposed<T>(a), as_is<T>(b), out.data(),
+          out.outerStride(), /*accumulate=*/true, pool);
 }
 
 template <typename T>
 void matmul_ab(ConstMatrixRef<T> a, ConstMatrixRef<T> b, MatrixRef<T> out, ThreadPool* pool) {
   assert(a.cols() == b.rows() && out.rows() == a.rows() && out.cols() == b.cols());
-  for_each_block(out.rows(), pool, [&](Index first, Index rows) {
-    out.middleRows(first, rows).noalias() = a.middleRows(first, rows) * b;
-  });
+  gemm<T>(out.rows(), out.cols(), a.cols(), as_is<T>(a), as_is<T>(b), out.data(), out.outerStride(),
+          /*accumulate=*/false, pool);
 }
 
 #define SCRATCHNET_INSTANTIATE(T)                                                               \

@@ -1,8 +1,29 @@
 #include "scratchnet/kernels/thread_pool.hpp"
 
+#include <chrono>
 #include <stdexcept>
+#include <string>
 
 namespace scratchnet::kernels {
+namespace {
+
+// How long an idle worker spins before it sleeps: longer than the gaps between the jobs of a
+// training step, short enough that an idle pool costs nothing noticeable.
+constexpr auto kSpinTime = std::chrono::microseconds(200);
+
+// One turn of a spin-wait: a pause at first; later a yield, in case the thread being waited
+// for shares this core (more threads than cores, or other processes).
+void relax(int spins) {
+  if (spins < 1024) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  } else {
+    std::this_thread::yield();
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   if (threads < 1 || threads > 256) {
@@ -16,7 +37,7 @@ ThreadPool::ThreadPool(int threads) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
+    stopping_.store(true);
   }
   job_posted_.notify_all();
   for (std::thread& thread : workers_)
@@ -24,40 +45,52 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
+  job_ = job;
+  invoke_ = invoke;
+  parts_ = parts;
+  next_part_.store(0, std::memory_order_relaxed);
+  workers_busy_.store(int(workers_.size()), std::memory_order_relaxed);
   {
+    // Under the lock, so that a worker about to sleep either sees the new job or is woken.
     std::lock_guard lock(mutex_);
-    job_ = job;
-    invoke_ = invoke;
-    parts_ = parts;
-    next_part_.store(0);
-    workers_busy_ = int(workers_.size());
-    ++generation_;
+    generation_.fetch_add(1, std::memory_order_release);
   }
   job_posted_.notify_all();
   work_on_parts();
-  std::unique_lock lock(mutex_);
-  job_finished_.wait(lock, [this] { return workers_busy_ == 0; });
+  for (int spins = 0; workers_busy_.load(std::memory_order_acquire) != 0; ++spins)
+    relax(spins);
 }
 
 // Takes parts until none are left; which thread takes which part does not matter.
 void ThreadPool::work_on_parts() {
-  for (Index part = next_part_.fetch_add(1); part < parts_; part = next_part_.fetch_add(1)) {
+  for (Index part = next_part_.fetch_add(1, std::memory_order_relaxed); part < parts_;
+       part = next_part_.fetch_add(1, std::memory_order_relaxed)) {
     invoke_(job_, part);
   }
 }
 
+// Waits until the job counter passes `seen`: spinning first, then asleep. False when stopping.
+bool ThreadPool::wait_for_job(std::uint64_t seen) {
+  const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
+  for (int spins = 0; generation_.load(std::memory_order_acquire) == seen; ++spins) {
+    if (stopping_.load(std::memory_order_relaxed)) return false;
+    relax(spins);
+    if (spins % 64 == 63 && std::chrono::steady_clock::now() > spin_until) {
+      std::unique_lock lock(mutex_);
+      job_posted_.wait(lock, [&] {
+        return stopping_.load() || generation_.load(std::memory_order_acquire) != seen;
+      });
+    }
+  }
+  return !stopping_.load(std::memory_order_relaxed);
+}
+
 void ThreadPool::worker() {
   std::uint64_t seen = 0;
-  while (true) {
-    {
-      std::unique_lock lock(mutex_);
-      job_posted_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
-      seen = generation_;
-    }
+  while (wait_for_job(seen)) {
+    seen = generation_.load(std::memory_order_acquire);
     work_on_parts();
-    std::lock_guard lock(mutex_);
-    if (--workers_busy_ == 0) job_finished_.notify_one();
+    workers_busy_.fetch_sub(1, std::memory_order_release);
   }
 }
 

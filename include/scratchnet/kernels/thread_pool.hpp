@@ -5,6 +5,10 @@
 // Results never depend on the number of threads: a job is split into parts by its size alone
 // (never by the thread count), each part is computed whole by one thread, and parts write
 // disjoint outputs. Any thread count gives the same bits as one.
+//
+// A training step posts a dozen short jobs (tens of microseconds each), so waking a sleeping
+// thread for each would cost as much as the work. Workers therefore spin for a while after a job
+// before they sleep, and the caller spins while the last parts finish.
 
 #include <atomic>
 #include <condition_variable>
@@ -47,16 +51,17 @@ class ThreadPool {
   void work_on_parts();
   void worker();
 
-  std::mutex mutex_;
+  bool wait_for_job(std::uint64_t seen);
+
+  std::mutex mutex_;  // guards sleeping only; a job is handed over through the atomics
   std::condition_variable job_posted_;
-  std::condition_variable job_finished_;
   const void* job_ = nullptr;
   Invoke invoke_ = nullptr;
   Index parts_ = 0;
   std::atomic<Index> next_part_{0};
-  int workers_busy_ = 0;
-  std::uint64_t generation_ = 0;  // counts jobs, so a worker knows a new one from the last
-  bool stopping_ = false;
+  std::atomic<int> workers_busy_{0};
+  std::atomic<std::uint64_t> generation_{0};  // counts jobs, so a worker knows a new one
+  std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
 };
 

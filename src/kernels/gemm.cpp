@@ -1,0 +1,251 @@
+#include "gemm.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "microkernel_shape.hpp"
+#include "scratchnet/kernels/matmul.hpp"
+
+namespace scratchnet::kernels {
+namespace {
+
+// Steps of k per pass over a tile: a panel of b this deep (256 × 32 floats, 32 KiB) stays in the
+// L1 cache while the tiles of one column take turns with it. Fixed, so results never depend on
+// anything but the operands.
+constexpr Index kDepthBlock = 256;
+
+// Rows of output one part of a job covers: enough tiles that a part is worth handing out,
+// few enough that two threads share a batch of 64.
+constexpr Index kRowsPerPart = 32;
+
+// Below this many multiply-adds, packing costs more than it saves: plain loops do it.
+constexpr Index kSmallProduct = 8 * 1024;
+
+bool cpu_has(std::string_view instructions) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (instructions == "avx512") return __builtin_cpu_supports("avx512f");
+  if (instructions == "avx2")
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return instructions == "portable";
+}
+
+Microkernels widest_microkernels() {
+  if (cpu_has("avx512")) return avx512_microkernels();
+  if (cpu_has("avx2")) return avx2_microkernels();
+  return portable_microkernels();
+}
+
+Microkernels& current_microkernels() {
+  static Microkernels kernels = widest_microkernels();
+  return kernels;
+}
+
+const MicrokernelOf<float>& microkernel_for(float*) {
+  return current_microkernels().for_float;
+}
+const MicrokernelOf<double>& microkernel_for(double*) {
+  return current_microkernels().for_double;
+}
+
+// Packing space that grows to the largest product seen and is then reused, so that a training
+// step allocates nothing. One per calling thread; the pool's workers write into the caller's.
+class PackingSpace {
+ public:
+  template <typename T>
+  T* reserve(std::size_t count) {
+    const std::size_t bytes = count * sizeof(T);
+    if (bytes > capacity_) {
+      storage_.reset(static_cast<std::byte*>(std::aligned_alloc(kAlignment, round_up(bytes))));
+      if (!storage_) throw std::bad_alloc();
+      capacity_ = round_up(bytes);
+    }
+    return reinterpret_cast<T*>(storage_.get());
+  }
+
+ private:
+  static constexpr std::size_t kAlignment = 64;
+  static std::size_t round_up(std::size_t bytes) {
+    return (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  }
+  struct Free {
+    void operator()(std::byte* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::byte, Free> storage_;
+  std::size_t capacity_ = 0;
+};
+
+// The same sum as the microkernels, one element at a time, for products too small to pack.
+template <typename T>
+void multiply_small(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
+                    Index c_row_stride, bool accumulate) {
+  for (Index i = 0; i < m; ++i) {
+    for (Index j = 0; j < n; ++j) {
+      T sum = accumulate ? c[i * c_row_stride + j] : T(0);
+      for (Index p = 0; p < k; ++p)
+        sum += a(i, p) * b(p, j);
+      c[i * c_row_stride + j] = sum;
+    }
+  }
+}
+
+// Copies `count` (≤ width) lines of `source` into a k-major panel of `width` values per step of
+// k, zero-padded: panel[p * width + l] = line l's element p.
+template <typename T>
+void pack_panel(const T* first, Index line_stride, Index step_stride, Index count, Index width,
+                Index depth, T* panel) {
+  if (step_stride == 1) {  // each line is contiguous: read along it
+    for (Index l = 0; l < count; ++l) {
+      const T* line = first + l * line_stride;
+      for (Index p = 0; p < depth; ++p)
+        panel[p * width + l] = line[p];
+    }
+  } else {  // the lines sit side by side: copy a run of `count` per step
+    for (Index p = 0; p < depth; ++p) {
+      const T* step = first + p * step_stride;
+      T* out = panel + p * width;
+      if (line_stride == 1) {
+        std::memcpy(out, step, std::size_t(count) * sizeof(T));
+      } else {
+        for (Index l = 0; l < count; ++l)
+          out[l] = step[l * line_stride];
+      }
+    }
+  }
+  if (count < width) {
+    for (Index p = 0; p < depth; ++p)
+      std::fill(panel + p * width + count, panel + (p + 1) * width, T(0));
+  }
+}
+
+template <typename T>
+struct Product {
+  Index m, n, k;
+  StridedMatrix<T> a, b;
+  T* c;
+  Index c_row_stride;
+  bool accumulate;
+  MicrokernelOf<T> kernel;
+  Index row_panels, column_panels;
+  T* packed_a;  // row_panels panels of [k, kernel.rows]
+  T* packed_b;  // column_panels panels of [k, kernel.columns]
+
+  void pack(Index part) const {
+    if (part < row_panels) {
+      const Index first_row = part * kernel.rows;
+      pack_panel(a.data + first_row * a.row_stride, a.row_stride, a.column_stride,
+                 std::min<Index>(kernel.rows, m - first_row), kernel.rows, k,
+                 packed_a + part * k * kernel.rows);
+    } else {
+      const Index panel = part - row_panels;
+      const Index first_column = panel * kernel.columns;
+      pack_panel(b.data + first_column * b.column_stride, b.column_stride, b.row_stride,
+                 std::min<Index>(kernel.columns, n - first_column), kernel.columns, k,
+                 packed_b + panel * k * kernel.columns);
+    }
+  }
+
+  // One tile over steps [first_step, first_step + steps) of k.
+  void multiply_tile(Index row_panel, Index column_panel, Index first_step, Index steps) const {
+    const T* a_panel = packed_a + (row_panel * k + first_step) * kernel.rows;
+    const T* b_panel = packed_b + (column_panel * k + first_step) * kernel.columns;
+    const Index first_row = row_panel * kernel.rows;
+    const Index first_column = column_panel * kernel.columns;
+    const Index rows = std::min<Index>(kernel.rows, m - first_row);
+    const Index columns = std::min<Index>(kernel.columns, n - first_column);
+    T* out = c + first_row * c_row_stride + first_column;
+    const bool add = accumulate || first_step > 0;
+    if (rows == kernel.rows && columns == kernel.columns) {
+      kernel.multiply_tile(steps, a_panel, b_panel, out, c_row_stride, add);
+      return;
+    }
+    // An edge tile: compute the whole tile aside, keep the part inside c.
+    alignas(64) T tile[16 * 64];
+    const Index tile_stride = kernel.columns;
+    if (add) {
+      for (Index i = 0; i < rows; ++i)
+        std::copy_n(out + i * c_row_stride, columns, tile + i * tile_stride);
+    }
+    kernel.multiply_tile(steps, a_panel, b_panel, tile, tile_stride, add);
+    for (Index i = 0; i < rows; ++i)
+      std::copy_n(tile + i * tile_stride, columns, out + i * c_row_stride);
+  }
+
+  // A part: one column of tiles, kRowsPerPart rows tall, through all of k. The panel of b stays
+  // in cache while the panels of a take turns with it.
+  void multiply(Index part) const {
+    const Index panels_per_part = std::max<Index>(1, kRowsPerPart / kernel.rows);
+    const Index row_groups = (row_panels + panels_per_part - 1) / panels_per_part;
+    const Index column_panel = part / row_groups;
+    const Index first_panel = (part % row_groups) * panels_per_part;
+    const Index last_panel = std::min(row_panels, first_panel + panels_per_part);
+    for (Index first_step = 0; first_step < k; first_step += kDepthBlock) {
+      const Index steps = std::min(kDepthBlock, k - first_step);
+      for (Index row_panel = first_panel; row_panel < last_panel; ++row_panel)
+        multiply_tile(row_panel, column_panel, first_step, steps);
+    }
+  }
+
+  Index parts() const {
+    const Index panels_per_part = std::max<Index>(1, kRowsPerPart / kernel.rows);
+    return column_panels * ((row_panels + panels_per_part - 1) / panels_per_part);
+  }
+};
+
+template <typename Part>
+void run_parts(ThreadPool* pool, Index parts, const Part& part) {
+  if (pool != nullptr) {
+    pool->run(parts, part);
+  } else {
+    for (Index i = 0; i < parts; ++i)
+      part(i);
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
+          Index c_row_stride, bool accumulate, ThreadPool* pool) {
+  if (m == 0 || n == 0) return;
+  if (m * n * k <= kSmallProduct) {
+    multiply_small(m, n, k, a, b, c, c_row_stride, accumulate);
+    return;
+  }
+  const MicrokernelOf<T>& kernel = microkernel_for(static_cast<T*>(nullptr));
+  Product<T> product{m, n, k, a, b, c, c_row_stride, accumulate, kernel, 0, 0, nullptr, nullptr};
+  product.row_panels = (m + kernel.rows - 1) / kernel.rows;
+  product.column_panels = (n + kernel.columns - 1) / kernel.columns;
+  const std::size_t a_size = std::size_t(product.row_panels * kernel.rows * k);
+  const std::size_t b_size = std::size_t(product.column_panels * kernel.columns * k);
+  thread_local PackingSpace space;
+  product.packed_a = space.reserve<T>(a_size + b_size);
+  product.packed_b = product.packed_a + a_size;
+
+  run_parts(pool, product.row_panels + product.column_panels,
+            [&](Index part) { product.pack(part); });
+  run_parts(pool, product.parts(), [&](Index part) { product.multiply(part); });
+}
+
+const char* matmul_kernel() {
+  return current_microkernels().name;
+}
+
+bool use_matmul_kernel(std::string_view name) {
+  if (!cpu_has(name)) return false;
+  if (name == "avx512") current_microkernels() = avx512_microkernels();
+  if (name == "avx2") current_microkernels() = avx2_microkernels();
+  if (name == "portable") current_microkernels() = portable_microkernels();
+  return true;
+}
+
+template void gemm<float>(Index, Index, Index, StridedMatrix<float>, StridedMatrix<float>, float*,
+                          Index, bool, ThreadPool*);
+template void gemm<double>(Index, Index, Index, StridedMatrix<double>, StridedMatrix<double>,
+                           double*, Index, bool, ThreadPool*);
+
+}  // namespace scratchnet::kernels

@@ -1,0 +1,162 @@
+// The optimised matrix products agree with their plain definitions (reference_matmul.hpp) on
+// every kind of shape the blocking has to handle, in float and double, and give the same bits
+// on any number of threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "scratchnet/kernels/matmul.hpp"
+#include "scratchnet/kernels/reference_matmul.hpp"
+#include "scratchnet/random.hpp"
+
+namespace scratchnet {
+namespace {
+
+struct Shape {
+  Index m, n, k;
+};
+
+std::string describe(const Shape& shape) {
+  return std::to_string(shape.m) + "x" + std::to_string(shape.n) + "x" + std::to_string(shape.k);
+}
+
+// Tiny products (the plain path), edge tiles in both directions, depths across the 256-step
+// blocks, and the network's own shapes.
+const std::vector<Shape> kShapes = {{1, 1, 1},     {4, 1, 4},      {3, 5, 2},      {1, 256, 784},
+                                    {2, 10, 128},  {7, 33, 65},    {8, 32, 256},   {9, 31, 257},
+                                    {17, 47, 300}, {64, 256, 784}, {256, 10, 128}, {10, 128, 64},
+                                    {100, 90, 70}, {33, 784, 40},  {5, 600, 513}};
+
+template <typename T>
+Matrix<T> random_matrix(Index rows, Index columns, Random& random) {
+  Matrix<T> matrix(rows, columns);
+  for (Index i = 0; i < matrix.size(); ++i)
+    matrix.data()[i] = T(2 * random.uniform() - 1);
+  return matrix;
+}
+
+// Rounding differs from the plain loop's (fused multiply-adds, blocked sums) by at most a few
+// units in the last place of each term, summed over the depth.
+template <typename T>
+void expect_close(const Matrix<T>& actual, const Matrix<T>& expected, Index depth,
+                  const std::string& what) {
+  const double tolerance = 4.0 * double(depth) * std::numeric_limits<T>::epsilon();
+  ASSERT_EQ(actual.rows(), expected.rows()) << what;
+  ASSERT_EQ(actual.cols(), expected.cols()) << what;
+  for (Index i = 0; i < actual.size(); ++i) {
+    ASSERT_NEAR(double(actual.data()[i]), double(expected.data()[i]), tolerance)
+        << what << " element " << i;
+  }
+}
+
+template <typename T>
+void check_against_reference(const Shape& shape, kernels::ThreadPool* pool) {
+  Random random(/*seed=*/shape.m * 1000003 + shape.n * 1009 + shape.k);
+  const auto [m, n, k] = shape;
+  const std::string what = describe(shape);
+  const Matrix<T> a = random_matrix<T>(m, k, random);
+  const Matrix<T> b_rows = random_matrix<T>(n, k, random);  // b for a · bᵀ
+  const Matrix<T> b = random_matrix<T>(k, n, random);       // b for a · b
+  const Matrix<T> d = random_matrix<T>(k, m, random);       // a for aᵀ · b
+  const Matrix<T> start = random_matrix<T>(m, n, random);   // what aᵀ · b adds to
+
+  Matrix<T> fast(m, n), plain(m, n);
+  kernels::matmul_abt<T>(a, b_rows, fast, pool);
+  kernels::reference::matmul_abt<T>(a, b_rows, plain);
+  expect_close(fast, plain, k, "a·bᵀ " + what);
+
+  kernels::matmul_ab<T>(a, b, fast, pool);
+  kernels::reference::matmul_ab<T>(a, b, plain);
+  expect_close(fast, plain, k, "a·b " + what);
+
+  fast = start;
+  plain = start;
+  kernels::matmul_atb_add<T>(d, b, fast, pool);
+  kernels::reference::matmul_atb_add<T>(d, b, plain);
+  expect_close(fast, plain, k + 1, "out += aᵀ·b " + what);
+}
+
+// Every microkernel this CPU can run, not only the one it picks.
+class EveryKernel : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (!kernels::use_matmul_kernel(GetParam())) GTEST_SKIP() << "CPU lacks " << GetParam();
+  }
+  void TearDown() override { kernels::use_matmul_kernel(chosen_); }
+
+ private:
+  std::string chosen_ = kernels::matmul_kernel();
+};
+
+TEST_P(EveryKernel, AgreesWithThePlainDefinitionsInFloat) {
+  for (const Shape& shape : kShapes)
+    check_against_reference<float>(shape, nullptr);
+}
+
+TEST_P(EveryKernel, AgreesWithThePlainDefinitionsInDouble) {
+  for (const Shape& shape : kShapes)
+    check_against_reference<double>(shape, nullptr);
+}
+
+INSTANTIATE_TEST_SUITE_P(Matmul, EveryKernel, ::testing::Values("avx512", "avx2", "portable"),
+                         [](const auto& info) { return std::string(info.param); });
+
+TEST(Matmul, AgreesWithThePlainDefinitionsOnThreads) {
+  kernels::ThreadPool pool(3);
+  for (const Shape& shape : kShapes) {
+    check_against_reference<float>(shape, &pool);
+    check_against_reference<double>(shape, &pool);
+  }
+}
+
+// Operands that are blocks of larger matrices: rows further apart than their length.
+TEST(Matmul, ReadsAndWritesViewsWithGaps) {
+  Random random(/*seed=*/8);
+  const Matrix<float> big_a = random_matrix<float>(70, 300, random);
+  const Matrix<float> big_b = random_matrix<float>(50, 300, random);
+  Matrix<float> big_out = Matrix<float>::Constant(80, 90, 7.0f);
+  auto a = big_a.block(3, 5, 60, 260);
+  auto b = big_b.block(1, 11, 40, 260);
+  auto out = big_out.block(10, 20, 60, 40);
+
+  kernels::matmul_abt<float>(a, b, out);
+  Matrix<float> plain(60, 40);
+  kernels::reference::matmul_abt<float>(a, b, plain);
+  expect_close<float>(out, plain, 260, "blocks");
+  big_out.block(10, 20, 60, 40).setConstant(7.0f);
+  EXPECT_TRUE((big_out.array() == 7.0f).all()) << "wrote outside its block";
+}
+
+// Each output element is one fixed chain of multiply-adds, whoever computes it.
+TEST(Matmul, SameBitsOnAnyThreadCount) {
+  Random random(/*seed=*/4);
+  const Matrix<float> a = random_matrix<float>(256, 784, random);
+  const Matrix<float> w = random_matrix<float>(300, 784, random);
+  const Matrix<float> d = random_matrix<float>(256, 300, random);
+  Matrix<float> out_alone(256, 300), dweight_alone = Matrix<float>::Zero(300, 784),
+                                     dinput_alone(256, 784);
+  kernels::matmul_abt<float>(a, w, out_alone);
+  kernels::matmul_atb_add<float>(d, a, dweight_alone);
+  kernels::matmul_ab<float>(d, w, dinput_alone);
+  for (int threads : {1, 2, 3, 5}) {
+    kernels::ThreadPool pool(threads);
+    Matrix<float> out(256, 300), dweight = Matrix<float>::Zero(300, 784), dinput(256, 784);
+    kernels::matmul_abt<float>(a, w, out, &pool);
+    kernels::matmul_atb_add<float>(d, a, dweight, &pool);
+    kernels::matmul_ab<float>(d, w, dinput, &pool);
+    EXPECT_EQ(out, out_alone) << threads << " threads";
+    EXPECT_EQ(dweight, dweight_alone) << threads << " threads";
+    EXPECT_EQ(dinput, dinput_alone) << threads << " threads";
+  }
+}
+
+TEST(Matmul, RefusesKernelsItDoesNotHave) {
+  const std::string chosen = kernels::matmul_kernel();
+  EXPECT_FALSE(kernels::use_matmul_kernel("sse9"));
+  EXPECT_EQ(kernels::matmul_kernel(), chosen);
+}
+
+}  // namespace
+}  // namespace scratchnet
