@@ -17,6 +17,9 @@ void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
     parameter_count += shape.size();
 
   offsets_.push_back(Index(parameters_.size()));
+  if (parameter_count > 0 && first_with_parameters_ == SIZE_MAX) {
+    first_with_parameters_ = layers_.size();
+  }
   layers_.push_back(std::move(layer));
   outputs_ = outputs;
   parameters_.resize(parameters_.size() + parameter_count, T(0));
@@ -64,6 +67,15 @@ ConstMatrixView<T> Sequential<T>::backward(ConstMatrixRef<T> doutput) {
     rebind(gradient, (*it)->backward(gradient));
   }
   return gradient;
+}
+
+template <typename T>
+void Sequential<T>::backward_parameters(ConstMatrixRef<T> doutput) {
+  if (first_with_parameters_ == SIZE_MAX) return;
+  ConstMatrixView<T> gradient = contiguous_view<T>(doutput, "doutput");
+  for (std::size_t i = layers_.size() - 1; i > first_with_parameters_; --i)
+    rebind(gradient, layers_[i]->backward(gradient));
+  layers_[first_with_parameters_]->backward_parameters(gradient);
 }
 
 template <typename T>

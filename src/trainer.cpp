@@ -44,7 +44,7 @@ template <typename T>
 T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) {
   model_.zero_gradients();
   const T value = loss_.forward(model_.forward(features), targets);
-  model_.backward(loss_.backward());
+  model_.backward_parameters(loss_.backward());
   if (options_.clip_norm > 0) clip_grad_norm(model_.gradients(), T(options_.clip_norm));
   if (options_.schedule) optimizer_.set_learning_rate(options_.schedule->at(optimizer_.steps()));
   optimizer_.step(model_.parameters(), model_.gradients());

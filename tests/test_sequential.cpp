@@ -136,5 +136,40 @@ TEST(Sequential, FloatAgreesWithDouble) {
   EXPECT_TRUE(narrow.gradients().cast<double>().isApprox(wide.gradients(), 1e-5));
 }
 
+// Training's backward pass skips the input gradients nobody uses, and nothing else: the
+// parameter gradients are the very same bits as the full backward pass gives.
+TEST(Sequential, BackwardParametersAddsTheSameGradients) {
+  Random random(/*seed=*/12);
+  for (bool activation_first : {false, true}) {
+    Sequential<double> model(/*inputs=*/5);
+    if (activation_first) model.emplace<Sigmoid<double>>();
+    model.emplace<Dense<double>>(5, 300, Bias::add);  // large enough for the packed products
+    model.emplace<Sigmoid<double>>();
+    model.emplace<Dense<double>>(300, 3, Bias::add);
+    testing::randomize_parameters(model, random);
+    const Matrix<double> input = testing::random_matrix(40, 5, random);
+    const Matrix<double> doutput = testing::random_matrix(40, 3, random);
+
+    model.gradients().setConstant(0.25);  // both passes add into what is there
+    model.forward(input);
+    model.backward(doutput);
+    const Matrix<double> full = model.gradients();
+    model.gradients().setConstant(0.25);
+    model.forward(input);
+    model.backward_parameters(doutput);
+    EXPECT_EQ(Matrix<double>(model.gradients()), full)
+        << (activation_first ? "activation first" : "Dense first");
+  }
+}
+
+TEST(Sequential, BackwardParametersWithoutParametersDoesNothing) {
+  Sequential<double> model(/*inputs=*/3);
+  model.emplace<Sigmoid<double>>();
+  const Matrix<double> input = Matrix<double>::Ones(2, 3);
+  model.forward(input);
+  model.backward_parameters(input);
+  EXPECT_EQ(model.gradients().size(), 0);
+}
+
 }  // namespace
 }  // namespace scratchnet

@@ -62,6 +62,10 @@ class Layer {
 
   /// [batch, out] -> [batch, in]: dloss/dinput from dloss/doutput; adds into the gradients.
   virtual ConstMatrixView<T> backward(ConstMatrixView<T> doutput) = 0;
+
+  /// backward() for a layer whose input gradient nobody needs (the network's first layer with
+  /// parameters): adds the same parameter gradients, and may skip computing dinput.
+  virtual void backward_parameters(ConstMatrixView<T> doutput) { backward(doutput); }
 };
 
 }  // namespace scratchnet

@@ -5,6 +5,7 @@
 //   forward:  [batch, inputs] -> layer 0 -> … -> layer n−1 -> [batch, outputs]
 //   backward: dloss/doutput -> layer n−1 -> … -> layer 0 -> dloss/dinput
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -71,6 +72,11 @@ class Sequential {
   /// dloss/doutput [batch, outputs] -> dloss/dinput [batch, inputs]; adds into gradients().
   ConstMatrixView<T> backward(ConstMatrixRef<T> doutput);
 
+  /// The backward pass training needs: adds into gradients() exactly as backward() does, but
+  /// stops at the first layer with parameters and skips its input gradient, which nothing
+  /// uses (for a first Dense layer of 784 inputs, that is a third of the step's arithmetic).
+  void backward_parameters(ConstMatrixRef<T> doutput);
+
   /// The output of the last forward().
   ConstMatrixView<T> output() const { return output_; }
 
@@ -97,6 +103,7 @@ class Sequential {
   Index outputs_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<Index> offsets_;  // where each layer's parameters start in the flat buffers
+  std::size_t first_with_parameters_ = SIZE_MAX;  // SIZE_MAX while no layer has any
   std::vector<T> parameters_;
   std::vector<T> gradients_;
   ConstMatrixView<T> output_{nullptr, 0, 0};

@@ -51,10 +51,16 @@ ConstMatrixView<T> Dense<T>::forward(ConstMatrixView<T> input) {
 // dweight += doutputᵀ · input,  dbias += Σ_batch doutput,  dinput = doutput · weight
 template <typename T>
 ConstMatrixView<T> Dense<T>::backward(ConstMatrixView<T> doutput) {
-  kernels::matmul_atb_add<T>(doutput, input_, dweight(), pool_);
-  if (has_bias()) dbias() += doutput.colwise().sum().transpose();
+  backward_parameters(doutput);
   kernels::matmul_ab<T>(doutput, weight(), dinput_.reshape(doutput.rows(), inputs_), pool_);
   return dinput_.const_view();
+}
+
+// dweight += doutputᵀ · input,  dbias += Σ_batch doutput
+template <typename T>
+void Dense<T>::backward_parameters(ConstMatrixView<T> doutput) {
+  kernels::matmul_atb_add<T>(doutput, input_, dweight(), pool_);
+  if (has_bias()) dbias() += doutput.colwise().sum().transpose();
 }
 
 template class Dense<float>;

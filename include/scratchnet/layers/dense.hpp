@@ -23,6 +23,7 @@ class Dense final : public Layer<T> {
 
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
+  void backward_parameters(ConstMatrixView<T> doutput) override;
 
   Index inputs() const { return inputs_; }
   Index outputs() const { return outputs_; }
