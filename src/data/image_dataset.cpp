@@ -24,8 +24,9 @@ void ImageDataset<T>::gather(std::span<const Index> rows, MatrixView<T> features
   const T scale = T(255);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::uint8_t* row = images_.pixels.data() + rows[i] * images_.features;
+    T* out = features.data() + Index(i) * images_.features;  // a plain loop vectorises
     for (Index j = 0; j < images_.features; ++j)
-      features(Index(i), j) = T(row[j]) / scale;
+      out[j] = T(row[j]) / scale;
     targets(Index(i), 0) = T(images_.labels[std::size_t(rows[i])]);
   }
 }
