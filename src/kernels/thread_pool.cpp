@@ -45,40 +45,56 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
+  const std::uint64_t job_number = jobs_posted_.load(std::memory_order_relaxed) + 1;
   job_ = job;
   invoke_ = invoke;
-  parts_ = parts;
-  next_part_.store(0, std::memory_order_relaxed);
-  workers_busy_.store(int(workers_.size()), std::memory_order_relaxed);
+  parts_.store(parts, std::memory_order_relaxed);
+  parts_done_.store(0, std::memory_order_relaxed);
+  next_claim_.store(job_number << 32, std::memory_order_release);
   {
     // Under the lock, so that a worker about to sleep either sees the new job or is woken.
     std::lock_guard lock(mutex_);
-    generation_.fetch_add(1, std::memory_order_release);
+    jobs_posted_.store(job_number, std::memory_order_release);
   }
   job_posted_.notify_all();
-  work_on_parts();
-  for (int spins = 0; workers_busy_.load(std::memory_order_acquire) != 0; ++spins)
+  work_on_parts(std::uint32_t(job_number));
+  for (int spins = 0; parts_done_.load(std::memory_order_acquire) != parts; ++spins)
     relax(spins);
 }
 
-// Takes parts until none are left; which thread takes which part does not matter.
-void ThreadPool::work_on_parts() {
-  for (Index part = next_part_.fetch_add(1, std::memory_order_relaxed); part < parts_;
-       part = next_part_.fetch_add(1, std::memory_order_relaxed)) {
-    invoke_(job_, part);
+// The next unclaimed part of job `job_number`, or -1 when it has none left (or is over).
+Index ThreadPool::claim_part(std::uint32_t job_number) {
+  std::uint64_t claim = next_claim_.load(std::memory_order_acquire);
+  while (true) {
+    const Index part = Index(claim & 0xffffffffu);
+    if (std::uint32_t(claim >> 32) != job_number ||
+        part >= parts_.load(std::memory_order_relaxed)) {
+      return -1;
+    }
+    if (next_claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) {
+      return part;
+    }
   }
 }
 
-// Waits until the job counter passes `seen`: spinning first, then asleep. False when stopping.
+// Takes parts until none are left; which thread takes which part does not matter.
+void ThreadPool::work_on_parts(std::uint32_t job_number) {
+  for (Index part = claim_part(job_number); part >= 0; part = claim_part(job_number)) {
+    invoke_(job_, part);
+    parts_done_.fetch_add(1, std::memory_order_release);
+  }
+}
+
+// Waits until a job after `seen` is posted: spinning first, then asleep. False when stopping.
 bool ThreadPool::wait_for_job(std::uint64_t seen) {
   const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
-  for (int spins = 0; generation_.load(std::memory_order_acquire) == seen; ++spins) {
+  for (int spins = 0; jobs_posted_.load(std::memory_order_acquire) == seen; ++spins) {
     if (stopping_.load(std::memory_order_relaxed)) return false;
     relax(spins);
     if (spins % 64 == 63 && std::chrono::steady_clock::now() > spin_until) {
       std::unique_lock lock(mutex_);
       job_posted_.wait(lock, [&] {
-        return stopping_.load() || generation_.load(std::memory_order_acquire) != seen;
+        return stopping_.load() || jobs_posted_.load(std::memory_order_acquire) != seen;
       });
     }
   }
@@ -88,9 +104,8 @@ bool ThreadPool::wait_for_job(std::uint64_t seen) {
 void ThreadPool::worker() {
   std::uint64_t seen = 0;
   while (wait_for_job(seen)) {
-    seen = generation_.load(std::memory_order_acquire);
-    work_on_parts();
-    workers_busy_.fetch_sub(1, std::memory_order_release);
+    seen = jobs_posted_.load(std::memory_order_acquire);
+    work_on_parts(std::uint32_t(seen));
   }
 }
 

@@ -8,7 +8,9 @@
 //
 // A training step posts a dozen short jobs (tens of microseconds each), so waking a sleeping
 // thread for each would cost as much as the work. Workers therefore spin for a while after a job
-// before they sleep, and the caller spins while the last parts finish.
+// before they sleep, and the caller spins while the last parts finish. Parts are claimed one at a
+// time by whichever thread is free, so the caller finishes a job alone when the machine is
+// busy and a worker is not running.
 
 #include <atomic>
 #include <condition_variable>
@@ -48,19 +50,22 @@ class ThreadPool {
   using Invoke = void (*)(const void* job, Index part);
 
   void dispatch(Index parts, const void* job, Invoke invoke);
-  void work_on_parts();
+  Index claim_part(std::uint32_t job_number);
+  void work_on_parts(std::uint32_t job_number);
+  bool wait_for_job(std::uint64_t seen);
   void worker();
 
-  bool wait_for_job(std::uint64_t seen);
-
-  std::mutex mutex_;  // guards sleeping only; a job is handed over through the atomics
+  // A job is handed over through atomics alone; the mutex only guards going to sleep. A worker
+  // that wakes late (descheduled on a busy machine) finds its job's parts all claimed and does
+  // nothing: the caller never waits for a worker that has no part.
+  std::mutex mutex_;
   std::condition_variable job_posted_;
-  const void* job_ = nullptr;
+  const void* job_ = nullptr;  // read only by a thread holding a claimed part of the job
   Invoke invoke_ = nullptr;
-  Index parts_ = 0;
-  std::atomic<Index> next_part_{0};
-  std::atomic<int> workers_busy_{0};
-  std::atomic<std::uint64_t> generation_{0};  // counts jobs, so a worker knows a new one
+  std::atomic<Index> parts_{0};
+  std::atomic<std::uint64_t> next_claim_{0};  // job number << 32 | next part to hand out
+  std::atomic<Index> parts_done_{0};
+  std::atomic<std::uint64_t> jobs_posted_{0};
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
 };
