@@ -8,7 +8,12 @@ packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-de
           googletest libgtest-dev
           dataset-fashion-mnist          # --data fashion-mnist
           python3 python3-numpy python3-torch  # tests that PyTorch reads our model files and we its
-          chromium)                      # a test renders the HTML training report
+          chromium                       # a test renders the HTML training report
+          libbenchmark-dev               # bench/: Google Benchmark micro-benchmarks
+          libopenblas-dev                # bench/: cblas_sgemm as the kernels' reference; it brings
+                                         # libopenblas0-pthread, without which Debian's torch runs
+                                         # the slow reference BLAS
+          libfann-dev)                   # bench/: FANN, a reference library
 
 missing=()
 for package in "${packages[@]}"; do

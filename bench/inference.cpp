@@ -1,0 +1,96 @@
+// Inference speed of the Fashion-MNIST network 784-256-128-10 (ReLU), built as the command line
+// builds it (a float Sequential from the layer spec "256:relu,128:relu,10", torch's default
+// initialisation) and run forward only in eval() mode, on the PyTorch anchor's protocol
+// (../shared/anchors/torch_mlp_fmnist.py):
+//   batch: the 10000 test images in batches of 1000, 2 warm-up passes, then the median of 7
+//          timed passes -> samples/s
+//   latency: 200 warm-up single samples, then 2000 single samples (rows 0..1999), each timed
+//          alone -> median and 90th percentile in microseconds
+// Prints one JSON object. The test images are floats in memory before any timing, as the
+// anchor holds them.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "measure.hpp"
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/kernels/thread_pool.hpp"
+#include "scratchnet/layer_spec.hpp"
+
+using namespace scratchnet;
+using namespace scratchnet::bench;
+
+int main(int argc, char** argv) {
+  CLI::App app("Inference speed of the Fashion-MNIST MLP, on the PyTorch anchor's protocol",
+               "scratchnet_bench_inference");
+  int threads = 2, passes = 7, warmup = 200, samples = 2000;
+  Index batch = 1000;
+  app.add_option("--threads", threads, "Threads for the matrix products")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--batch", batch, "Rows per batch of the throughput passes")
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--passes", passes, "Timed passes over the test set (after 2 warm-up passes)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--warmup", warmup, "Warm-up single samples before the latency samples")
+      ->check(CLI::Range(0, 100000));
+  app.add_option("--samples", samples, "Single samples timed for the latency")
+      ->check(CLI::Range(1, 100000));
+  CLI11_PARSE(app, argc, argv);
+
+  const FloatImages test = fashion_mnist_floats(/*test_set=*/true);
+  const Index rows = test.pixels.rows();
+
+  Random random(/*seed=*/0);
+  Sequential<float> model = build_model<float>(parse_layer_spec("256:relu,128:relu,10"),
+                                               /*inputs=*/test.pixels.cols());
+  initialize(model, Initializer::torch_default, random);
+  model.eval();
+  std::unique_ptr<kernels::ThreadPool> pool;
+  if (threads > 1) pool = std::make_unique<kernels::ThreadPool>(threads);
+  model.use_threads(pool.get());
+
+  double checksum = 0;  // each forward pass adds to it: its output is used
+  const auto forward = [&](Index first, Index count) {
+    checksum += double(model.forward(test.pixels.middleRows(first, count))(0, 0));
+  };
+  const auto pass = [&] {
+    for (Index first = 0; first < rows; first += batch)
+      forward(first, std::min(batch, rows - first));
+  };
+
+  for (int i = 0; i < 2; ++i)
+    pass();
+  std::vector<double> pass_seconds;
+  for (int i = 0; i < passes; ++i) {
+    const auto start = Clock::now();
+    pass();
+    pass_seconds.push_back(seconds_since(start));
+  }
+
+  for (int i = 0; i < warmup; ++i)
+    forward(i % rows, 1);
+  std::vector<double> latency_us;
+  for (int i = 0; i < samples; ++i) {
+    const auto start = Clock::now();
+    forward(i % rows, 1);
+    latency_us.push_back(seconds_since(start) * 1e6);
+  }
+
+  nlohmann::json report = {
+      {"program", "scratchnet_bench_inference"},
+      {"network", "784-256-128-10 relu, float, eval()"},
+      {"threads", threads},
+      {"batch", batch},
+      {"rows", rows},
+      {"passes", passes},
+      {"batch_samples_per_second", double(rows) / median(pass_seconds)},
+      {"batch1_warmup", warmup},
+      {"batch1_samples", samples},
+      {"batch1_latency_us", median(latency_us)},
+      {"batch1_latency_us_p90", quantile(latency_us, 0.9)},
+      {"checksum", checksum},
+  };
+  std::cout << report.dump() << "\n";
+}

@@ -1,0 +1,16 @@
+// scratchnet_microbench: Google Benchmark's command line (--benchmark_filter, --benchmark_format,
+// --benchmark_repetitions, --benchmark_enable_random_interleaving, …) over the benchmarks that
+// micro.hpp lists. bench/suite.py runs it for the FMA peak and the matrix-product table.
+
+#include "micro.hpp"
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  scratchnet::bench::register_peak_benchmarks();
+  scratchnet::bench::register_matmul_benchmarks();
+  scratchnet::bench::register_layer_benchmarks();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
