@@ -40,10 +40,18 @@ Subset<T>::Subset(const Dataset<T>& parent, std::vector<Index> rows)
 template <typename T>
 void Subset<T>::gather(std::span<const Index> rows, MatrixView<T> features,
                        MatrixView<T> targets) const {
-  translated_.resize(rows.size());  // allocates only for a larger batch than before
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    translated_[i] = rows_[rows[i]];
-  parent_->gather(translated_, features, targets);
+  // The parent's row numbers, a slice at a time on the stack: no allocation and no shared
+  // scratch, so threads may gather disjoint parts of a batch at once.
+  constexpr std::size_t kSlice = 64;
+  Index translated[kSlice];
+  for (std::size_t first = 0; first < rows.size(); first += kSlice) {
+    const std::size_t count = std::min(kSlice, rows.size() - first);
+    for (std::size_t i = 0; i < count; ++i)
+      translated[i] = rows_[rows[first + i]];
+    parent_->gather(std::span<const Index>(translated, count),
+                    MatrixView<T>(features.row(Index(first)).data(), Index(count), features.cols()),
+                    MatrixView<T>(targets.row(Index(first)).data(), Index(count), targets.cols()));
+  }
 }
 
 std::pair<std::vector<Index>, std::vector<Index>> split_rows(Index rows, double fraction,

@@ -20,6 +20,7 @@ void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
   if (parameter_count > 0 && first_with_parameters_ == SIZE_MAX) {
     first_with_parameters_ = layers_.size();
   }
+  layer->use_threads(pool_);
   layers_.push_back(std::move(layer));
   outputs_ = outputs;
   parameters_.resize(parameters_.size() + parameter_count, T(0));

@@ -51,6 +51,33 @@ T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) 
   return value;
 }
 
+namespace {
+
+// Copies a batch in slices of fixed size, spread over the pool: a copy, so the bits are the same
+// on any thread count.
+template <typename T>
+void gather_batch(const Dataset<T>& data, std::span<const Index> rows, MatrixView<T> features,
+                  MatrixView<T> targets, kernels::ThreadPool* pool) {
+  constexpr Index kSlice = 32;
+  const Index count = Index(rows.size());
+  const auto slice = [&](Index part) {
+    const Index first = part * kSlice;
+    const Index size = std::min(kSlice, count - first);
+    data.gather(rows.subspan(std::size_t(first), std::size_t(size)),
+                MatrixView<T>(features.data() + first * features.cols(), size, features.cols()),
+                MatrixView<T>(targets.data() + first * targets.cols(), size, targets.cols()));
+  };
+  const Index slices = (count + kSlice - 1) / kSlice;
+  if (pool != nullptr) {
+    pool->run(slices, slice);
+  } else {
+    for (Index part = 0; part < slices; ++part)
+      slice(part);
+  }
+}
+
+}  // namespace
+
 template <typename T>
 void Trainer<T>::order_rows(Index rows, Random& random) {
   order_.resize(static_cast<std::size_t>(rows));
@@ -82,8 +109,8 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       const Index first = batch * options_.batch_size;
       const Index count = std::min(options_.batch_size, rows - first);
       const auto batch_rows = std::span<const Index>(order_).subspan(first, count);
-      training.gather(batch_rows, features_.reshape(count, training.features()),
-                      targets_.reshape(count, training.target_width()));
+      gather_batch(training, batch_rows, features_.reshape(count, training.features()),
+                   targets_.reshape(count, training.target_width()), model_.thread_pool());
       weighted_loss += double(train_step(features_.view(), targets_.view())) * double(count);
       // The outputs of this step's forward pass, before its update, as torch loops count them.
       const auto [batch_correct, batch_predictions] =
@@ -155,8 +182,8 @@ Evaluation evaluate(Sequential<T>& model, Loss<T>& loss, const Dataset<T>& data,
     const Index count = std::min(batch_size, data.size() - first);
     rows.resize(static_cast<std::size_t>(count));
     std::iota(rows.begin(), rows.end(), first);
-    data.gather(rows, features.reshape(count, data.features()),
-                targets.reshape(count, data.target_width()));
+    gather_batch(data, std::span<const Index>(rows), features.reshape(count, data.features()),
+                 targets.reshape(count, data.target_width()), model.thread_pool());
     const auto output = model.forward(features.view());
     weighted_loss += double(loss.forward(output, targets.view())) * double(count);
     if (evaluation.confusion) evaluation.confusion->add_batch<T>(output, targets.view(), task);

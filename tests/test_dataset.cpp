@@ -51,6 +51,26 @@ TEST(Dataset, SubsetTranslatesRows) {
   EXPECT_THROW(Subset<double>(data, {6}), std::out_of_range);
 }
 
+// A subset translates its rows a slice at a time; a batch longer than a slice crosses the seams.
+TEST(Dataset, SubsetGathersBatchesLongerThanItsSlices) {
+  const auto data = numbered(500);
+  std::vector<Index> picked;
+  for (Index i = 0; i < 200; ++i)
+    picked.push_back((i * 37) % 500);
+  const Subset<double> subset(data, picked);
+  std::vector<Index> rows;
+  for (Index i = 0; i < 150; ++i)
+    rows.push_back(199 - i);
+  BatchBuffer<double> features, targets;
+  subset.gather(rows, features.reshape(150, 2), targets.reshape(150, 1));
+  for (Index i = 0; i < 150; ++i) {
+    const double parent_row = double(picked[std::size_t(rows[std::size_t(i)])]);
+    ASSERT_EQ(features.view()(i, 0), parent_row) << "row " << i;
+    ASSERT_EQ(features.view()(i, 1), 10 + parent_row) << "row " << i;
+    ASSERT_EQ(targets.view()(i, 0), 100 + parent_row) << "row " << i;
+  }
+}
+
 TEST(BatchBuffer, GrowsButNeverShrinks) {
   BatchBuffer<float> buffer;
   const float* storage = buffer.reshape(64, 10).data();

@@ -28,7 +28,8 @@ class Dataset {
   virtual Index target_width() const = 0;
 
   /// Copies the rows `rows` (in that order) into `features` [rows.size(), features()] and
-  /// `targets` [rows.size(), target_width()].
+  /// `targets` [rows.size(), target_width()]. Safe to call from several threads at once with
+  /// disjoint outputs (training gathers a batch in slices, in parallel).
   virtual void gather(std::span<const Index> rows, MatrixView<T> features,
                       MatrixView<T> targets) const = 0;
 };
@@ -71,7 +72,6 @@ class Subset final : public Dataset<T> {
  private:
   const Dataset<T>* parent_;
   std::vector<Index> rows_;
-  mutable std::vector<Index> translated_;  // gather's parent row numbers, reused between calls
 };
 
 /// Row numbers 0..rows−1 split at random into (training, validation), the validation part

@@ -60,9 +60,13 @@ class Sequential {
   /// Runs the layers' matrix products on `pool` (nullptr: the calling thread only), which must
   /// outlive its use; the results are bit for bit the same either way.
   void use_threads(kernels::ThreadPool* pool) {
+    pool_ = pool;
     for (auto& layer : layers_)
       layer->use_threads(pool);
   }
+
+  /// The pool given to use_threads(), for the work around the model (batches, optimizer).
+  kernels::ThreadPool* thread_pool() const { return pool_; }
 
   /// [batch, inputs] -> [batch, outputs]. `input` (a Matrix, a view of one, or rows of one)
   /// must stay alive and unchanged until backward(); the result lives until the next forward().
@@ -103,7 +107,8 @@ class Sequential {
   Index outputs_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<Index> offsets_;  // where each layer's parameters start in the flat buffers
-  std::size_t first_with_parameters_ = SIZE_MAX;  // SIZE_MAX while no layer has any
+  std::size_t first_with_parameters_ = SIZE_MAX;
+  kernels::ThreadPool* pool_ = nullptr;  // SIZE_MAX while no layer has any
   std::vector<T> parameters_;
   std::vector<T> gradients_;
   ConstMatrixView<T> output_{nullptr, 0, 0};
