@@ -1,5 +1,6 @@
 #include "scratchnet/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -31,7 +32,22 @@ void Optimizer<T>::step(VectorView<T> parameters, VectorView<T> gradients) {
   }
   allocate_state(parameters.size());
   ++steps_;
-  update(parameters, gradients);
+  // Fixed slices, whatever the thread count: big enough to amortise handing them out.
+  constexpr Index kSlice = 16 * 1024;
+  const Index size = parameters.size();
+  const auto slice = [&](Index part) {
+    const Index first = part * kSlice;
+    const Index count = std::min(kSlice, size - first);
+    update(VectorView<T>(parameters.data() + first, count),
+           VectorView<T>(gradients.data() + first, count), first);
+  };
+  const Index slices = (size + kSlice - 1) / kSlice;
+  if (pool_ != nullptr) {
+    pool_->run(slices, slice);
+  } else {
+    for (Index part = 0; part < slices; ++part)
+      slice(part);
+  }
 }
 
 template <typename T>
@@ -50,7 +66,7 @@ std::vector<OptimizerState<T>> Optimizer<T>::state() {
   std::vector<OptimizerState<T>> views;
   if (!allocated_) return views;
   for (std::size_t i = 0; i < state_names_.size(); ++i)
-    views.push_back({state_names_[i], state_buffer(i)});
+    views.push_back({state_names_[i], state_buffer(i, 0, state_size_)});
   return views;
 }
 
@@ -69,8 +85,8 @@ void Optimizer<T>::allocate_state(Index parameter_count) {
 }
 
 template <typename T>
-VectorView<T> Optimizer<T>::state_buffer(std::size_t index) {
-  return {buffers_[index].data(), state_size_};
+VectorView<T> Optimizer<T>::state_buffer(std::size_t index, Index first, Index count) {
+  return {buffers_[index].data() + first, count};
 }
 
 template <typename T>

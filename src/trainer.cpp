@@ -47,6 +47,7 @@ T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) 
   model_.backward_parameters(loss_.backward());
   if (options_.clip_norm > 0) clip_grad_norm(model_.gradients(), T(options_.clip_norm));
   if (options_.schedule) optimizer_.set_learning_rate(options_.schedule->at(optimizer_.steps()));
+  optimizer_.use_threads(model_.thread_pool());
   optimizer_.step(model_.parameters(), model_.gradients());
   return value;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/matrix.hpp"
 
 namespace scratchnet {
@@ -38,6 +39,10 @@ class Optimizer {
   /// std::invalid_argument on a length mismatch; allocates only on the first step.
   void step(VectorView<T> parameters, VectorView<T> gradients);
 
+  /// Lets step() update slices of the parameters on `pool` (nullptr: the calling thread only),
+  /// which must outlive its use. The update is elementwise: the same bits either way.
+  void use_threads(kernels::ThreadPool* pool) { pool_ = pool; }
+
   /// The learning rate the next step() uses (torch's param_group['lr']).
   double learning_rate() const { return learning_rate_; }
   /// Changes the learning rate from the next step() on, as a schedule does between steps.
@@ -62,23 +67,26 @@ class Optimizer {
   /// An optimizer stepping with `learning_rate` whose state is one buffer per name.
   Optimizer(double learning_rate, std::vector<std::string> state_names);
 
-  /// The state buffer at `index` of the constructor's state_names, once allocated.
-  VectorView<T> state_buffer(std::size_t index);
+  /// Values [first, first + count) of the state buffer at `index` of the constructor's
+  /// state_names, once allocated: the slice that goes with update()'s parameters.
+  VectorView<T> state_buffer(std::size_t index, Index first, Index count);
 
   /// `value`, or std::invalid_argument naming `name` unless it is finite and >= 0.
   static double non_negative(double value, const char* name);
 
  private:
-  /// The optimizer's rule: one update at step steps() (already counting this one, 1-based),
-  /// with the state allocated for parameters.size() values. Must not allocate.
-  virtual void update(VectorView<T> parameters, VectorView<T> gradients) = 0;
+  /// The optimizer's rule, for the slice of the flat buffers that starts at `first`: one update
+  /// at step steps() (already counting this one, 1-based). step() runs slices of a fixed size
+  /// in parallel, so the rule must be elementwise, must not allocate and must not throw.
+  virtual void update(VectorView<T> parameters, VectorView<T> gradients, Index first) = 0;
 
   double learning_rate_;
   std::int64_t steps_ = 0;
   std::vector<std::string> state_names_;
   bool allocated_ = false;
   Index state_size_ = 0;
-  std::vector<std::vector<T>> buffers_;  // one per state name, state_size_ values each
+  std::vector<std::vector<T>> buffers_;
+  kernels::ThreadPool* pool_ = nullptr;  // one per state name, state_size_ values each
 };
 
 }  // namespace scratchnet

@@ -32,10 +32,10 @@ std::string Adam<T>::name() const {
 }
 
 template <typename T>
-void Adam<T>::update(VectorView<T> parameters, VectorView<T> gradients) {
+void Adam<T>::update(VectorView<T> parameters, VectorView<T> gradients, Index first) {
   auto theta = parameters.array();
-  auto exp_avg = this->state_buffer(0).array();
-  auto exp_avg_sq = this->state_buffer(1).array();
+  auto exp_avg = this->state_buffer(0, first, parameters.size()).array();
+  auto exp_avg_sq = this->state_buffer(1, first, parameters.size()).array();
   const double lr = this->learning_rate();
   const double weight_decay = options_.weight_decay;
 

@@ -37,11 +37,12 @@ Rmsprop<T>::Rmsprop(const RmspropOptions& options)
 }
 
 template <typename T>
-void Rmsprop<T>::update(VectorView<T> parameters, VectorView<T> gradients) {
+void Rmsprop<T>::update(VectorView<T> parameters, VectorView<T> gradients, Index first) {
   auto theta = parameters.array();
-  auto square_avg = this->state_buffer(0).array();
-  const VectorView<T> momentum_buffer =
-      options_.momentum > 0 ? this->state_buffer(1) : VectorView<T>(nullptr, 0);
+  auto square_avg = this->state_buffer(0, first, parameters.size()).array();
+  const VectorView<T> momentum_buffer = options_.momentum > 0
+                                            ? this->state_buffer(1, first, parameters.size())
+                                            : VectorView<T>(nullptr, 0);
   const T alpha = T(options_.alpha), one_minus_alpha = T(1 - options_.alpha);
   const T eps = T(options_.eps);
   const double lr = this->learning_rate();
@@ -50,7 +51,8 @@ void Rmsprop<T>::update(VectorView<T> parameters, VectorView<T> gradients) {
   const auto update = [&](const auto& grad) {
     square_avg = alpha * square_avg + (one_minus_alpha * grad) * grad;
     if (options_.centered) {
-      auto grad_avg = this->state_buffer(options_.momentum > 0 ? 2 : 1).array();
+      auto grad_avg =
+          this->state_buffer(options_.momentum > 0 ? 2 : 1, first, parameters.size()).array();
       grad_avg = alpha * grad_avg + one_minus_alpha * grad;
       // square_avg.addcmul(grad_avg, grad_avg, value=−1).sqrt_().add_(eps)
       rmsprop_step<T>(theta, grad, (square_avg + (T(-1) * grad_avg) * grad_avg).sqrt() + eps,

@@ -54,10 +54,11 @@ Sgd<T>::Sgd(const SgdOptions& options)
 }
 
 template <typename T>
-void Sgd<T>::update(VectorView<T> parameters, VectorView<T> gradients) {
+void Sgd<T>::update(VectorView<T> parameters, VectorView<T> gradients, Index first) {
   auto theta = parameters.array();
-  const VectorView<T> buffer =
-      options_.momentum != 0 ? this->state_buffer(0) : VectorView<T>(nullptr, 0);
+  const VectorView<T> buffer = options_.momentum != 0
+                                   ? this->state_buffer(0, first, parameters.size())
+                                   : VectorView<T>(nullptr, 0);
   const bool first_step = this->steps() == 1;
   if (options_.weight_decay != 0) {
     const T weight_decay = T(options_.weight_decay);

@@ -37,7 +37,7 @@ class Adam : public Optimizer<T> {
   Adam(const AdamOptions& options, WeightDecay decay);
 
  private:
-  void update(VectorView<T> parameters, VectorView<T> gradients) override;
+  void update(VectorView<T> parameters, VectorView<T> gradients, Index first) override;
 
   AdamOptions options_;  // options_.lr is the initial rate; learning_rate() is the current one
   WeightDecay decay_;

@@ -33,7 +33,7 @@ class Rmsprop : public Optimizer<T> {
   std::string name() const override { return "RMSprop"; }
 
  private:
-  void update(VectorView<T> parameters, VectorView<T> gradients) override;
+  void update(VectorView<T> parameters, VectorView<T> gradients, Index first) override;
 
   RmspropOptions options_;  // options_.lr is the initial rate; learning_rate() is the current one
 };

@@ -35,7 +35,7 @@ class Sgd : public Optimizer<T> {
   std::string name() const override { return "SGD"; }
 
  private:
-  void update(VectorView<T> parameters, VectorView<T> gradients) override;
+  void update(VectorView<T> parameters, VectorView<T> gradients, Index first) override;
 
   SgdOptions options_;  // options_.lr is the initial rate; learning_rate() is the current one
 };
