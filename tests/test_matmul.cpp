@@ -22,8 +22,8 @@ std::string describe(const Shape& shape) {
   return std::to_string(shape.m) + "x" + std::to_string(shape.n) + "x" + std::to_string(shape.k);
 }
 
-// Tiny products (the plain path), edge tiles in both directions, depths across the 256-step
-// blocks, and the network's own shapes.
+// Tiny products (the plain path), one to three rows (dot products when b is stored as rows),
+// edge tiles in both directions, depths across the 256-step blocks, and the network's shapes.
 const std::vector<Shape> kShapes = {{1, 1, 1},     {4, 1, 4},      {3, 5, 2},      {1, 256, 784},
                                     {2, 10, 128},  {7, 33, 65},    {8, 32, 256},   {9, 31, 257},
                                     {17, 47, 300}, {64, 256, 784}, {256, 10, 128}, {10, 128, 64},

@@ -138,17 +138,23 @@ struct Product {
   bool accumulate;
   MicrokernelOf<T> kernel;
   Index row_panels, column_panels;
-  T* packed_a;  // row_panels panels of [k, kernel.rows]
+  // When a is row-major, the kernel reads its full panels in place and only a last, partial
+  // panel is packed (zero-padded); otherwise every panel of a is packed.
+  bool a_in_place;
+  Index packed_a_panels;
+  T* packed_a;  // packed_a_panels panels of [k, kernel.rows]
   T* packed_b;  // column_panels panels of [k, kernel.columns]
 
+  Index first_packed_a_panel() const { return row_panels - packed_a_panels; }
+
   void pack(Index part) const {
-    if (part < row_panels) {
-      const Index first_row = part * kernel.rows;
+    if (part < packed_a_panels) {
+      const Index first_row = (first_packed_a_panel() + part) * kernel.rows;
       pack_panel(a.data + first_row * a.row_stride, a.row_stride, a.column_stride,
                  std::min<Index>(kernel.rows, m - first_row), kernel.rows, k,
                  packed_a + part * k * kernel.rows);
     } else {
-      const Index panel = part - row_panels;
+      const Index panel = part - packed_a_panels;
       const Index first_column = panel * kernel.columns;
       pack_panel(b.data + first_column * b.column_stride, b.column_stride, b.row_stride,
                  std::min<Index>(kernel.columns, n - first_column), kernel.columns, k,
@@ -158,7 +164,6 @@ struct Product {
 
   // One tile over steps [first_step, first_step + steps) of k.
   void multiply_tile(Index row_panel, Index column_panel, Index first_step, Index steps) const {
-    const T* a_panel = packed_a + (row_panel * k + first_step) * kernel.rows;
     const T* b_panel = packed_b + (column_panel * k + first_step) * kernel.columns;
     const Index first_row = row_panel * kernel.rows;
     const Index first_column = column_panel * kernel.columns;
@@ -166,8 +171,13 @@ struct Product {
     const Index columns = std::min<Index>(kernel.columns, n - first_column);
     T* out = c + first_row * c_row_stride + first_column;
     const bool add = accumulate || first_step > 0;
+    const bool in_place = row_panel < first_packed_a_panel();
+    const auto tile_kernel = in_place ? kernel.multiply_tile_by_rows_of_a : kernel.multiply_tile;
+    const T* a_panel =
+        in_place ? a.data + first_row * a.row_stride + first_step
+                 : packed_a + ((row_panel - first_packed_a_panel()) * k + first_step) * kernel.rows;
     if (rows == kernel.rows && columns == kernel.columns) {
-      kernel.multiply_tile(steps, a_panel, b_panel, out, c_row_stride, add);
+      tile_kernel(steps, a_panel, a.row_stride, b_panel, out, c_row_stride, add);
       return;
     }
     // An edge tile: compute the whole tile aside, keep the part inside c.
@@ -177,7 +187,7 @@ struct Product {
       for (Index i = 0; i < rows; ++i)
         std::copy_n(out + i * c_row_stride, columns, tile + i * tile_stride);
     }
-    kernel.multiply_tile(steps, a_panel, b_panel, tile, tile_stride, add);
+    tile_kernel(steps, a_panel, a.row_stride, b_panel, tile, tile_stride, add);
     for (Index i = 0; i < rows; ++i)
       std::copy_n(tile + i * tile_stride, columns, out + i * c_row_stride);
   }
@@ -213,6 +223,26 @@ void run_parts(ThreadPool* pool, Index parts, const Part& part) {
   }
 }
 
+// A few rows of a times b stored as rows (b(p, j) = b_row_j[p], as a Dense layer's weight):
+// one dot product per output, a fixed block of columns per part.
+template <typename T>
+void multiply_by_rows(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
+                      Index c_row_stride, bool accumulate, const MicrokernelOf<T>& kernel,
+                      ThreadPool* pool) {
+  constexpr Index kColumnsPerPart = 16;
+  run_parts(pool, (n + kColumnsPerPart - 1) / kColumnsPerPart, [&](Index part) {
+    const Index first = part * kColumnsPerPart;
+    const Index last = std::min(n, first + kColumnsPerPart);
+    for (Index i = 0; i < m; ++i) {
+      for (Index j = first; j < last; ++j) {
+        const T sum = kernel.dot(k, a.data + i * a.row_stride, b.data + j * b.column_stride);
+        T& out = c[i * c_row_stride + j];
+        out = accumulate ? out + sum : sum;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 template <typename T>
@@ -224,16 +254,24 @@ void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* 
     return;
   }
   const MicrokernelOf<T>& kernel = microkernel_for(static_cast<T*>(nullptr));
-  Product<T> product{m, n, k, a, b, c, c_row_stride, accumulate, kernel, 0, 0, nullptr, nullptr};
+  if (m < kernel.rows / 2 && a.column_stride == 1 && b.row_stride == 1) {
+    multiply_by_rows(m, n, k, a, b, c, c_row_stride, accumulate, kernel, pool);
+    return;
+  }
+  Product<T> product{m,      n, k, a,     b, c,       c_row_stride, accumulate,
+                     kernel, 0, 0, false, 0, nullptr, nullptr};
   product.row_panels = (m + kernel.rows - 1) / kernel.rows;
   product.column_panels = (n + kernel.columns - 1) / kernel.columns;
-  const std::size_t a_size = std::size_t(product.row_panels * kernel.rows * k);
+  product.a_in_place = a.column_stride == 1;
+  product.packed_a_panels =
+      product.a_in_place ? (m % kernel.rows != 0 ? 1 : 0) : product.row_panels;
+  const std::size_t a_size = std::size_t(product.packed_a_panels * kernel.rows * k);
   const std::size_t b_size = std::size_t(product.column_panels * kernel.columns * k);
   thread_local PackingSpace space;
   product.packed_a = space.reserve<T>(a_size + b_size);
   product.packed_b = product.packed_a + a_size;
 
-  run_parts(pool, product.row_panels + product.column_panels,
+  run_parts(pool, product.packed_a_panels + product.column_panels,
             [&](Index part) { product.pack(part); });
   run_parts(pool, product.parts(), [&](Index part) { product.multiply(part); });
 }

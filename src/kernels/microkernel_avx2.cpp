@@ -15,6 +15,11 @@ struct Float8 {
   static Vector broadcast(float x) { return _mm256_set1_ps(x); }
   static Vector multiply_add(Vector a, Vector b, Vector c) { return _mm256_fmadd_ps(a, b, c); }
   static void store(float* p, Vector x) { _mm256_storeu_ps(p, x); }
+  static float sum(Vector x) {
+    __m128 half = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+    half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    return _mm_cvtss_f32(_mm_add_ss(half, _mm_movehdup_ps(half)));
+  }
 };
 
 struct Double4 {
@@ -26,6 +31,10 @@ struct Double4 {
   static Vector broadcast(double x) { return _mm256_set1_pd(x); }
   static Vector multiply_add(Vector a, Vector b, Vector c) { return _mm256_fmadd_pd(a, b, c); }
   static void store(double* p, Vector x) { _mm256_storeu_pd(p, x); }
+  static double sum(Vector x) {
+    const __m128d half = _mm_add_pd(_mm256_castpd256_pd128(x), _mm256_extractf128_pd(x, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(half, _mm_unpackhi_pd(half, half)));
+  }
 };
 
 }  // namespace

@@ -15,6 +15,7 @@ struct Scalar1 {
   static Vector broadcast(T x) { return x; }
   static Vector multiply_add(Vector a, Vector b, Vector c) { return c + a * b; }
   static void store(T* p, Vector x) { *p = x; }
+  static T sum(Vector x) { return x; }
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // What the packing and tiling code knows of a microkernel: the tile it computes and the
-// function that computes it. Each instruction set provides one per scalar type.
+// function that computes it, plus a dot product for single rows. Each instruction set provides
+// one per scalar type.
 
 #include <cstddef>
 
@@ -11,8 +12,16 @@ struct MicrokernelOf {
   int rows;     // rows of a packed panel of a, and of the output tile
   int columns;  // columns of a packed panel of b, and of the output tile
   // tile (+)= Σ_p a[p*rows + i] · b[p*columns + j] for the whole tile, `depth` steps of p.
-  void (*multiply_tile)(std::ptrdiff_t depth, const T* a, const T* b, T* tile,
-                        std::ptrdiff_t tile_row_stride, bool accumulate);
+  // (a_row_stride is unused: a is a packed panel.)
+  void (*multiply_tile)(std::ptrdiff_t depth, const T* a, std::ptrdiff_t a_row_stride, const T* b,
+                        T* tile, std::ptrdiff_t tile_row_stride, bool accumulate);
+  // The same with a[i*a_row_stride + p]: `rows` rows of a row-major matrix, read in place.
+  void (*multiply_tile_by_rows_of_a)(std::ptrdiff_t depth, const T* a, std::ptrdiff_t a_row_stride,
+                                     const T* b, T* tile, std::ptrdiff_t tile_row_stride,
+                                     bool accumulate);
+  // Σ_p x[p] · y[p]: the product of a single row with a matrix stored as rows (one sample
+  // through a Dense layer), where packing panels for tiles would cost more than the arithmetic.
+  T (*dot)(std::ptrdiff_t length, const T* x, const T* y);
 };
 
 struct Microkernels {
