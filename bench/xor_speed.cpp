@@ -20,6 +20,7 @@ using namespace scratchnet::bench;
 int main(int argc, char** argv) {
   CLI::App app("Time per iteration of scratchnet::train_xor (Stage 1)", "scratchnet_bench_xor");
   XorOptions options;
+  options.iterations = 200000;
   int repeats = 7;
   app.add_option("--iterations", options.iterations, "Iterations of each timed run")
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1'000'000'000)));
