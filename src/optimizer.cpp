@@ -34,20 +34,10 @@ void Optimizer<T>::step(VectorView<T> parameters, VectorView<T> gradients) {
   ++steps_;
   // Fixed slices, whatever the thread count: big enough to amortise handing them out.
   constexpr Index kSlice = 16 * 1024;
-  const Index size = parameters.size();
-  const auto slice = [&](Index part) {
-    const Index first = part * kSlice;
-    const Index count = std::min(kSlice, size - first);
+  kernels::run_slices(pool_, parameters.size(), kSlice, [&](Index first, Index count) {
     update(VectorView<T>(parameters.data() + first, count),
            VectorView<T>(gradients.data() + first, count), first);
-  };
-  const Index slices = (size + kSlice - 1) / kSlice;
-  if (pool_ != nullptr) {
-    pool_->run(slices, slice);
-  } else {
-    for (Index part = 0; part < slices; ++part)
-      slice(part);
-  }
+  });
 }
 
 template <typename T>

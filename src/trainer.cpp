@@ -60,21 +60,11 @@ template <typename T>
 void gather_batch(const Dataset<T>& data, std::span<const Index> rows, MatrixView<T> features,
                   MatrixView<T> targets, kernels::ThreadPool* pool) {
   constexpr Index kSlice = 32;
-  const Index count = Index(rows.size());
-  const auto slice = [&](Index part) {
-    const Index first = part * kSlice;
-    const Index size = std::min(kSlice, count - first);
+  kernels::run_slices(pool, Index(rows.size()), kSlice, [&](Index first, Index size) {
     data.gather(rows.subspan(std::size_t(first), std::size_t(size)),
                 MatrixView<T>(features.data() + first * features.cols(), size, features.cols()),
                 MatrixView<T>(targets.data() + first * targets.cols(), size, targets.cols()));
-  };
-  const Index slices = (count + kSlice - 1) / kSlice;
-  if (pool != nullptr) {
-    pool->run(slices, slice);
-  } else {
-    for (Index part = 0; part < slices; ++part)
-      slice(part);
-  }
+  });
 }
 
 }  // namespace

@@ -213,16 +213,6 @@ struct Product {
   }
 };
 
-template <typename Part>
-void run_parts(ThreadPool* pool, Index parts, const Part& part) {
-  if (pool != nullptr) {
-    pool->run(parts, part);
-  } else {
-    for (Index i = 0; i < parts; ++i)
-      part(i);
-  }
-}
-
 // A few rows of a times b stored as rows (b(p, j) = b_row_j[p], as a Dense layer's weight):
 // one dot product per output, a fixed block of columns per part.
 template <typename T>
@@ -230,11 +220,9 @@ void multiply_by_rows(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatr
                       Index c_row_stride, bool accumulate, const MicrokernelOf<T>& kernel,
                       ThreadPool* pool) {
   constexpr Index kColumnsPerPart = 16;
-  run_parts(pool, (n + kColumnsPerPart - 1) / kColumnsPerPart, [&](Index part) {
-    const Index first = part * kColumnsPerPart;
-    const Index last = std::min(n, first + kColumnsPerPart);
+  run_slices(pool, n, kColumnsPerPart, [&](Index first, Index columns) {
     for (Index i = 0; i < m; ++i) {
-      for (Index j = first; j < last; ++j) {
+      for (Index j = first; j < first + columns; ++j) {
         const T sum = kernel.dot(k, a.data + i * a.row_stride, b.data + j * b.column_stride);
         T& out = c[i * c_row_stride + j];
         out = accumulate ? out + sum : sum;

@@ -70,4 +70,26 @@ class ThreadPool {
   std::vector<std::thread> workers_;
 };
 
+/// Runs part(i) for every i in [0, parts): on `pool` when there is one, else in turn on the
+/// calling thread.
+template <typename Part>
+void run_parts(ThreadPool* pool, Index parts, const Part& part) {
+  if (pool != nullptr) {
+    pool->run(parts, part);
+  } else {
+    for (Index i = 0; i < parts; ++i)
+      part(i);
+  }
+}
+
+/// Cuts [0, count) into slices of `slice` (the last one shorter) and runs slice_of(first, size)
+/// for each, as run_parts does. The cut depends on the sizes alone, never on the thread count.
+template <typename Slice>
+void run_slices(ThreadPool* pool, Index count, Index slice, const Slice& slice_of) {
+  run_parts(pool, (count + slice - 1) / slice, [&](Index part) {
+    const Index first = part * slice;
+    slice_of(first, count - first < slice ? count - first : slice);
+  });
+}
+
 }  // namespace scratchnet::kernels
