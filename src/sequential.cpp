@@ -1,5 +1,6 @@
 #include "scratchnet/sequential.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace scratchnet {
@@ -68,6 +69,13 @@ ConstMatrixView<T> Sequential<T>::backward(ConstMatrixRef<T> doutput) {
     rebind(gradient, (*it)->backward(gradient));
   }
   return gradient;
+}
+
+template <typename T>
+void Sequential<T>::zero_gradients() {
+  kernels::run_slices(pool_, Index(gradients_.size()), 64 * 1024, [&](Index first, Index count) {
+    std::fill_n(gradients_.data() + first, count, T(0));
+  });
 }
 
 template <typename T>

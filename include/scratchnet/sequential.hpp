@@ -85,7 +85,7 @@ class Sequential {
   ConstMatrixView<T> output() const { return output_; }
 
   /// Sets every gradient to zero, before a backward pass.
-  void zero_gradients() { gradients_.assign(gradients_.size(), T(0)); }
+  void zero_gradients();
 
   /// All parameter values, back to back in named_parameters() order.
   VectorView<T> parameters() { return {parameters_.data(), Index(parameters_.size())}; }

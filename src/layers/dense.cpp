@@ -6,6 +6,13 @@
 #include "scratchnet/kernels/matmul.hpp"
 
 namespace scratchnet {
+namespace {
+
+// Work per part when a pool shares the bias terms: fixed, so the cut never depends on threads.
+constexpr Index kRowsPerSlice = 32;
+constexpr int kColumnsPerSlice = 64;
+
+}  // namespace
 
 template <typename T>
 Dense<T>::Dense(Index inputs, Index outputs, Bias bias)
@@ -44,7 +51,11 @@ ConstMatrixView<T> Dense<T>::forward(ConstMatrixView<T> input) {
   rebind(input_, input);
   auto output = output_.reshape(input.rows(), outputs_);
   kernels::matmul_abt<T>(input, weight(), output, pool_);
-  if (has_bias()) output.rowwise() += bias().transpose();
+  if (has_bias()) {
+    kernels::run_slices(pool_, output.rows(), kRowsPerSlice, [&](Index first, Index rows) {
+      output.middleRows(first, rows).rowwise() += bias().transpose();
+    });
+  }
   return output_.const_view();
 }
 
@@ -60,7 +71,15 @@ ConstMatrixView<T> Dense<T>::backward(ConstMatrixView<T> doutput) {
 template <typename T>
 void Dense<T>::backward_parameters(ConstMatrixView<T> doutput) {
   kernels::matmul_atb_add<T>(doutput, input_, dweight(), pool_);
-  if (has_bias()) dbias() += doutput.colwise().sum().transpose();
+  if (has_bias()) {
+    // Σ over the batch, row after row (contiguous), for a slice of the outputs per part.
+    kernels::run_slices(pool_, outputs_, kColumnsPerSlice, [&](Index first, Index columns) {
+      Eigen::Matrix<T, 1, kColumnsPerSlice> sum = Eigen::Matrix<T, 1, kColumnsPerSlice>::Zero();
+      for (Index row = 0; row < doutput.rows(); ++row)
+        sum.head(columns) += doutput.row(row).segment(first, columns);
+      dbias().segment(first, columns) += sum.head(columns).transpose();
+    });
+  }
 }
 
 template class Dense<float>;

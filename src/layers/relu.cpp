@@ -1,16 +1,26 @@
 #include "scratchnet/layers/relu.hpp"
 
 namespace scratchnet {
+namespace {
+
+// Elements per part when a pool shares the work: fixed, so the cut never depends on threads.
+constexpr Index kSlice = 16 * 1024;
+
+}  // namespace
 
 // y = max(x, 0)
 template <typename T>
 ConstMatrixView<T> ReLU<T>::forward(ConstMatrixView<T> input) {
-  const T* __restrict x = input.data();
-  T* __restrict y = output_.reshape(input.rows(), input.cols()).data();
-  for (Index i = 0; i < input.size(); ++i) {
-    const T value = x[i];
-    y[i] = value <= T(0) ? T(0) : value;  // written so that NaN passes through, as in torch
-  }
+  const T* x = input.data();
+  T* y = output_.reshape(input.rows(), input.cols()).data();
+  kernels::run_slices(pool_, input.size(), kSlice, [=](Index first, Index count) {
+    const T* __restrict from = x + first;
+    T* __restrict to = y + first;
+    for (Index i = 0; i < count; ++i) {
+      const T value = from[i];
+      to[i] = value <= T(0) ? T(0) : value;  // written so that NaN passes through, as in torch
+    }
+  });
   return output_.const_view();
 }
 
@@ -19,13 +29,18 @@ template <typename T>
 ConstMatrixView<T> ReLU<T>::backward(ConstMatrixView<T> doutput) {
   // Both values loaded unconditionally, so the loop compiles to vector selects: Eigen's select()
   // here was a mispredicted branch per element, a tenth of a training step.
-  const T* __restrict y = output_.view().data();
-  const T* __restrict dy = doutput.data();
-  T* __restrict dx = dinput_.reshape(doutput.rows(), doutput.cols()).data();
-  for (Index i = 0; i < doutput.size(); ++i) {
-    const T output = y[i], gradient = dy[i];
-    dx[i] = output <= T(0) ? T(0) : gradient;  // torch's threshold_backward, NaN included
-  }
+  const T* y = output_.view().data();
+  const T* dy = doutput.data();
+  T* dx = dinput_.reshape(doutput.rows(), doutput.cols()).data();
+  kernels::run_slices(pool_, doutput.size(), kSlice, [=](Index first, Index count) {
+    const T* __restrict outputs = y + first;
+    const T* __restrict gradients = dy + first;
+    T* __restrict to = dx + first;
+    for (Index i = 0; i < count; ++i) {
+      const T output = outputs[i], gradient = gradients[i];
+      to[i] = output <= T(0) ? T(0) : gradient;  // torch's threshold_backward, NaN included
+    }
+  });
   return dinput_.const_view();
 }
 

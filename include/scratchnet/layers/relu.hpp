@@ -12,6 +12,7 @@ template <typename T>
 class ReLU final : public Layer<T> {
  public:
   std::string name() const override { return "ReLU"; }
+  void use_threads(kernels::ThreadPool* pool) override { pool_ = pool; }
 
   /// [batch, n] -> [batch, n]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
@@ -19,6 +20,7 @@ class ReLU final : public Layer<T> {
   ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
  private:
+  kernels::ThreadPool* pool_ = nullptr;
   BatchBuffer<T> output_;  // y > 0 exactly where x > 0, so backward needs only y
   BatchBuffer<T> dinput_;
 };
