@@ -1,19 +1,33 @@
 #include "scratchnet/layers/sigmoid.hpp"
 
+#include <type_traits>
+
+#include "scratchnet/kernels/exp.hpp"
+
 namespace scratchnet {
 
-// y = 1 / (1 + e^(−x)), written as the seed writes it so float64 results match numpy's.
+// y = 1 / (1 + e^(−x)), written as the seed writes it so float64 results match numpy's. In
+// float64 e^x is scratchnet's exp kernel (within 0.52 ulp, eight lanes at a time where the CPU
+// can); float keeps Eigen's vectorised float exp.
 template <typename T>
 ConstMatrixView<T> Sigmoid<T>::forward(ConstMatrixView<T> input) {
-  output_.reshape(input.rows(), input.cols()) = (T(1) / (T(1) + (-input.array()).exp())).matrix();
+  auto output = output_.reshape(input.rows(), input.cols());
+  if constexpr (std::is_same_v<T, double>) {
+    kernels::sigmoid(input.data(), output.data(), input.size());
+  } else {
+    output = (T(1) / (T(1) + (-input.array()).exp())).matrix();
+  }
   return output_.const_view();
 }
 
 // dx = dy ⊙ y(1 − y)
 template <typename T>
 ConstMatrixView<T> Sigmoid<T>::backward(ConstMatrixView<T> doutput) {
-  const auto y = output_.view().array();
-  dinput_.reshape(doutput.rows(), doutput.cols()) = (doutput.array() * (y * (T(1) - y))).matrix();
+  const T* y = output_.view().data();
+  const T* dy = doutput.data();
+  T* dx = dinput_.reshape(doutput.rows(), doutput.cols()).data();
+  for (Index i = 0; i < doutput.size(); ++i)
+    dx[i] = dy[i] * (y[i] * (T(1) - y[i]));
   return dinput_.const_view();
 }
 

@@ -1,0 +1,36 @@
+#pragma once
+// e^x over arrays of doubles, and the logistic function built on it, for the activations.
+//
+// One algorithm, the table method of glibc's exp (from Arm's optimized-routines): with
+// k = round(x · 128 / ln 2) and r = x − k · ln2 / 128 (|r| ≤ ln2 / 256),
+//
+//   e^x = 2^(k / 128) · e^r = 2^⌊k / 128⌋ · 2^((k mod 128) / 128) · (1 + r + r² · P(r)),
+//
+// the middle factor read from a 128-entry table (tools/make_exp_table.py), P of degree 3. Its
+// error is below 0.52 ulp everywhere, subnormal results and overflow included, and it rounds
+// exactly as glibc's exp does on the inputs tested.
+//
+// exp_reference() is the plain scalar definition. The array kernels run the same operations
+// eight lanes at a time where the CPU has AVX-512, and without fused multiply-adds, so every
+// element is bit for bit exp_reference() of its input on every machine.
+
+#include "scratchnet/matrix.hpp"
+
+namespace scratchnet::kernels {
+
+/// e^x of one double: the reference the array kernels equal bit for bit. e^(+inf) = inf,
+/// e^(−inf) = 0, NaN stays NaN; e^x overflows to inf above ≈ 709.78 and underflows to 0
+/// below ≈ −745.13.
+double exp_reference(double x);
+
+/// y[i] = e^(x[i]) for i < n. `x` and `y` may be the same array.
+void exp(const double* x, double* y, Index n);
+
+/// y[i] = 1 / (1 + e^(−x[i])) for i < n: the logistic sigmoid, exactly as that formula rounds
+/// with exp_reference(). `x` and `y` may be the same array.
+void sigmoid(const double* x, double* y, Index n);
+
+/// The instruction set the array kernels use: "avx512" or "portable" (plain C++).
+const char* exp_kernel();
+
+}  // namespace scratchnet::kernels

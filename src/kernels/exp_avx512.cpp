@@ -1,0 +1,111 @@
+// exp and sigmoid eight doubles at a time; this file alone is compiled with -mavx512f, and with
+// -ffp-contract=off so that no multiply and add fuse: each lane rounds exactly as
+// exp_reference() does. Lanes with |x| ≥ 512, inf or NaN (rare) are redone by exp_reference().
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "exp_algorithm.hpp"
+
+namespace scratchnet::kernels::exp_detail {
+namespace {
+
+__m512d constant(double value) {
+  return _mm512_set1_pd(value);
+}
+
+// The intrinsics _mm512_slli_epi64 and _mm512_i64gather_pd start from an "undefined" vector that
+// GCC 12 warns about; these helpers say the same without one (__m512i is a GCC vector of eight
+// 64-bit integers, so << shifts each lane: vpsllq).
+__m512i shift_left(__m512i bits, int count) {
+  return bits << count;
+}
+
+__m512d gather_doubles(const std::uint64_t* first, __m512i index) {
+  return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), __mmask8(0xff), index, first, 8);
+}
+
+__m512i gather_bits(const std::uint64_t* first, __m512i index) {
+  return _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), __mmask8(0xff), index, first, 8);
+}
+
+// e^x in each lane, as exp_reference() computes it for |x| < 512; the mask has a bit set for
+// each lane that needs exp_reference() instead.
+[[gnu::always_inline]] inline __m512d exp_lanes(__m512d x, __mmask8& large) {
+  const __m512i x_bits = _mm512_castpd_si512(x);
+  const __m512i abs_bits = _mm512_and_epi64(x_bits, _mm512_set1_epi64(INT64_MAX));
+  large = _mm512_cmpge_epu64_mask(abs_bits, _mm512_set1_epi64(std::int64_t(kLargeAbsBits)));
+
+  __m512d k = _mm512_add_pd(_mm512_mul_pd(constant(kInvLn2N), x), constant(kShift));
+  const __m512i k_bits = _mm512_castpd_si512(k);
+  k = _mm512_sub_pd(k, constant(kShift));
+  const __m512d r = _mm512_add_pd(_mm512_add_pd(x, _mm512_mul_pd(k, constant(kNegLn2hiN))),
+                                  _mm512_mul_pd(k, constant(kNegLn2loN)));
+  const __m512i j =
+      shift_left(_mm512_and_epi64(k_bits, _mm512_set1_epi64(std::int64_t(kTableSize - 1))), 1);
+  const __m512d tail = gather_doubles(table, j);
+  const __m512i scale_bits =
+      _mm512_add_epi64(gather_bits(table + 1, j), shift_left(k_bits, 52 - kTableBits));
+  const __m512d r2 = _mm512_mul_pd(r, r);
+  const __m512d low_terms =
+      _mm512_mul_pd(r2, _mm512_add_pd(constant(kC2), _mm512_mul_pd(r, constant(kC3))));
+  const __m512d high_terms = _mm512_mul_pd(
+      _mm512_mul_pd(r2, r2), _mm512_add_pd(constant(kC4), _mm512_mul_pd(r, constant(kC5))));
+  const __m512d tmp = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(tail, r), low_terms), high_terms);
+  const __m512d scale = _mm512_castsi512_pd(scale_bits);
+  return _mm512_add_pd(scale, _mm512_mul_pd(scale, tmp));
+}
+
+// Redoes the lanes of `y` that `large` marks with exp_reference(): out of line, so that the
+// common path keeps no scratch arrays on the stack.
+[[gnu::noinline, gnu::cold]] __m512d redo_large_lanes(__m512d x, __m512d y, __mmask8 large) {
+  alignas(64) double xs[8];
+  alignas(64) double ys[8];
+  _mm512_store_pd(xs, x);
+  _mm512_store_pd(ys, y);
+  for (int lane = 0; lane < 8; ++lane) {
+    if ((large >> lane) & 1) ys[lane] = exp_reference(xs[lane]);
+  }
+  return _mm512_load_pd(ys);
+}
+
+// e^x in the lanes of `active`.
+[[gnu::always_inline]] inline __m512d exp_active_lanes(__m512d x, __mmask8 active) {
+  __mmask8 large;
+  const __m512d y = exp_lanes(x, large);
+  large &= active;
+  if (large != 0) [[unlikely]]
+    return redo_large_lanes(x, y, large);
+  return y;
+}
+
+// y[i] = f(x[i]) eight at a time, the last partial group under a mask.
+template <typename F>
+[[gnu::always_inline]] inline void for_each_group(const double* x, double* y, std::ptrdiff_t n,
+                                                  F f) {
+  std::ptrdiff_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm512_storeu_pd(y + i, f(_mm512_loadu_pd(x + i), __mmask8(0xff)));
+  if (i < n) {
+    const auto rest = __mmask8((1u << (n - i)) - 1);
+    _mm512_mask_storeu_pd(y + i, rest, f(_mm512_maskz_loadu_pd(rest, x + i), rest));
+  }
+}
+
+}  // namespace
+
+void exp_avx512(const double* x, double* y, std::ptrdiff_t n) {
+  for_each_group(x, y, n, [](__m512d v, __mmask8 active) { return exp_active_lanes(v, active); });
+}
+
+// 1 / (1 + e^(−x))
+void sigmoid_avx512(const double* x, double* y, std::ptrdiff_t n) {
+  for_each_group(x, y, n, [](__m512d v, __mmask8 active) {
+    const __m512d negated =
+        _mm512_castsi512_pd(_mm512_xor_epi64(_mm512_castpd_si512(v), _mm512_set1_epi64(INT64_MIN)));
+    const __m512d one = constant(1.0);
+    return _mm512_div_pd(one, _mm512_add_pd(one, exp_active_lanes(negated, active)));
+  });
+}
+
+}  // namespace scratchnet::kernels::exp_detail

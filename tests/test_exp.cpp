@@ -1,0 +1,147 @@
+// The exp kernel (kernels/exp.hpp): exp_reference() within 1 ulp of glibc's std::exp over the
+// whole range (overflow, subnormal results, infinities, NaN), and the array kernels, on whatever
+// instruction set this CPU runs them, equal to exp_reference() bit for bit, partial groups of
+// lanes and lanes that take the scalar path included.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <limits>
+#include <tuple>
+#include <vector>
+
+#include "scratchnet/kernels/exp.hpp"
+#include "scratchnet/random.hpp"
+
+namespace scratchnet {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Distance in units in the last place between two results of exp (never negative): how many
+// doubles lie between them, subnormals counted as the format counts them.
+std::uint64_t ulps_apart(double a, double b) {
+  const auto x = std::bit_cast<std::int64_t>(a), y = std::bit_cast<std::int64_t>(b);
+  return std::uint64_t(x > y ? x - y : y - x);
+}
+
+std::vector<double> uniform_values(double low, double high, int count, Random& random) {
+  std::vector<double> values(std::size_t(count), 0.0);
+  for (double& value : values)
+    value = low + (high - low) * random.uniform();
+  return values;
+}
+
+// Inputs that exercise every path: the main range, both edges of overflow and underflow, the
+// subnormal results between −708.4 and −745.1, tiny arguments, infinities and NaN.
+std::vector<double> every_kind_of_input() {
+  Random random(/*seed=*/5);
+  std::vector<double> inputs = {0.0,     -0.0,    1.0,    -1.0,    2.0,     -2.0,     0.5,
+                                1e-300,  -1e-300, 5e-324, -5e-324, 0x1p-54, -0x1p-54, 511.99,
+                                512.0,   -512.0,  709.78, 709.79,  710.0,   -708.39,  -708.4,
+                                -745.13, -745.14, -746.0, 1000.0,  -1000.0, 1023.0,   1024.0,
+                                -1024.0, 1e300,   -1e300, kInf,    -kInf,   kNaN,     -kNaN};
+  for (auto [low, high, count] : {std::tuple{-1.0, 1.0, 20000},
+                                  {-20.0, 20.0, 20000},
+                                  {-760.0, 720.0, 20000},
+                                  {-745.2, -708.0, 20000},
+                                  {-1e-10, 1e-10, 2000},
+                                  {-1100.0, 1100.0, 2000}}) {
+    const std::vector<double> drawn = uniform_values(low, high, count, random);
+    inputs.insert(inputs.end(), drawn.begin(), drawn.end());
+  }
+  return inputs;
+}
+
+TEST(Exp, ReferenceWithinOneUlpOfStdExp) {
+  std::size_t exact = 0;
+  const std::vector<double> inputs = every_kind_of_input();
+  for (double x : inputs) {
+    const double expected = std::exp(x), got = kernels::exp_reference(x);
+    if (std::isnan(expected)) {
+      EXPECT_TRUE(std::isnan(got)) << "exp(" << x << ") = " << got;
+      ++exact;
+      continue;
+    }
+    EXPECT_LE(ulps_apart(got, expected), 1u)
+        << "exp(" << x << "): " << got << " but std::exp gives " << expected;
+    exact += got == expected;
+  }
+  // glibc's exp is the same algorithm: they differ only where glibc fuses a multiply-add.
+  std::cout << exact << " of " << inputs.size() << " results equal std::exp's exactly\n";
+}
+
+TEST(Exp, SpecialValues) {
+  EXPECT_EQ(kernels::exp_reference(0.0), 1.0);
+  EXPECT_EQ(kernels::exp_reference(-0.0), 1.0);
+  EXPECT_EQ(kernels::exp_reference(kInf), kInf);
+  EXPECT_EQ(kernels::exp_reference(-kInf), 0.0);
+  EXPECT_TRUE(std::isnan(kernels::exp_reference(kNaN)));
+  EXPECT_EQ(kernels::exp_reference(1000.0), kInf);
+  EXPECT_EQ(kernels::exp_reference(709.79), kInf);
+  EXPECT_EQ(kernels::exp_reference(-1000.0), 0.0);
+  EXPECT_EQ(kernels::exp_reference(-746.0), 0.0);
+  EXPECT_EQ(kernels::exp_reference(709.78), std::exp(709.78));  // just below overflow
+  // e^−745.13 is the smallest subnormal, 2^−1074
+  EXPECT_EQ(kernels::exp_reference(-745.13), std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(kernels::exp_reference(1.0), std::exp(1.0));
+}
+
+// Every length from 0 to 40 (whole groups of lanes, partial ones, both), the large lanes placed
+// anywhere in a group, in place and out of place.
+TEST(Exp, ArrayKernelsEqualTheReferenceBitForBit) {
+  const std::vector<double> inputs = every_kind_of_input();
+  std::cout << "exp kernel: " << kernels::exp_kernel() << "\n";
+  for (Index length = 0; length <= 40; ++length) {
+    for (std::size_t start = 0; start + std::size_t(length) <= inputs.size();
+         start += std::size_t(length) * 7 + 1) {
+      const double* x = inputs.data() + start;
+      std::vector<double> exp_y(std::size_t(length) + 1, -1.0), sigmoid_y = exp_y;
+      kernels::exp(x, exp_y.data(), length);
+      kernels::sigmoid(x, sigmoid_y.data(), length);
+      for (Index i = 0; i < length; ++i) {
+        const double expected_exp = kernels::exp_reference(x[i]);
+        const double expected_sigmoid = 1.0 / (1.0 + kernels::exp_reference(-x[i]));
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(exp_y[std::size_t(i)]),
+                  std::bit_cast<std::uint64_t>(expected_exp))
+            << "exp(" << x[i] << ") at " << i << " of " << length;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(sigmoid_y[std::size_t(i)]),
+                  std::bit_cast<std::uint64_t>(expected_sigmoid))
+            << "sigmoid(" << x[i] << ") at " << i << " of " << length;
+      }
+      EXPECT_EQ(exp_y[std::size_t(length)], -1.0) << "wrote past the end, length " << length;
+      EXPECT_EQ(sigmoid_y[std::size_t(length)], -1.0) << "wrote past the end, length " << length;
+
+      std::vector<double> in_place(x, x + length);
+      kernels::exp(in_place.data(), in_place.data(), length);
+      for (Index i = 0; i < length; ++i) {
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(in_place[std::size_t(i)]),
+                  std::bit_cast<std::uint64_t>(exp_y[std::size_t(i)]))
+            << "in place, exp(" << x[i] << ") at " << i << " of " << length;
+      }
+    }
+  }
+}
+
+TEST(Exp, SigmoidSaturatesWithoutNaN) {
+  const double x[] = {-1000, -800, 0, 800, 1000, -kInf, kInf};
+  double y[7];
+  kernels::sigmoid(x, y, 7);
+  EXPECT_EQ(y[0], 0.0);
+  EXPECT_EQ(y[1], 0.0);
+  EXPECT_EQ(y[2], 0.5);
+  EXPECT_EQ(y[3], 1.0);
+  EXPECT_EQ(y[4], 1.0);
+  EXPECT_EQ(y[5], 0.0);
+  EXPECT_EQ(y[6], 1.0);
+  const double nan = kNaN;
+  kernels::sigmoid(&nan, y, 1);
+  EXPECT_TRUE(std::isnan(y[0]));
+}
+
+}  // namespace
+}  // namespace scratchnet
