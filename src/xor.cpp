@@ -57,7 +57,7 @@ XorRun train_xor(const XorOptions& options) {
   for (std::int64_t iteration = 0; iteration < options.iterations; ++iteration) {
     network.zero_gradients();
     run.loss = loss.forward(network.forward(inputs), targets);
-    network.backward(loss.backward());
+    network.backward_parameters(loss.backward());  // no one needs dloss/dinput
     sgd.step(network.parameters(), network.gradients());
   }
   run.output = network.output();  // the update changes weights, not the last forward's output

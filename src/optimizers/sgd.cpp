@@ -55,6 +55,14 @@ Sgd<T>::Sgd(const SgdOptions& options)
 
 template <typename T>
 void Sgd<T>::update(VectorView<T> parameters, VectorView<T> gradients, Index first) {
+  if (options_.momentum == 0 && options_.weight_decay == 0) {  // the seed's rule: θ ← θ − lr·∇θ
+    const T negative_lr = T(-this->learning_rate());
+    T* theta = parameters.data();
+    const T* grad = gradients.data();
+    for (Index i = 0; i < parameters.size(); ++i)
+      theta[i] = theta[i] + negative_lr * grad[i];  // as sgd_update: param.add_(d_p, alpha=-lr)
+    return;
+  }
   auto theta = parameters.array();
   const VectorView<T> buffer = options_.momentum != 0
                                    ? this->state_buffer(0, first, parameters.size())
