@@ -31,40 +31,77 @@ std::string Adam<T>::name() const {
   return decay_ == WeightDecay::decoupled ? "AdamW" : "Adam";
 }
 
+namespace {
+
+// The scalars of one step, each computed once in double (torch's Python floats) and rounded
+// to T, as adam.hpp's rule says.
+template <typename T>
+struct AdamStep {
+  T beta1, beta2, one_minus_beta1, one_minus_beta2;
+  T decay_factor;   // AdamW: θ ← θ·(1 − lr·wd) first; 1 otherwise
+  T l2;             // Adam: g ← g + wd·θ; 0 otherwise
+  T negative_step;  // −lr / (1 − β1^t)
+  T bias_correction2_sqrt;
+  T eps;
+};
+
+// The whole rule for each element in one pass, in torch's order of operations:
+//   g ← ∇θ + l2·θ;  m ← β1·m + (1 − β1)·g;  v ← β2·v + ((1 − β2)·g)·g
+//   θ ← θ + (−step·m) / (√v / √bc2 + ε)
+// One pass keeps each element in registers; the loop vectorises (sqrt and division are exact).
+template <typename T>
+[[gnu::always_inline]] inline void adam_elements(Index count, T* __restrict theta,
+                                                 const T* __restrict gradient,
+                                                 T* __restrict exp_avg, T* __restrict exp_avg_sq,
+                                                 const AdamStep<T>& step) {
+  for (Index i = 0; i < count; ++i) {
+    const T decayed = theta[i] * step.decay_factor;
+    const T g = step.l2 != T(0) ? gradient[i] + step.l2 * decayed : gradient[i];
+    const T m = step.beta1 * exp_avg[i] + step.one_minus_beta1 * g;
+    const T v = step.beta2 * exp_avg_sq[i] + (step.one_minus_beta2 * g) * g;
+    exp_avg[i] = m;
+    exp_avg_sq[i] = v;
+    theta[i] =
+        decayed + (step.negative_step * m) / (std::sqrt(v) / step.bias_correction2_sqrt + step.eps);
+  }
+}
+
+// Compiled for the widest vectors the CPU has, picked when the program loads.
+[[gnu::target_clones("avx512f", "avx2", "default")]] void adam_elements_of(
+    Index count, float* theta, const float* gradient, float* exp_avg, float* exp_avg_sq,
+    const AdamStep<float>& step) {
+  adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
+}
+
+[[gnu::target_clones("avx512f", "avx2", "default")]] void adam_elements_of(
+    Index count, double* theta, const double* gradient, double* exp_avg, double* exp_avg_sq,
+    const AdamStep<double>& step) {
+  adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
+}
+
+}  // namespace
+
 template <typename T>
 void Adam<T>::update(VectorView<T> parameters, VectorView<T> gradients, Index first) {
-  auto theta = parameters.array();
-  auto exp_avg = this->state_buffer(0, first, parameters.size()).array();
-  auto exp_avg_sq = this->state_buffer(1, first, parameters.size()).array();
   const double lr = this->learning_rate();
   const double weight_decay = options_.weight_decay;
-
-  // exp_avg.mul_(β1).add_(g, alpha=1 − β1); exp_avg_sq.mul_(β2).addcmul_(g, g, value=1 − β2)
-  const T beta1 = T(options_.beta1), beta2 = T(options_.beta2);
-  const T one_minus_beta1 = T(1 - options_.beta1), one_minus_beta2 = T(1 - options_.beta2);
-  const auto update_moments = [&](const auto& grad) {
-    exp_avg = beta1 * exp_avg + one_minus_beta1 * grad;
-    exp_avg_sq = beta2 * exp_avg_sq + (one_minus_beta2 * grad) * grad;
-  };
-  if (decay_ == WeightDecay::decoupled) {
-    theta *= T(1 - lr * weight_decay);  // param.mul_(1 − lr·wd), before the moments
-    update_moments(gradients.array());
-  } else if (weight_decay != 0) {
-    update_moments(gradients.array() + T(weight_decay) * theta);  // grad.add(param, alpha=wd)
-  } else {
-    update_moments(gradients.array());
-  }
-
+  const bool decoupled = decay_ == WeightDecay::decoupled;
   // The bias corrections and step size are Python floats in torch: double here too.
   const double t = double(this->steps());
   const double bias_correction1 = 1 - std::pow(options_.beta1, t);
   const double bias_correction2 = 1 - std::pow(options_.beta2, t);
-  const T negative_step_size = T(-(lr / bias_correction1));
-  const T bias_correction2_sqrt = T(std::sqrt(bias_correction2));
-  const T eps = T(options_.eps);
-  // denom = exp_avg_sq.sqrt() / √bc2 + ε; param.addcdiv_(exp_avg, denom, value=−step_size)
-  theta =
-      theta + (negative_step_size * exp_avg) / (exp_avg_sq.sqrt() / bias_correction2_sqrt + eps);
+  const AdamStep<T> step{T(options_.beta1),
+                         T(options_.beta2),
+                         T(1 - options_.beta1),
+                         T(1 - options_.beta2),
+                         decoupled ? T(1 - lr * weight_decay) : T(1),
+                         decoupled ? T(0) : T(weight_decay),
+                         T(-(lr / bias_correction1)),
+                         T(std::sqrt(bias_correction2)),
+                         T(options_.eps)};
+  adam_elements_of(parameters.size(), parameters.data(), gradients.data(),
+                   this->state_buffer(0, first, parameters.size()).data(),
+                   this->state_buffer(1, first, parameters.size()).data(), step);
 }
 
 template class Adam<float>;
