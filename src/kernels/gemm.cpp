@@ -140,7 +140,6 @@ struct Product {
   Index row_panels, column_panels;
   // When a is row-major, the kernel reads its full panels in place and only a last, partial
   // panel is packed (zero-padded); otherwise every panel of a is packed.
-  bool a_in_place;
   Index packed_a_panels;
   T* packed_a;  // packed_a_panels panels of [k, kernel.rows]
   T* packed_b;  // column_panels panels of [k, kernel.columns]
@@ -246,13 +245,11 @@ void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* 
     multiply_by_rows(m, n, k, a, b, c, c_row_stride, accumulate, kernel, pool);
     return;
   }
-  Product<T> product{m,      n, k, a,     b, c,       c_row_stride, accumulate,
-                     kernel, 0, 0, false, 0, nullptr, nullptr};
+  Product<T> product{m, n, k, a, b, c, c_row_stride, accumulate, kernel, 0, 0, 0, nullptr, nullptr};
   product.row_panels = (m + kernel.rows - 1) / kernel.rows;
   product.column_panels = (n + kernel.columns - 1) / kernel.columns;
-  product.a_in_place = a.column_stride == 1;
-  product.packed_a_panels =
-      product.a_in_place ? (m % kernel.rows != 0 ? 1 : 0) : product.row_panels;
+  const bool a_in_place = a.column_stride == 1;
+  product.packed_a_panels = a_in_place ? (m % kernel.rows != 0 ? 1 : 0) : product.row_panels;
   const std::size_t a_size = std::size_t(product.packed_a_panels * kernel.rows * k);
   const std::size_t b_size = std::size_t(product.column_panels * kernel.columns * k);
   thread_local PackingSpace space;
