@@ -71,8 +71,24 @@ TEST(Exp, ReferenceWithinOneUlpOfStdExp) {
         << "exp(" << x << "): " << got << " but std::exp gives " << expected;
     exact += got == expected;
   }
-  // glibc's exp is the same algorithm: they differ only where glibc fuses a multiply-add.
   std::cout << exact << " of " << inputs.size() << " results equal std::exp's exactly\n";
+}
+
+// Against e^x in long double (64 significant bits, so good to 1/2000 ulp of a double): the
+// error bound of kernels/exp.hpp, for results in the normal range.
+TEST(Exp, ReferenceWithinItsErrorBound) {
+  double worst = 0, worst_x = 0;
+  for (double x : every_kind_of_input()) {
+    const long double exact = std::exp(static_cast<long double>(x));
+    if (!std::isfinite(x) || exact < std::numeric_limits<double>::min() ||
+        exact > std::numeric_limits<double>::max()) {
+      continue;
+    }
+    const double ulp = std::nextafter(double(exact), kInf) - double(exact);
+    const double error = double(std::fabs(kernels::exp_reference(x) - exact) / ulp);
+    if (error > worst) worst = error, worst_x = x;
+  }
+  EXPECT_LT(worst, 0.57) << "at x = " << worst_x;
 }
 
 TEST(Exp, SpecialValues) {

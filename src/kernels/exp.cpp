@@ -9,9 +9,7 @@
 namespace scratchnet::kernels {
 namespace exp_detail {
 
-alignas(64) const std::uint64_t table[2 * kTableSize] = {
 #include "exp_table.inc"
-};
 
 }  // namespace exp_detail
 
@@ -19,16 +17,16 @@ namespace {
 
 using namespace exp_detail;
 
-// e^x = 2^k' · scale · (1 + tmp) when 2^k' is outside the normal range (512 ≤ |x| < 1024): build
-// the result in range, then scale it with one rounding.
-double exp_large(double tmp, std::uint64_t scale_bits, std::uint64_t k_bits) {
+// e^x = scale · (1 + tmp) when scale's exponent may be outside the normal range (512 ≤ |x| <
+// 1024): build the result in range, then scale it with one rounding.
+double exp_large(double tmp, std::uint64_t bits, std::uint64_t k_bits) {
   if ((k_bits & 0x80000000) == 0) {  // k > 0: the exponent overflowed by at most 460
-    const double scale = std::bit_cast<double>(scale_bits - (std::uint64_t(1009) << 52));
+    const double scale = std::bit_cast<double>(bits - (std::uint64_t(1009) << 52));
     return 0x1p1009 * (scale + scale * tmp);  // inf when e^x overflows
   }
   // k < 0: the result may be subnormal. Round y in the normal range first with as many bits as
   // the subnormal result will keep (y + 1 has them), so that the final scaling rounds only once.
-  const double scale = std::bit_cast<double>(scale_bits + (std::uint64_t(1022) << 52));
+  const double scale = std::bit_cast<double>(bits + (std::uint64_t(1022) << 52));
   double y = scale + scale * tmp;
   if (y < 1.0) {
     const double low = scale - y + scale * tmp;  // what y lost
@@ -63,18 +61,20 @@ double exp_reference(double x) {
     }
     return x < 0 ? 0.0 : std::numeric_limits<double>::infinity();
   }
-  double k = kInvLn2N * x + kShift;  // k/N rounded to an integer, in the low bits
+  double k = kInvLn2N * x + kShift;  // k rounded to an integer, in the low bits
   const std::uint64_t k_bits = std::bit_cast<std::uint64_t>(k);
   k -= kShift;
   const double r = x + k * kNegLn2hiN + k * kNegLn2loN;
-  const std::uint64_t j = 2 * (k_bits % kTableSize);
-  const double tail = std::bit_cast<double>(table[j]);
-  const std::uint64_t scale_bits = table[j + 1] + (k_bits << (52 - kTableBits));
+  const std::size_t j = k_bits % kTableSize;
+  const std::uint64_t scale_bits_k = scale_bits[j] + (k_bits << (52 - kTableBits));
   const double r2 = r * r;
-  const double tmp = tail + r + r2 * (kC2 + r * kC3) + r2 * r2 * (kC4 + r * kC5);
+  const double r4 = r2 * r2;
+  const double c23 = kC2 + r * kC3, c45 = kC4 + r * kC5, c67 = kC6 + r * kC7;
+  const double poly = c23 + r2 * c45 + r4 * c67;  // (e^r − 1 − r) / r²
+  const double tmp = tail[j] + r + r2 * poly;
   if (abs_bits >= kLargeAbsBits) [[unlikely]]
-    return exp_large(tmp, scale_bits, k_bits);
-  const double scale = std::bit_cast<double>(scale_bits);
+    return exp_large(tmp, scale_bits_k, k_bits);
+  const double scale = std::bit_cast<double>(scale_bits_k);
   return scale + scale * tmp;  // 2^(k/N) (1 + tail) (1 + e^r − 1), to first order in tail
 }
 
