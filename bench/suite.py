@@ -97,7 +97,7 @@ class Suite:
                      "torch_train": {}, "torch_batch": {}, "torch_latency": {}, "torch_rss": {},
                      "torch_printed_rss": [], "torch_info": {}, "scratchnet_inference": {}, "fann": {}, "fann_info": {},
                      "xor": {"scratchnet": [], "numpy": []}, "peak_rounds": {}, "peak": {},
-                     "load_average": [os.getloadavg()[0]]}
+                     "load_average": [os.getloadavg()[0]], "failures": []}
 
     def log(self, message):
         print(message, file=sys.stderr, flush=True)
@@ -200,18 +200,31 @@ class Suite:
             round_models = {}
             jobs = [self.peak_job(), *self.round_jobs(round_models)]
             for job in (jobs if round_index % 2 == 0 else reversed(jobs)):
-                job()
+                self.attempt(job)
             for optimizer, batch in table.CONFIGS:
-                self.data["models_identical"].append(
-                    round_models[(optimizer, batch, 1)] == round_models[(optimizer, batch, 2)])
+                models = [round_models.get((optimizer, batch, threads)) for threads in (1, 2)]
+                if None not in models:
+                    self.data["models_identical"].append(models[0] == models[1])
         # A peak is what the cores can do: interference only ever lowers a measurement of it, so
         # the highest round counts.
-        self.data["peak"] = {"isa": self.data["peak_isa"],
+        self.data["peak"] = {"isa": self.data.get("peak_isa"),
                              **{t: max(v) for t, v in self.data["peak_rounds"].items()}}
         if not self.args.no_micro:
             self.log("matrix products (scratchnet_microbench):")
-            self.data["matmul"] = runs.matmul_table(self.programs["scratchnet_microbench"], self.reference_env,
-                                                    self.args.quick)
+            self.attempt(self.matmul_job)
+
+    def matmul_job(self):
+        self.data["matmul"] = runs.matmul_table(self.programs["scratchnet_microbench"], self.reference_env,
+                                                self.args.quick)
+
+    def attempt(self, job):
+        """Runs one job; a failure is recorded and reported at the end, and the suite goes on, so
+        one broken contender costs its own figures and not the whole run's."""
+        try:
+            job()
+        except runs.SuiteError as error:
+            self.data["failures"].append(str(error))
+            self.log(f"  FAILED: {error}")
 
 
 def notes(suite):
@@ -259,11 +272,7 @@ def main():
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="scratchnet-bench-") as folder:
         suite = Suite(args, folder)
-        try:
-            suite.run()
-        except runs.SuiteError as error:
-            print(f"suite: {error}", file=sys.stderr)
-            return 1
+        suite.run()
     suite.data["load_average"].append(os.getloadavg()[0])
     sections = table.build_rows(suite.data)
     torch_info = suite.data["torch_info"]
@@ -282,13 +291,18 @@ def main():
     seconds = time.perf_counter() - start
     print()
     print(f"suite time: {seconds:.0f} s")
+    failures = suite.data["failures"]
+    if failures:
+        print(f"\n{len(failures)} run(s) FAILED; the table lacks their figures:")
+        for failure in failures:
+            print("- " + failure.replace("\n", "\n  "))
     json_path = args.json_out or os.path.join(args.build_dir, "bench-results.json")
     with open(json_path, "w") as file:
         json.dump({"measurements": json_ready(suite.data), "quick": args.quick, "repeats": args.repeats,
                    "commit": commit_description(), "seconds": seconds,
                    "table": [{"section": title, "rows": [row.as_dict() for row in rows]}
                              for title, rows in sections]}, file, indent=1)
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -37,12 +37,18 @@ def reference_environment(keep):
     return {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
 
 
-def run_child(command, env=None, timeout=3600):
+def run_child(command, env=None, timeout=900):
     """Runs `command` to its end; returns (stdout, peak RSS in MB). The child is reaped with
-    os.wait4, whose rusage gives its own peak resident set size."""
+    os.wait4, whose rusage gives its own peak resident set size. One that runs longer than
+    `timeout` seconds (a hang: no contender needs minutes) is killed and reported."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
-        timer = threading.Timer(timeout, process.kill)
+        timed_out = threading.Event()
+
+        def kill():
+            timed_out.set()
+            process.kill()
+        timer = threading.Timer(timeout, kill)
         timer.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
@@ -52,6 +58,8 @@ def run_child(command, env=None, timeout=3600):
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+    if timed_out.is_set():
+        raise SuiteError(f"{' '.join(command)}\nstill running after {timeout} s: killed")
     if process.returncode != 0:
         raise SuiteError(f"{' '.join(command)}\nexited with {process.returncode}; stderr:\n{stderr[-3000:]}"
                          f"\nstdout:\n{stdout[-2000:]}")
