@@ -3,9 +3,11 @@
 // micro.hpp lists. bench/suite.py runs it for the FMA peak and the matrix-product table.
 
 #include "micro.hpp"
+#include "scratchnet/kernels/matmul.hpp"
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("scratchnet_matmul_kernel", scratchnet::kernels::matmul_kernel());
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   scratchnet::bench::register_peak_benchmarks();
   scratchnet::bench::register_matmul_benchmarks();

@@ -189,6 +189,7 @@ class Suite:
         def job():
             peak = runs.fma_peak(self.programs["scratchnet_microbench"], self.reference_env, self.args.quick)
             self.data["peak_isa"] = peak["isa"]
+            self.data["matmul_kernel"] = peak["matmul_kernel"]
             for threads in (1, 2):
                 self.data["peak_rounds"].setdefault(threads, []).append(peak[threads])
             self.log(f"  fp32 peak ({peak['isa']}): {peak[1]:.0f} GFLOP/s on 1 core, {peak[2]:.0f} on 2")
@@ -281,6 +282,7 @@ def main():
           f"(OpenBLAS core {torch_info.get('openblas_core', 'n/a')}); {suite.data['peak'].get('isa')} peak "
           f"{suite.data['peak'].get(1, 0):.0f} GFLOP/s on 1 core, {suite.data['peak'].get(2, 0):.0f} on 2; "
           "load average {:.2f} before, {:.2f} after".format(*suite.data["load_average"]))
+    print(f"scratchnet's matrix-product microkernel: {suite.data.get('matmul_kernel', '?')}")
     print()
     print(table.render(sections, args.repeats))
     print()

@@ -37,10 +37,11 @@ def reference_environment(keep):
     return {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
 
 
-def run_child(command, env=None, timeout=900):
+def run_child(command, env=None, timeout=300):
     """Runs `command` to its end; returns (stdout, peak RSS in MB). The child is reaped with
-    os.wait4, whose rusage gives its own peak resident set size. One that runs longer than
-    `timeout` seconds (a hang: no contender needs minutes) is killed and reported."""
+    os.wait4, whose rusage gives its own peak resident set size. One still running after
+    `timeout` seconds, many times what it needs even on a busy machine, has hung: it is killed
+    and reported."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         timed_out = threading.Event()
@@ -79,7 +80,7 @@ def scratchnet_train(binary, data_flags, optimizer, batch, threads, model_path, 
     command = [binary, "train", *data_flags, "--layers", NETWORK, "--epochs", str(epochs),
                "--val-split", "0", "--batch", str(batch), "--threads", str(threads), "--json",
                "--quiet", *OPTIMIZER_FLAGS[optimizer], "--out", model_path]
-    stdout, rss = run_child(command)
+    stdout, rss = run_child(command, timeout=120)  # seconds on a quiet machine
     report = parse_json(command, stdout)
     try:
         rates = [epoch["samples_per_second"] for epoch in report["epochs"]]
@@ -124,7 +125,8 @@ def parse_torch_anchor(output):
 
 def torch_anchor(anchor, setup, env):
     """One run of the PyTorch anchor with the thread setup `setup` (a TORCH_SETUPS key)."""
-    stdout, rss = run_child([PYTHON, anchor, *TORCH_SETUPS[setup], "--no-acc"], env=env)
+    # Its --threads 2 setup slows to a few thousand samples/s when another process holds a core.
+    stdout, rss = run_child([PYTHON, anchor, *TORCH_SETUPS[setup], "--no-acc"], env=env, timeout=1200)
     result = parse_torch_anchor(stdout)
     result["peak_rss_mb"] = rss
     return result
@@ -146,7 +148,7 @@ def microbench(binary, filter_regex, env, min_time, repetitions):
                f"--benchmark_min_time={min_time}", f"--benchmark_repetitions={repetitions}"]
     if repetitions > 1:
         command += ["--benchmark_enable_random_interleaving=true", "--benchmark_report_aggregates_only=true"]
-    stdout, _ = run_child(command, env=env)
+    stdout, _ = run_child(command, env=env, timeout=900)
     report = parse_json(command, stdout)
     figures = {}
     for entry in report.get("benchmarks", []):
@@ -164,10 +166,11 @@ _PEAK_NAME = re.compile(r"^peak/([^/]+)/real_time/threads:(\d+)$")
 
 
 def fma_peak(binary, env, quick):
-    """The measured fp32 peak: {"isa": …, 1: GFLOP/s on one core, 2: on two}."""
-    figures, _ = microbench(binary, "^peak/", env, min_time=0.001 if quick else 0.1,
+    """The measured fp32 peak: {"isa": …, 1: GFLOP/s on one core, 2: on two, "matmul_kernel": the
+    microkernel scratchnet's products run}."""
+    figures, context = microbench(binary, "^peak/", env, min_time=0.001 if quick else 0.1,
                             repetitions=1 if quick else 3)
-    peak = {}
+    peak = {"matmul_kernel": context.get("scratchnet_matmul_kernel", "?")}
     for name, gflops in figures.items():
         match = _PEAK_NAME.match(name)
         if match:
