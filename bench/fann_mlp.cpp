@@ -71,34 +71,19 @@ int main(int argc, char** argv) {
   for (int row = 0; row < warmup; ++row)
     train_on(row);
   fann_reset_MSE(network);
-  auto start = Clock::now();
+  const auto start = Clock::now();
   for (int i = 0; i < train_samples; ++i)
     train_on((warmup + i) % train.pixels.rows());
   const double training_seconds = seconds_since(start);
   const double training_mse = fann_get_MSE(network);
 
-  double checksum = 0;  // each pass adds to it: its output is used
-  const auto run = [&](Index row) {
-    checksum += double(fann_run(network, test.pixels.row(row % test.pixels.rows()).data())[0]);
+  double checksum = 0;                                  // each pass adds to it: its output is used
+  const auto forward = [&](Index first, Index count) {  // FANN runs one row at a time
+    for (Index row = first; row < first + count; ++row)
+      checksum += double(fann_run(network, test.pixels.row(row % test.pixels.rows()).data())[0]);
   };
-  for (int pass = 0; pass < 2; ++pass)
-    for (int row = 0; row < inference_samples; ++row)
-      run(row);
-  std::vector<double> pass_seconds;
-  for (int pass = 0; pass < passes; ++pass) {
-    start = Clock::now();
-    for (int row = 0; row < inference_samples; ++row)
-      run(row);
-    pass_seconds.push_back(seconds_since(start));
-  }
-  for (int i = 0; i < warmup; ++i)
-    run(i);
-  std::vector<double> latency_us;
-  for (int i = 0; i < latency_samples; ++i) {
-    start = Clock::now();
-    run(i);
-    latency_us.push_back(seconds_since(start) * 1e6);
-  }
+  const InferenceFigures figures = anchor_inference_protocol(
+      forward, inference_samples, /*batch=*/1000, passes, warmup, latency_samples);
   fann_destroy(network);
 
   nlohmann::json report = {
@@ -115,9 +100,9 @@ int main(int argc, char** argv) {
       {"train_mse", training_mse},
       {"inference_samples", inference_samples},
       {"passes", passes},
-      {"batch_samples_per_second", double(inference_samples) / median(pass_seconds)},
-      {"batch1_latency_us", median(latency_us)},
-      {"batch1_latency_us_p90", quantile(latency_us, 0.9)},
+      {"batch_samples_per_second", figures.batch_samples_per_second},
+      {"batch1_latency_us", figures.batch1_latency_us},
+      {"batch1_latency_us_p90", figures.batch1_latency_us_p90},
       {"checksum", checksum},
   };
   std::cout << report.dump() << "\n";

@@ -55,28 +55,8 @@ int main(int argc, char** argv) {
   const auto forward = [&](Index first, Index count) {
     checksum += double(model.forward(test.pixels.middleRows(first, count))(0, 0));
   };
-  const auto pass = [&] {
-    for (Index first = 0; first < rows; first += batch)
-      forward(first, std::min(batch, rows - first));
-  };
-
-  for (int i = 0; i < 2; ++i)
-    pass();
-  std::vector<double> pass_seconds;
-  for (int i = 0; i < passes; ++i) {
-    const auto start = Clock::now();
-    pass();
-    pass_seconds.push_back(seconds_since(start));
-  }
-
-  for (int i = 0; i < warmup; ++i)
-    forward(i % rows, 1);
-  std::vector<double> latency_us;
-  for (int i = 0; i < samples; ++i) {
-    const auto start = Clock::now();
-    forward(i % rows, 1);
-    latency_us.push_back(seconds_since(start) * 1e6);
-  }
+  const InferenceFigures figures =
+      anchor_inference_protocol(forward, rows, batch, passes, warmup, samples);
 
   nlohmann::json report = {
       {"program", "scratchnet_bench_inference"},
@@ -85,11 +65,11 @@ int main(int argc, char** argv) {
       {"batch", batch},
       {"rows", rows},
       {"passes", passes},
-      {"batch_samples_per_second", double(rows) / median(pass_seconds)},
+      {"batch_samples_per_second", figures.batch_samples_per_second},
       {"batch1_warmup", warmup},
       {"batch1_samples", samples},
-      {"batch1_latency_us", median(latency_us)},
-      {"batch1_latency_us_p90", quantile(latency_us, 0.9)},
+      {"batch1_latency_us", figures.batch1_latency_us},
+      {"batch1_latency_us_p90", figures.batch1_latency_us_p90},
       {"checksum", checksum},
   };
   std::cout << report.dump() << "\n";

@@ -33,6 +33,43 @@ inline double median(std::vector<double> values) {
   return quantile(std::move(values), 0.5);
 }
 
+/// What the anchor's inference protocol measures.
+struct InferenceFigures {
+  double batch_samples_per_second;
+  double batch1_latency_us;      // median
+  double batch1_latency_us_p90;  // 90th percentile
+};
+
+/// The PyTorch anchor's inference protocol over `rows` rows, through `forward(first, count)`,
+/// which runs rows [first, first + count) forward: throughput over passes in batches of `batch`
+/// (2 warm-up passes, then the median of `passes` timed passes); latency over single rows
+/// (`warmup` untimed, then `samples` each timed alone, rows 0, 1, … wrapping at `rows`).
+template <typename Forward>
+InferenceFigures anchor_inference_protocol(const Forward& forward, Index rows, Index batch,
+                                           int passes, int warmup, int samples) {
+  const auto pass = [&] {
+    for (Index first = 0; first < rows; first += batch)
+      forward(first, std::min(batch, rows - first));
+  };
+  for (int i = 0; i < 2; ++i)
+    pass();
+  std::vector<double> pass_seconds;
+  for (int i = 0; i < passes; ++i) {
+    const auto start = Clock::now();
+    pass();
+    pass_seconds.push_back(seconds_since(start));
+  }
+  for (int i = 0; i < warmup; ++i)
+    forward(i % rows, 1);
+  std::vector<double> latency_us;
+  for (int i = 0; i < samples; ++i) {
+    const auto start = Clock::now();
+    forward(i % rows, 1);
+    latency_us.push_back(seconds_since(start) * 1e6);
+  }
+  return {double(rows) / median(pass_seconds), median(latency_us), quantile(latency_us, 0.9)};
+}
+
 /// Fashion-MNIST images of Debian's dataset-fashion-mnist: its 10000 test rows or 60000
 /// training rows, [rows, 784] as pixel / 255, and their labels.
 struct FloatImages {
