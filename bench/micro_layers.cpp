@@ -2,7 +2,8 @@
 // 784-256-128-10 gives them at batch 256:
 //   relu_forward, relu_backward, sigmoid_forward, sigmoid_backward   on [256, 256]
 //   softmax_ce/B:256                 SoftmaxCrossEntropy forward + backward on logits [256, 10]
-//   sgd_momentum_step, adam_step     one optimizer step over the network's 235,146 parameters
+//   sgd_momentum_step, adam_step     one optimizer step over the network's 235,146 parameters,
+//                                    with no pool and with a 2-thread pool
 //   train_step/B:N/OPTIMIZER/threads:T   one whole step (forward, loss, backward, update) of the
 //                                    float network, its GFLOPS counted as docs/performance.md
 //                                    counts them: 1,007,104 FLOPs a sample
@@ -10,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "micro.hpp"
 #include "scratchnet/init/initializer.hpp"
@@ -92,11 +94,14 @@ std::unique_ptr<Optimizer<float>> make_optimizer(const std::string& name) {
   return std::make_unique<Adam<float>>(AdamOptions{.lr = 1e-3});
 }
 
-void optimizer_step(benchmark::State& state, std::string name) {
+void optimizer_step(benchmark::State& state, std::string name, int threads) {
   Sequential<float> model = fashion_mnist_network();
   const Matrix<float> gradients = random_matrix(model.gradients().size(), 1, 4);
   model.gradients() = gradients.col(0) * 1e-3f;
+  std::unique_ptr<kernels::ThreadPool> pool;
+  if (threads > 1) pool = std::make_unique<kernels::ThreadPool>(threads);
   const auto optimizer = make_optimizer(name);
+  optimizer->use_threads(pool.get());
   for (auto _ : state) {
     optimizer->step(model.parameters(), model.gradients());
     benchmark::ClobberMemory();
@@ -116,6 +121,7 @@ void train_step(benchmark::State& state, Index batch, std::string name, int thre
   const Matrix<float> targets = labels(batch);
   SoftmaxCrossEntropy<float> loss;
   const auto optimizer = make_optimizer(name);
+  optimizer->use_threads(pool.get());  // as Trainer does
   for (auto _ : state) {
     model.zero_gradients();
     benchmark::DoNotOptimize(loss.forward(model.forward(inputs), targets));
@@ -138,10 +144,16 @@ void register_layer_benchmarks() {
   benchmark::RegisterBenchmark("sigmoid_backward/B:256/256", activation_backward<Sigmoid<float>>)
       ->UseRealTime();
   benchmark::RegisterBenchmark("softmax_ce/B:256/10", softmax_cross_entropy)->UseRealTime();
-  benchmark::RegisterBenchmark("sgd_momentum_step/235146", optimizer_step, std::string("sgd"))
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("adam_step/235146", optimizer_step, std::string("adam"))
-      ->UseRealTime();
+  const std::pair<const char*, const char*> steps[] = {{"sgd_momentum_step", "sgd"},
+                                                       {"adam_step", "adam"}};
+  for (const auto& [label, optimizer] : steps) {
+    for (int threads : {1, 2}) {
+      std::string name = label;
+      name.append("/235146/threads:").append(std::to_string(threads));
+      benchmark::RegisterBenchmark(name.c_str(), optimizer_step, std::string(optimizer), threads)
+          ->UseRealTime();
+    }
+  }
   for (Index batch : {64, 256}) {
     for (const char* optimizer : {"sgd", "adam"}) {
       for (int threads : {1, 2}) {
