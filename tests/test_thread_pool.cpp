@@ -1,6 +1,7 @@
 // The thread pool runs every part of a job exactly once and returns when all are done.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <vector>
 
@@ -33,6 +34,24 @@ TEST(ThreadPool, ManyJobsInARow) {
   for (int job = 0; job < 20000; ++job)
     pool.run(3, [&](Index i) { total += i + 1; });
   EXPECT_EQ(total, 20000L * 6);
+}
+
+// Jobs of changing sizes back to back, on more threads than cores: a worker that wakes late
+// must never run a part of the next job twice, or one that does not exist, nor leave the
+// caller waiting. (A claim that read one job's index with another's count once did both.)
+TEST(ThreadPool, JobsOfChangingSizesRunEachPartOnce) {
+  ThreadPool pool(4);
+  std::array<std::atomic<int>, 16> runs{};
+  for (int job = 0; job < 50000; ++job) {
+    const Index parts = 1 + (job * 7) % 13;
+    for (auto& count : runs)
+      count.store(0, std::memory_order_relaxed);
+    pool.run(parts, [&](Index i) { runs[std::size_t(i)].fetch_add(1); });
+    for (Index i = 0; i < Index(runs.size()); ++i) {
+      ASSERT_EQ(runs[std::size_t(i)].load(), i < parts ? 1 : 0)
+          << "job " << job << " of " << parts << " parts, part " << i;
+    }
+  }
 }
 
 TEST(ThreadPool, RejectsBadThreadCounts) {

@@ -45,41 +45,36 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
-  const std::uint64_t job_number = jobs_posted_.load(std::memory_order_relaxed) + 1;
   job_ = job;
   invoke_ = invoke;
-  parts_.store(parts, std::memory_order_relaxed);
   parts_done_.store(0, std::memory_order_relaxed);
-  next_claim_.store(job_number << 32, std::memory_order_release);
+  claims_.store(std::uint64_t(parts) << 32, std::memory_order_release);
   {
     // Under the lock, so that a worker about to sleep either sees the new job or is woken.
     std::lock_guard lock(mutex_);
-    jobs_posted_.store(job_number, std::memory_order_release);
+    jobs_posted_.fetch_add(1, std::memory_order_release);
   }
   job_posted_.notify_all();
-  work_on_parts(std::uint32_t(job_number));
+  work_on_parts();
   for (int spins = 0; parts_done_.load(std::memory_order_acquire) != parts; ++spins)
     relax(spins);
 }
 
-// The next unclaimed part of job `job_number`, or -1 when it has none left (or is over).
-Index ThreadPool::claim_part(std::uint32_t job_number) {
-  std::uint64_t claim = next_claim_.load(std::memory_order_acquire);
+// The next unclaimed part of the running job, or -1 when none is left.
+Index ThreadPool::claim_part() {
+  std::uint64_t claims = claims_.load(std::memory_order_acquire);
   while (true) {
-    const Index part = Index(claim & 0xffffffffu);
-    if (std::uint32_t(claim >> 32) != job_number ||
-        part >= parts_.load(std::memory_order_relaxed)) {
-      return -1;
-    }
-    if (next_claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) {
-      return part;
+    const std::uint64_t next = claims & 0xffffffffu, parts = claims >> 32;
+    if (next >= parts) return -1;
+    if (claims_.compare_exchange_weak(claims, claims + 1, std::memory_order_acq_rel)) {
+      return Index(next);
     }
   }
 }
 
 // Takes parts until none are left; which thread takes which part does not matter.
-void ThreadPool::work_on_parts(std::uint32_t job_number) {
-  for (Index part = claim_part(job_number); part >= 0; part = claim_part(job_number)) {
+void ThreadPool::work_on_parts() {
+  for (Index part = claim_part(); part >= 0; part = claim_part()) {
     invoke_(job_, part);
     parts_done_.fetch_add(1, std::memory_order_release);
   }
@@ -105,7 +100,7 @@ void ThreadPool::worker() {
   std::uint64_t seen = 0;
   while (wait_for_job(seen)) {
     seen = jobs_posted_.load(std::memory_order_acquire);
-    work_on_parts(std::uint32_t(seen));
+    work_on_parts();
   }
 }
 

@@ -35,7 +35,7 @@ class ThreadPool {
   int threads() const { return int(workers_.size()) + 1; }
 
   /// Runs part(i) for every i in [0, parts) across the threads and returns when all are done.
-  /// Allocates nothing. `part` must not throw.
+  /// Allocates nothing. `part` must not throw, nor call run() on this pool. parts < 2^31.
   template <typename Part>
   void run(Index parts, const Part& part) {
     if (workers_.empty() || parts <= 1) {
@@ -50,20 +50,22 @@ class ThreadPool {
   using Invoke = void (*)(const void* job, Index part);
 
   void dispatch(Index parts, const void* job, Invoke invoke);
-  Index claim_part(std::uint32_t job_number);
-  void work_on_parts(std::uint32_t job_number);
+  Index claim_part();
+  void work_on_parts();
   bool wait_for_job(std::uint64_t seen);
   void worker();
 
-  // A job is handed over through atomics alone; the mutex only guards going to sleep. A worker
-  // that wakes late (descheduled on a busy machine) finds its job's parts all claimed and does
-  // nothing: the caller never waits for a worker that has no part.
+  // A job is handed over through atomics alone; the mutex only guards going to sleep.
+  // The parts are claimed from one word holding both the job's part count and the next part to
+  // hand out, so a claim always sees one job's count and index together. A worker that wakes
+  // late can only claim a part of the job that is running (and then runs it, reading job_ and
+  // invoke_, which do not change until every part is done), or find nothing left: the caller
+  // never waits for a worker that has no part.
   std::mutex mutex_;
   std::condition_variable job_posted_;
   const void* job_ = nullptr;  // read only by a thread holding a claimed part of the job
   Invoke invoke_ = nullptr;
-  std::atomic<Index> parts_{0};
-  std::atomic<std::uint64_t> next_claim_{0};  // job number << 32 | next part to hand out
+  std::atomic<std::uint64_t> claims_{0};  // parts << 32 | next part to hand out
   std::atomic<Index> parts_done_{0};
   std::atomic<std::uint64_t> jobs_posted_{0};
   std::atomic<bool> stopping_{false};
