@@ -36,13 +36,14 @@ TEST(ThreadPool, ManyJobsInARow) {
   EXPECT_EQ(total, 20000L * 6);
 }
 
-// Jobs of changing sizes back to back, on more threads than cores: a worker that wakes late
-// must never run a part of the next job twice, or one that does not exist, nor leave the
-// caller waiting. (A claim that read one job's index with another's count once did both.)
+// Jobs of changing sizes back to back, on eight threads (more than the cores, so workers wake
+// late): none may run a part of the next job twice, or one that does not exist, or leave the
+// caller waiting. A claim that read one job's index with another's count did both, failing or
+// hanging here about one run in three.
 TEST(ThreadPool, JobsOfChangingSizesRunEachPartOnce) {
-  ThreadPool pool(4);
+  ThreadPool pool(8);
   std::array<std::atomic<int>, 16> runs{};
-  for (int job = 0; job < 50000; ++job) {
+  for (int job = 0; job < 100000; ++job) {
     const Index parts = 1 + (job * 7) % 13;
     for (auto& count : runs)
       count.store(0, std::memory_order_relaxed);
