@@ -66,18 +66,36 @@ template <typename T>
   }
 }
 
-// Compiled for the widest vectors the CPU has, picked when the program loads.
-[[gnu::target_clones("avx512f", "avx2", "default")]] void adam_elements_of(
-    Index count, float* theta, const float* gradient, float* exp_avg, float* exp_avg_sq,
-    const AdamStep<float>& step) {
+// The loop compiled twice, for AVX-512 and for the baseline, and picked by what the CPU has.
+// (Not target_clones: its load-time resolver crashes ThreadSanitizer builds.)
+#if defined(__x86_64__)
+template <typename T>
+[[gnu::target("avx512f")]] void adam_elements_avx512(Index count, T* theta, const T* gradient,
+                                                     T* exp_avg, T* exp_avg_sq,
+                                                     const AdamStep<T>& step) {
   adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
 }
 
-[[gnu::target_clones("avx512f", "avx2", "default")]] void adam_elements_of(
-    Index count, double* theta, const double* gradient, double* exp_avg, double* exp_avg_sq,
-    const AdamStep<double>& step) {
+template <typename T>
+void adam_elements_of(Index count, T* theta, const T* gradient, T* exp_avg, T* exp_avg_sq,
+                      const AdamStep<T>& step) {
+  static const bool avx512 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+  }();
+  if (avx512) {
+    adam_elements_avx512(count, theta, gradient, exp_avg, exp_avg_sq, step);
+    return;
+  }
   adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
 }
+#else
+template <typename T>
+void adam_elements_of(Index count, T* theta, const T* gradient, T* exp_avg, T* exp_avg_sq,
+                      const AdamStep<T>& step) {
+  adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
+}
+#endif
 
 }  // namespace
 
