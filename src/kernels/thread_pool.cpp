@@ -13,7 +13,7 @@ constexpr auto kSpinTime = std::chrono::microseconds(200);
 
 // One turn of a spin-wait: a pause at first; later a yield, in case the thread being waited
 // for shares this core (more threads than cores, or other processes).
-void relax(int spins) {
+void relax(std::int64_t spins) {
   if (spins < 1024) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -56,7 +56,7 @@ void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
   }
   job_posted_.notify_all();
   work_on_parts();
-  for (int spins = 0; parts_done_.load(std::memory_order_acquire) != parts; ++spins)
+  for (std::int64_t spins = 0; parts_done_.load(std::memory_order_acquire) != parts; ++spins)
     relax(spins);
 }
 
@@ -83,7 +83,7 @@ void ThreadPool::work_on_parts() {
 // Waits until a job after `seen` is posted: spinning first, then asleep. False when stopping.
 bool ThreadPool::wait_for_job(std::uint64_t seen) {
   const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
-  for (int spins = 0; jobs_posted_.load(std::memory_order_acquire) == seen; ++spins) {
+  for (std::int64_t spins = 0; jobs_posted_.load(std::memory_order_acquire) == seen; ++spins) {
     if (stopping_.load(std::memory_order_relaxed)) return false;
     relax(spins);
     if (spins % 64 == 63 && std::chrono::steady_clock::now() > spin_until) {
