@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "exp_algorithm.hpp"
+#include "scratchnet/kernels/cpu.hpp"
 
 namespace scratchnet::kernels {
 namespace exp_detail {
@@ -43,14 +44,6 @@ void for_each_element(const double* x, double* y, Index n, Each each) {
     y[i] = each(x[i]);
 }
 
-bool have_avx512() {
-  static const bool have = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-  }();
-  return have;
-}
-
 }  // namespace
 
 double exp_reference(double x) {
@@ -79,17 +72,17 @@ double exp_reference(double x) {
 }
 
 void exp(const double* x, double* y, Index n) {
-  if (have_avx512()) return exp_avx512(x, y, n);
+  if (cpu_has_avx512()) return exp_avx512(x, y, n);
   for_each_element(x, y, n, [](double v) { return exp_reference(v); });
 }
 
 void sigmoid(const double* x, double* y, Index n) {
-  if (have_avx512()) return sigmoid_avx512(x, y, n);
+  if (cpu_has_avx512()) return sigmoid_avx512(x, y, n);
   for_each_element(x, y, n, [](double v) { return 1.0 / (1.0 + exp_reference(-v)); });
 }
 
 const char* exp_kernel() {
-  return have_avx512() ? "avx512" : "portable";
+  return cpu_has_avx512() ? "avx512" : "portable";
 }
 
 }  // namespace scratchnet::kernels

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "microkernel_shape.hpp"
+#include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/kernels/matmul.hpp"
 
 namespace scratchnet::kernels {
@@ -23,16 +24,6 @@ constexpr Index kRowsPerPart = 32;
 
 // Below this many multiply-adds, packing costs more than it saves: plain loops do it.
 constexpr Index kSmallProduct = 8 * 1024;
-
-bool cpu_has(std::string_view instructions) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  if (instructions == "avx512") return __builtin_cpu_supports("avx512f");
-  if (instructions == "avx2")
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#endif
-  return instructions == "portable";
-}
 
 Microkernels widest_microkernels() {
   if (cpu_has("avx512")) return avx512_microkernels();

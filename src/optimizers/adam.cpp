@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "scratchnet/kernels/cpu.hpp"
+
 namespace scratchnet {
 namespace {
 
@@ -79,11 +81,7 @@ template <typename T>
 template <typename T>
 void adam_elements_of(Index count, T* theta, const T* gradient, T* exp_avg, T* exp_avg_sq,
                       const AdamStep<T>& step) {
-  static const bool avx512 = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-  }();
-  if (avx512) {
+  if (kernels::cpu_has_avx512()) {
     adam_elements_avx512(count, theta, gradient, exp_avg, exp_avg_sq, step);
     return;
   }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "scratchnet/kernels/cpu.hpp"
+
 namespace scratchnet {
 namespace {
 
@@ -71,11 +73,7 @@ template <typename T>
 void momentum_step(Index count, T* theta, const T* gradient, T* buffer, T momentum,
                    T one_minus_dampening, T negative_lr) {
 #if defined(__x86_64__)
-  static const bool avx512 = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-  }();
-  if (avx512) {
+  if (kernels::cpu_has_avx512()) {
     momentum_elements_avx512(count, theta, gradient, buffer, momentum, one_minus_dampening,
                              negative_lr);
     return;
