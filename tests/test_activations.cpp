@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "gradient_check.hpp"
+#include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
@@ -96,6 +97,33 @@ TEST(GradientCheck, Tanh) {
 TEST(GradientCheck, ReLU) {
   expect_layer_gradient_matches(std::make_unique<ReLU<double>>(), /*seed=*/13);
   expect_network_gradient_matches(std::make_unique<ReLU<double>>(), /*seed=*/14);
+}
+
+// torch.relu(nan) is nan, and threshold_backward passes the gradient where the output is nan
+// (it zeroes only where output <= 0): a diverging run shows its NaN instead of hiding it. Also
+// across the slices a thread pool cuts the layer into.
+TEST(ReLU, PassesNaNThroughBothWaysAsTorch) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  kernels::ThreadPool pool(2);
+  for (kernels::ThreadPool* threads : {static_cast<kernels::ThreadPool*>(nullptr), &pool}) {
+    ReLU<double> relu;
+    relu.use_threads(threads);
+    Matrix<double> input = Matrix<double>::Constant(200, 100, -1.0);  // several slices
+    input(0, 0) = nan;
+    input(199, 99) = 2.0;
+    input(150, 3) = 0.0;
+    const Matrix<double> output = relu.forward(view_of(input));
+    EXPECT_TRUE(std::isnan(output(0, 0)));
+    EXPECT_EQ(output(199, 99), 2.0);
+    EXPECT_EQ(output(150, 3), 0.0);
+    EXPECT_EQ(output(7, 7), 0.0);
+    const Matrix<double> doutput = Matrix<double>::Constant(200, 100, 3.0);
+    const Matrix<double> dinput = relu.backward(view_of(doutput));
+    EXPECT_EQ(dinput(0, 0), 3.0);  // output nan: not <= 0, the gradient passes
+    EXPECT_EQ(dinput(199, 99), 3.0);
+    EXPECT_EQ(dinput(150, 3), 0.0);  // the kink takes 0, as torch
+    EXPECT_EQ(dinput(7, 7), 0.0);
+  }
 }
 
 TEST(GradientCheck, LeakyReLU) {
