@@ -3,10 +3,12 @@
 //
 //   c[m, n] (+)= a[m, k] · b[k, n]
 //
-// Blocked the way BLIS and OpenBLAS are: both operands are packed into narrow panels so that
-// a register-tile microkernel streams through them, and the output is cut into tiles that the
-// thread pool shares out. Every output element is the same chain of fused multiply-adds over k
-// (in fixed chunks of kDepthBlock), whichever thread or tile computes it, so the bits never
+// Blocked the way BLIS and OpenBLAS are: b is packed into narrow panels (and a too, unless it is
+// row-major, when the microkernel reads its rows in place), a register-tile microkernel streams
+// through them, and the output is cut into tiles that the thread pool shares out. One to three
+// rows take a dot product per output instead; tiny products, plain loops. Which path runs
+// depends on the shape alone, and on each path every output element is one fixed chain of
+// multiply-adds over k (in fixed blocks of k), whichever thread computes it, so the bits never
 // depend on the number of threads.
 
 #include "scratchnet/kernels/thread_pool.hpp"
