@@ -9,6 +9,7 @@
 #include "microkernel_shape.hpp"
 #include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/kernels/matmul.hpp"
+#include "small_product.hpp"
 
 namespace scratchnet::kernels {
 namespace {
@@ -69,26 +70,6 @@ class PackingSpace {
   std::unique_ptr<std::byte, Free> storage_;
   std::size_t capacity_ = 0;
 };
-
-// The same sum as the microkernels, one element at a time, for products too small to pack
-// (Stage 1's network is all such products). Pointers walk the strides: no index arithmetic in
-// the innermost loop.
-template <typename T>
-void multiply_small(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
-                    Index c_row_stride, bool accumulate) {
-  for (Index i = 0; i < m; ++i) {
-    const T* a_row = a.data + i * a.row_stride;
-    T* c_row = c + i * c_row_stride;
-    for (Index j = 0; j < n; ++j) {
-      const T* a_step = a_row;
-      const T* b_step = b.data + j * b.column_stride;
-      T sum = accumulate ? c_row[j] : T(0);
-      for (Index p = 0; p < k; ++p, a_step += a.column_stride, b_step += b.row_stride)
-        sum += *a_step * *b_step;
-      c_row[j] = sum;
-    }
-  }
-}
 
 // Copies `count` (≤ width) lines of `source` into a k-major panel of `width` values per step of
 // k, zero-padded: panel[p * width + l] = line l's element p.
