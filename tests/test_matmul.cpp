@@ -24,10 +24,10 @@ std::string describe(const Shape& shape) {
 
 // Tiny products (the plain path), one to three rows (dot products when b is stored as rows),
 // edge tiles in both directions, depths across the 256-step blocks, and the network's shapes.
-const std::vector<Shape> kShapes = {{1, 1, 1},     {4, 1, 4},      {3, 5, 2},      {1, 256, 784},
-                                    {2, 10, 128},  {7, 33, 65},    {8, 32, 256},   {9, 31, 257},
-                                    {17, 47, 300}, {64, 256, 784}, {256, 10, 128}, {10, 128, 64},
-                                    {100, 90, 70}, {33, 784, 40},  {5, 600, 513}};
+const std::vector<Shape> kShapes = {
+    {1, 1, 1},     {4, 1, 4},     {3, 5, 2},     {1, 256, 784},  {2, 10, 128},   {7, 33, 65},
+    {8, 32, 256},  {9, 31, 257},  {17, 47, 300}, {64, 256, 784}, {256, 10, 128}, {10, 128, 64},
+    {100, 90, 70}, {33, 784, 40}, {5, 600, 513}, {1, 10, 128},   {3, 7, 100},    {1, 19, 40}};
 
 template <typename T>
 Matrix<T> random_matrix(Index rows, Index columns, Random& random) {
@@ -149,6 +149,20 @@ TEST(Matmul, SameBitsOnAnyThreadCount) {
     EXPECT_EQ(out, out_alone) << threads << " threads";
     EXPECT_EQ(dweight, dweight_alone) << threads << " threads";
     EXPECT_EQ(dinput, dinput_alone) << threads << " threads";
+  }
+}
+
+// A single row's outputs are dot products computed several at a time; each must come out as
+// if computed alone, so that an output does not depend on how many others there are.
+TEST_P(EveryKernel, SingleRowOutputsDoNotDependOnTheirNeighbours) {
+  Random random(/*seed=*/21);
+  const Matrix<float> row = random_matrix<float>(1, 300, random);
+  const Matrix<float> w = random_matrix<float>(23, 300, random);
+  Matrix<float> together(1, 23), alone(1, 1);
+  kernels::matmul_abt<float>(row, w, together);
+  for (Index j = 0; j < w.rows(); ++j) {
+    kernels::matmul_abt<float>(row, w.middleRows(j, 1), alone);
+    EXPECT_EQ(together(0, j), alone(0, 0)) << "output " << j;
   }
 }
 

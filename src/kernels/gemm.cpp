@@ -26,6 +26,9 @@ constexpr Index kRowsPerPart = 32;
 // Below this many multiply-adds, packing costs more than it saves: plain loops do it.
 constexpr Index kSmallProduct = 8 * 1024;
 
+// Dot products at least this long are worth vectors even in a tiny product.
+constexpr Index kLongDot = 32;
+
 Microkernels widest_microkernels() {
   if (cpu_has("avx512")) return avx512_microkernels();
   if (cpu_has("avx2")) return avx2_microkernels();
@@ -197,13 +200,20 @@ void multiply_by_rows(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatr
                       Index c_row_stride, bool accumulate, const MicrokernelOf<T>& kernel,
                       ThreadPool* pool) {
   constexpr Index kColumnsPerPart = 16;
+  static_assert(kColumnsPerPart % kDotRows == 0);
   run_slices(pool, n, kColumnsPerPart, [&](Index first, Index columns) {
+    T sums[kColumnsPerPart];
     for (Index i = 0; i < m; ++i) {
-      for (Index j = first; j < first + columns; ++j) {
-        const T sum = kernel.dot(k, a.data + i * a.row_stride, b.data + j * b.column_stride);
-        T& out = c[i * c_row_stride + j];
-        out = accumulate ? out + sum : sum;
-      }
+      const T* a_row = a.data + i * a.row_stride;
+      const T* b_row = b.data + first * b.column_stride;
+      Index j = 0;
+      for (; j + kDotRows <= columns; j += kDotRows)
+        kernel.dots(k, a_row, b_row + j * b.column_stride, b.column_stride, sums + j);
+      for (; j < columns; ++j)
+        kernel.dot(k, a_row, b_row + j * b.column_stride, b.column_stride, sums + j);
+      T* out = c + i * c_row_stride + first;
+      for (j = 0; j < columns; ++j)
+        out[j] = accumulate ? out[j] + sums[j] : sums[j];
     }
   });
 }
@@ -214,13 +224,16 @@ template <typename T>
 void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
           Index c_row_stride, bool accumulate, ThreadPool* pool) {
   if (m == 0 || n == 0) return;
-  if (m * n * k <= kSmallProduct) {
-    multiply_small(m, n, k, a, b, c, c_row_stride, accumulate);
+  const bool small = m * n * k <= kSmallProduct;
+  const MicrokernelOf<T>& kernel = microkernel_for(static_cast<T*>(nullptr));
+  // A single row of a long dot products: one per output, in vectors. (The scalar loops below
+  // would run each as one chain of dependent additions.)
+  if (m < kernel.rows / 2 && a.column_stride == 1 && b.row_stride == 1 && k >= kLongDot) {
+    multiply_by_rows(m, n, k, a, b, c, c_row_stride, accumulate, kernel, small ? nullptr : pool);
     return;
   }
-  const MicrokernelOf<T>& kernel = microkernel_for(static_cast<T*>(nullptr));
-  if (m < kernel.rows / 2 && a.column_stride == 1 && b.row_stride == 1) {
-    multiply_by_rows(m, n, k, a, b, c, c_row_stride, accumulate, kernel, pool);
+  if (small) {
+    multiply_small(m, n, k, a, b, c, c_row_stride, accumulate);
     return;
   }
   Product<T> product{m, n, k, a, b, c, c_row_stride, accumulate, kernel, 0, 0, 0, nullptr, nullptr};

@@ -57,35 +57,61 @@ void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
   }
 }
 
-// Σ_p x[p] · y[p] in four vector accumulators (to hide the FMA latency), summed in a fixed
-// order, then the scalar tail.
-template <typename Simd>
-typename Simd::Scalar dot(std::ptrdiff_t length, const typename Simd::Scalar* x,
-                          const typename Simd::Scalar* y) {
+// out[r] = Σ_p x[p] · y[r * y_stride + p] for `Rows` vectors y at once, sharing each load of x.
+// Every sum runs in four vector accumulators (to hide the FMA latency), folded in a fixed order,
+// then the scalar tail: the same chain of operations for any Rows, so one output has the same
+// bits whichever group it is computed in.
+template <typename Simd, int Rows>
+void dot_rows(std::ptrdiff_t length, const typename Simd::Scalar* x, const typename Simd::Scalar* y,
+              std::ptrdiff_t y_stride, typename Simd::Scalar* out) {
   using Vector = typename Simd::Vector;
   constexpr int kLanes = Simd::kLanes;
-  Vector sum[4] = {Simd::zero(), Simd::zero(), Simd::zero(), Simd::zero()};
+  Vector sum[Rows][4];
+#pragma GCC unroll 16
+  for (int r = 0; r < Rows; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < 4; ++v)
+      sum[r][v] = Simd::zero();
+  }
   std::ptrdiff_t p = 0;
   for (; p + 4 * kLanes <= length; p += 4 * kLanes) {
+    Vector x_part[4];
 #pragma GCC unroll 4
-    for (int v = 0; v < 4; ++v) {
-      sum[v] = Simd::multiply_add(Simd::load(x + p + v * kLanes), Simd::load(y + p + v * kLanes),
-                                  sum[v]);
+    for (int v = 0; v < 4; ++v)
+      x_part[v] = Simd::load(x + p + v * kLanes);
+#pragma GCC unroll 16
+    for (int r = 0; r < Rows; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < 4; ++v) {
+        sum[r][v] =
+            Simd::multiply_add(x_part[v], Simd::load(y + r * y_stride + p + v * kLanes), sum[r][v]);
+      }
     }
   }
-  for (; p + kLanes <= length; p += kLanes)
-    sum[0] = Simd::multiply_add(Simd::load(x + p), Simd::load(y + p), sum[0]);
-  typename Simd::Scalar total = Simd::sum((sum[0] + sum[1]) + (sum[2] + sum[3]));
-  for (; p < length; ++p)
-    total += x[p] * y[p];
-  return total;
+  for (; p + kLanes <= length; p += kLanes) {
+    const Vector x_part = Simd::load(x + p);
+#pragma GCC unroll 16
+    for (int r = 0; r < Rows; ++r)
+      sum[r][0] = Simd::multiply_add(x_part, Simd::load(y + r * y_stride + p), sum[r][0]);
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < Rows; ++r) {
+    typename Simd::Scalar total = Simd::sum((sum[r][0] + sum[r][1]) + (sum[r][2] + sum[r][3]));
+    for (std::ptrdiff_t tail = p; tail < length; ++tail)
+      total += x[tail] * y[r * y_stride + tail];
+    out[r] = total;
+  }
 }
 
 // The kernel for one scalar type, in the shape the packing code needs to know.
 template <typename Simd, int Rows, int VectorsPerRow>
 constexpr MicrokernelOf<typename Simd::Scalar> microkernel() {
-  return {Rows, VectorsPerRow * Simd::kLanes, &multiply_tile<Simd, Rows, VectorsPerRow, false>,
-          &multiply_tile<Simd, Rows, VectorsPerRow, true>, &dot<Simd>};
+  return {Rows,
+          VectorsPerRow * Simd::kLanes,
+          &multiply_tile<Simd, Rows, VectorsPerRow, false>,
+          &multiply_tile<Simd, Rows, VectorsPerRow, true>,
+          &dot_rows<Simd, 1>,
+          &dot_rows<Simd, kDotRows>};
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 
 namespace scratchnet::kernels {
 
+// Rows of b that one call of MicrokernelOf::dots multiplies, sharing each load of the row of a.
+inline constexpr int kDotRows = 4;
+
 template <typename T>
 struct MicrokernelOf {
   int rows;     // rows of a packed panel of a, and of the output tile
@@ -19,9 +22,11 @@ struct MicrokernelOf {
   void (*multiply_tile_by_rows_of_a)(std::ptrdiff_t depth, const T* a, std::ptrdiff_t a_row_stride,
                                      const T* b, T* tile, std::ptrdiff_t tile_row_stride,
                                      bool accumulate);
-  // Σ_p x[p] · y[p]: the product of a single row with a matrix stored as rows (one sample
-  // through a Dense layer), where packing panels for tiles would cost more than the arithmetic.
-  T (*dot)(std::ptrdiff_t length, const T* x, const T* y);
+  // out[r] = Σ_p x[p] · y[r * y_stride + p], for one y (dot) or kDotRows of them (dots): a
+  // single row times a matrix stored as rows (one sample through a Dense layer), where packing
+  // panels for tiles would cost more than the arithmetic. Both give the same bits per output.
+  void (*dot)(std::ptrdiff_t length, const T* x, const T* y, std::ptrdiff_t y_stride, T* out);
+  void (*dots)(std::ptrdiff_t length, const T* x, const T* y, std::ptrdiff_t y_stride, T* out);
 };
 
 struct Microkernels {
