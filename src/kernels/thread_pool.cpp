@@ -29,9 +29,10 @@ ThreadPool::ThreadPool(int threads) {
   if (threads < 1 || threads > 256) {
     throw std::invalid_argument("thread count must be in 1..256, got " + std::to_string(threads));
   }
+  runs_ = std::vector<Run>(std::size_t(threads));
   workers_.reserve(std::size_t(threads - 1));
-  for (int i = 1; i < threads; ++i)
-    workers_.emplace_back([this] { worker(); });
+  for (int thread = 1; thread < threads; ++thread)
+    workers_.emplace_back([this, thread] { worker(thread); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -48,33 +49,46 @@ void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
   job_ = job;
   invoke_ = invoke;
   parts_done_.store(0, std::memory_order_relaxed);
-  claims_.store(std::uint64_t(parts) << 32, std::memory_order_release);
+  const auto threads = std::uint64_t(runs_.size());
+  for (std::uint64_t thread = 0; thread < threads; ++thread) {
+    const std::uint64_t first = std::uint64_t(parts) * thread / threads;
+    const std::uint64_t end = std::uint64_t(parts) * (thread + 1) / threads;
+    runs_[thread].claims.store(end << 32 | first, std::memory_order_release);
+  }
   {
     // Under the lock, so that a worker about to sleep either sees the new job or is woken.
     std::lock_guard lock(mutex_);
     jobs_posted_.fetch_add(1, std::memory_order_release);
   }
   job_posted_.notify_all();
-  work_on_parts();
+  work_on_parts(0);
   for (std::int64_t spins = 0; parts_done_.load(std::memory_order_acquire) != parts; ++spins)
     relax(spins);
 }
 
-// The next unclaimed part of the running job, or -1 when none is left.
-Index ThreadPool::claim_part() {
-  std::uint64_t claims = claims_.load(std::memory_order_acquire);
-  while (true) {
-    const std::uint64_t next = claims & 0xffffffffu, parts = claims >> 32;
-    if (next >= parts) return -1;
-    if (claims_.compare_exchange_weak(claims, claims + 1, std::memory_order_acq_rel)) {
-      return Index(next);
+// The next unclaimed part of the running job, or -1 when none is left: the front of this
+// thread's own run, else the back of another's.
+Index ThreadPool::claim_part(int thread) {
+  const auto threads = int(runs_.size());
+  for (int offset = 0; offset < threads; ++offset) {
+    std::atomic<std::uint64_t>& claims = runs_[std::size_t((thread + offset) % threads)].claims;
+    std::uint64_t seen = claims.load(std::memory_order_acquire);
+    while (true) {
+      const std::uint64_t next = seen & 0xffffffffu, end = seen >> 32;
+      if (next >= end) break;
+      const bool own = offset == 0;
+      const std::uint64_t claimed = own ? seen + 1 : seen - (std::uint64_t(1) << 32);
+      if (claims.compare_exchange_weak(seen, claimed, std::memory_order_acq_rel)) {
+        return Index(own ? next : end - 1);
+      }
     }
   }
+  return -1;
 }
 
 // Takes parts until none are left; which thread takes which part does not matter.
-void ThreadPool::work_on_parts() {
-  for (Index part = claim_part(); part >= 0; part = claim_part()) {
+void ThreadPool::work_on_parts(int thread) {
+  for (Index part = claim_part(thread); part >= 0; part = claim_part(thread)) {
     invoke_(job_, part);
     parts_done_.fetch_add(1, std::memory_order_release);
   }
@@ -96,11 +110,11 @@ bool ThreadPool::wait_for_job(std::uint64_t seen) {
   return !stopping_.load(std::memory_order_relaxed);
 }
 
-void ThreadPool::worker() {
+void ThreadPool::worker(int thread) {
   std::uint64_t seen = 0;
   while (wait_for_job(seen)) {
     seen = jobs_posted_.load(std::memory_order_acquire);
-    work_on_parts();
+    work_on_parts(thread);
   }
 }
 

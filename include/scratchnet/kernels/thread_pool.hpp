@@ -8,9 +8,12 @@
 //
 // A training step posts a dozen short jobs (tens of microseconds each), so waking a sleeping
 // thread for each would cost as much as the work. Workers therefore spin for a while after a job
-// before they sleep, and the caller spins while the last parts finish. Parts are claimed one at a
-// time by whichever thread is free, so the caller finishes a job alone when the machine is
-// busy and a worker is not running.
+// before they sleep, and the caller spins while the last parts finish.
+//
+// Each thread starts on its own run of consecutive parts, the same run for every job of the same
+// size, so the weights a part reads tend to stay in that core's cache from one step to the next.
+// A thread that runs out steals single parts from the end of the others' runs, so the caller
+// finishes a job alone when the machine is busy and a worker is not running.
 
 #include <atomic>
 #include <condition_variable>
@@ -50,22 +53,25 @@ class ThreadPool {
   using Invoke = void (*)(const void* job, Index part);
 
   void dispatch(Index parts, const void* job, Invoke invoke);
-  Index claim_part();
-  void work_on_parts();
+  Index claim_part(int thread);
+  void work_on_parts(int thread);
   bool wait_for_job(std::uint64_t seen);
-  void worker();
+  void worker(int thread);
 
   // A job is handed over through atomics alone; the mutex only guards going to sleep.
-  // The parts are claimed from one word holding both the job's part count and the next part to
-  // hand out, so a claim always sees one job's count and index together. A worker that wakes
-  // late can only claim a part of the job that is running (and then runs it, reading job_ and
-  // invoke_, which do not change until every part is done), or find nothing left: the caller
-  // never waits for a worker that has no part.
+  // A run of parts is claimed from one word holding both its end and its next part, so a claim
+  // always sees one job's bounds together. A worker that wakes late can only claim a part of
+  // the job that is running (and then runs it, reading job_ and invoke_, which do not change
+  // until every part is done), or find nothing left: the caller never waits for a worker that
+  // has no part.
   std::mutex mutex_;
   std::condition_variable job_posted_;
   const void* job_ = nullptr;  // read only by a thread holding a claimed part of the job
   Invoke invoke_ = nullptr;
-  std::atomic<std::uint64_t> claims_{0};  // parts << 32 | next part to hand out
+  struct alignas(64) Run {                 // a cache line each: the threads claim apart
+    std::atomic<std::uint64_t> claims{0};  // end << 32 | next part to hand out
+  };
+  std::vector<Run> runs_;  // one per thread; the caller is thread 0
   std::atomic<Index> parts_done_{0};
   std::atomic<std::uint64_t> jobs_posted_{0};
   std::atomic<bool> stopping_{false};
