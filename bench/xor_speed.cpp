@@ -6,10 +6,14 @@
 // network and drawing its weights are included, and are negligible at the default 200000
 // iterations (the seed's 1500 would let them count). bench/xor_numpy_seed.py times the seed's own
 // loop the same way, per iteration. Prints one JSON object with the median over repeats.
+//
+// train_xor runs the seed-sized loop (hidden = 4); --loop sequential times the library's generic
+// path on the same network instead (train_xor_sequential), for comparison.
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "measure.hpp"
 #include "scratchnet/xor.hpp"
@@ -22,16 +26,21 @@ int main(int argc, char** argv) {
   XorOptions options;
   options.iterations = 200000;
   int repeats = 7;
+  std::string loop = "train_xor";
   app.add_option("--iterations", options.iterations, "Iterations of each timed run")
       ->check(CLI::Range(std::int64_t(1), std::int64_t(1'000'000'000)));
   app.add_option("--repeats", repeats, "Timed runs")->check(CLI::Range(1, 1000));
+  app.add_option("--hidden", options.hidden, "Hidden units (4 is the seed's)")
+      ->check(CLI::Range(Index(1), Index(1024)));
+  app.add_option("--loop", loop, "train_xor, or sequential: the generic path")
+      ->check(CLI::IsMember({"train_xor", "sequential"}));
   CLI11_PARSE(app, argc, argv);
 
   std::vector<double> ns_per_iteration;
   double loss = 0;
   for (int repeat = 0; repeat < repeats; ++repeat) {
     const auto start = Clock::now();
-    const XorRun run = train_xor(options);
+    const XorRun run = loop == "sequential" ? train_xor_sequential(options) : train_xor(options);
     ns_per_iteration.push_back(seconds_since(start) * 1e9 / double(options.iterations));
     loss = run.loss;
   }
@@ -42,6 +51,7 @@ int main(int argc, char** argv) {
       {"repeats", repeats},
       {"seed", options.seed},
       {"hidden", options.hidden},
+      {"loop", loop},
       {"ns_per_iteration", median(ns_per_iteration)},
       {"ns_per_iteration_all", ns_per_iteration},
       {"loss", loss},
