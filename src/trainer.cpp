@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "scratchnet/anomaly.hpp"
 #include "scratchnet/optimizers/clip_grad_norm.hpp"
 
 namespace scratchnet {
@@ -43,8 +44,25 @@ Trainer<T>::Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer
 template <typename T>
 T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) {
   model_.zero_gradients();
-  const T value = loss_.forward(model_.forward(features), targets);
-  model_.backward_parameters(loss_.backward());
+  T value;
+  if (options_.detect_anomaly) {
+    const CheckedStep<T> step = checked_forward_backward(model_, loss_, features, targets);
+    value = step.loss;
+    rebind(output_, step.output);
+  } else {
+    rebind(output_, model_.forward(features));
+    value = loss_.forward(output_, targets);
+    model_.backward_parameters(loss_.backward());
+    const VectorView<T> gradients = model_.gradients();
+    if (!std::isfinite(value) ||
+        !all_finite(gradients.data(), gradients.size(), model_.thread_pool())) {
+      // Again, checking each layer as it goes, to say where it began. (The weights are as
+      // they were; only Dropout's draws differ.)
+      model_.zero_gradients();
+      checked_forward_backward(model_, loss_, features, targets);
+      throw NonFiniteError({std::isfinite(value) ? "gradient" : "loss", {}, "", 0, 0});
+    }
+  }
   if (options_.clip_norm > 0) clip_grad_norm(model_.gradients(), T(options_.clip_norm));
   if (options_.schedule) optimizer_.set_learning_rate(options_.schedule->at(optimizer_.steps()));
   optimizer_.use_threads(model_.thread_pool());
@@ -102,10 +120,17 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       const auto batch_rows = std::span<const Index>(order_).subspan(first, count);
       gather_batch(training, batch_rows, features_.reshape(count, training.features()),
                    targets_.reshape(count, training.target_width()), model_.thread_pool());
-      weighted_loss += double(train_step(features_.view(), targets_.view())) * double(count);
+      try {
+        weighted_loss += double(train_step(features_.view(), targets_.view())) * double(count);
+      } catch (NonFiniteError& error) {
+        NonFiniteValue where = error.value();
+        where.epoch = epoch;
+        where.batch = batch + 1;
+        throw NonFiniteError(where);
+      }
       // The outputs of this step's forward pass, before its update, as torch loops count them.
       const auto [batch_correct, batch_predictions] =
-          count_correct<T>(model_.output(), targets_.view(), task);
+          count_correct<T>(output_, targets_.view(), task);
       correct += batch_correct;
       predictions += batch_predictions;
       if (callbacks.on_batch) {
@@ -116,6 +141,12 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       }
     }
     const double training_seconds = seconds_since(epoch_start);
+    // Finite gradients can still step a weight past the largest float; then no checkpoint or
+    // model may be written from these weights.
+    const VectorView<T> parameters = model_.parameters();
+    if (!all_finite(parameters.data(), parameters.size(), model_.thread_pool())) {
+      throw NonFiniteError({"weights", {}, "", epoch, batches});
+    }
 
     EpochMetrics metrics;
     metrics.epoch = epoch;

@@ -5,6 +5,9 @@
 // hooks after every batch and epoch for progress, logs and checkpoints.
 // Per step: zero_gradients → forward → loss → backward → clip → set lr → optimizer step.
 // After the largest batch has been seen once, a step allocates nothing.
+// A NaN or an infinity stops training at once with a NonFiniteError (anomaly.hpp) that names
+// the epoch, the batch and the first layer where it appeared, before the optimizer step that
+// would have spread it into the weights.
 
 #include <functional>
 #include <optional>
@@ -31,6 +34,7 @@ struct TrainingOptions {
   bool restore_best = true;  // when stopping early, end with the best epoch's weights
   double clip_norm = 0;      // clip the gradients' global L2 norm to this; 0 does not clip
   std::optional<LrSchedule> schedule = std::nullopt;  // every step's rate; none: the optimizer's
+  bool detect_anomaly = false;  // check every layer's output and gradient in every step (slow)
 };
 
 /// What one epoch did. Accuracy is NaN for regression; the validation values are NaN without
@@ -96,7 +100,8 @@ class Trainer {
                      const TrainingCallbacks& callbacks = {});
 
   /// One optimizer step on one batch (features [n, inputs], targets [n, width]); returns the
-  /// batch's loss. The model must be in the mode wanted (train() or eval()).
+  /// batch's loss. The model must be in the mode wanted (train() or eval()). Throws
+  /// NonFiniteError, with the weights untouched, when the loss or a gradient is not finite.
   T train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets);
 
   /// Loss and metrics over `data`, in evaluation mode, in batches of options.batch_size.
@@ -116,6 +121,7 @@ class Trainer {
   std::vector<Index> evaluation_rows_;  // one evaluation batch's rows
   BatchBuffer<T> features_;
   BatchBuffer<T> targets_;
+  ConstMatrixView<T> output_{nullptr, 0, 0};  // the model's output in the last train_step
 };
 
 }  // namespace scratchnet
