@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/aligned_allocator.hpp"
 #include "scratchnet/layer.hpp"
 
 namespace scratchnet {
@@ -109,8 +110,8 @@ class Sequential {
   std::vector<Index> offsets_;  // where each layer's parameters start in the flat buffers
   std::size_t first_with_parameters_ = SIZE_MAX;
   kernels::ThreadPool* pool_ = nullptr;  // SIZE_MAX while no layer has any
-  std::vector<T> parameters_;
-  std::vector<T> gradients_;
+  AlignedVector<T> parameters_;          // on cache lines: the kernels read weights in place
+  AlignedVector<T> gradients_;
   ConstMatrixView<T> output_{nullptr, 0, 0};
 };
 
