@@ -140,9 +140,11 @@ std::array<double, kRows> train_seed_xor_portable(SeedXorWeights& weights, std::
 //   a per-unit value (the weights) is [u u u u | u+1 u+1 u+1 u+1], one register per half.
 // Only the sums over units (the output) and over rows (the weight gradients) shuffle.
 //
-// This code must run as the portable loop rounds: for AVX-512F, with no multiply and add fused
-// into one rounding (GCC fuses them by default once the target has FMA instructions). The
-// library's CMake sets no per-file flags for this file, so the pragmas below say it here.
+// This code must round as the portable loop does: it is compiled for AVX-512F with no multiply
+// and add fused into one rounding (GCC fuses them by default once the target has FMA
+// instructions). exp_avx512.cpp gets the same two settings as per-file flags; this loop shares
+// its file with the portable one, so pragmas set them for this region alone. test_xor checks
+// the result bit for bit against the portable loop, so a compiler that fused anyway would fail.
 #if defined(__x86_64__)
 #pragma GCC push_options
 #pragma GCC target("avx512f")
