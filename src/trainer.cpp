@@ -39,6 +39,10 @@ Trainer<T>::Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer
   if (options_.patience < 0) throw std::invalid_argument("patience must not be negative");
   if (!(options_.clip_norm >= 0)) throw std::invalid_argument("clip norm must be >= 0");
   if (options_.schedule) options_.schedule->validate();
+  if (options_.resume_from && (options_.resume_from->epoch != options_.first_epoch ||
+                               options_.resume_from->batches_done < 1)) {
+    throw std::invalid_argument("resume_from must be inside first_epoch, after its first batch");
+  }
 }
 
 template <typename T>
@@ -109,12 +113,32 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
   std::vector<T> best_parameters;
 
   for (int epoch = options_.first_epoch; epoch <= options_.epochs; ++epoch) {
-    const auto epoch_start = Clock::now();
+    auto epoch_start = Clock::now();
+    const std::optional<EpochProgress>& resumed = options_.resume_from;
+    const bool resuming = resumed && epoch == resumed->epoch;
+    if (resuming) random.restore(resumed->start_random_state);
+    // Kept only when someone may ask to stop: the text of a generator's state is a few KB.
+    const std::string start_random_state = callbacks.stop_requested ? random.state() : "";
     model_.train(random);
     order_rows(rows, random);
     double weighted_loss = 0;
     std::int64_t correct = 0, predictions = 0;
-    for (Index batch = 0; batch < batches; ++batch) {
+    Index first_batch = 0;
+    if (resuming) {
+      if (resumed->batches_done >= batches) {
+        throw std::invalid_argument("cannot go on after batch " +
+                                    std::to_string(resumed->batches_done) + " of an epoch of " +
+                                    std::to_string(batches) + " batches");
+      }
+      random.restore(resumed->random_state);
+      first_batch = resumed->batches_done;
+      weighted_loss = resumed->weighted_loss;
+      correct = resumed->correct;
+      predictions = resumed->predictions;
+      epoch_start -= std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(resumed->seconds));
+    }
+    for (Index batch = first_batch; batch < batches; ++batch) {
       const Index first = batch * options_.batch_size;
       const Index count = std::min(options_.batch_size, rows - first);
       const auto batch_rows = std::span<const Index>(order_).subspan(first, count);
@@ -138,6 +162,14 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
         const Index seen = first + count;
         callbacks.on_batch({epoch, batch + 1, batches, weighted_loss / double(seen),
                             ratio_or_nan(correct, predictions), double(seen) / elapsed, elapsed});
+      }
+      if (batch + 1 < batches && callbacks.stop_requested && callbacks.stop_requested()) {
+        result.interrupted =
+            EpochProgress{epoch,         batch + 1, start_random_state, random.state(),
+                          weighted_loss, correct,   predictions,        seconds_since(epoch_start)};
+        result.stopped_by_request = true;
+        model_.eval();
+        return result;
       }
     }
     const double training_seconds = seconds_since(epoch_start);
@@ -174,6 +206,10 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
     result.epochs.push_back(metrics);
 
     if (callbacks.on_epoch && !callbacks.on_epoch(metrics)) break;
+    if (callbacks.stop_requested && epoch < options_.epochs && callbacks.stop_requested()) {
+      result.stopped_by_request = true;
+      break;
+    }
     if (validating && options_.patience > 0 && epochs_since_best >= options_.patience) {
       result.stopped_early = true;
       if (options_.restore_best && !best_parameters.empty()) {

@@ -360,6 +360,49 @@ TEST_F(CheckpointFolder, RefusesToSaveWhatCannotBeRestored) {
   EXPECT_TRUE(names_in(folder_.path()).empty());
 }
 
+// A checkpoint written inside an epoch (a run stopped by a signal) keeps the trainer's
+// EpochProgress, sorts between the epochs around it, and refuses a progress that cannot be.
+TEST_F(CheckpointFolder, KeepsWhereARunStoodInsideAnEpoch) {
+  save(3);
+  CheckpointState state = state_at(3, random_);
+  EpochProgress progress;
+  progress.epoch = 4;
+  progress.batches_done = 17;
+  progress.start_random_state = Random(/*seed=*/99).state();
+  progress.random_state = state.random_state;
+  progress.weighted_loss = 12.625;
+  progress.correct = 100;
+  progress.predictions = 136;
+  progress.seconds = 0.1;
+  state.inside_epoch = progress;
+  const std::string path =
+      save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state);
+  EXPECT_EQ(path, folder_.file("checkpoint-epoch-0003-batch-000017.safetensors"));
+  EXPECT_EQ(list_checkpoints(folder_.path()).front(), path);
+
+  Sequential<float> model = untrained_model<float>();
+  Adam<float> adam(adam_options());
+  ModelDescription description;
+  std::vector<std::string> warnings;
+  CheckpointState loaded = load_checkpoint(folder_.path(), model, adam, description, warnings);
+  state.optimizer = adam_.name();  // written as the optimizer reports them
+  state.optimizer_steps = adam_.steps();
+  state.learning_rate = adam_.learning_rate();
+  EXPECT_TRUE(loaded == state);
+
+  const SafetensorsFile file = read_safetensors(path);
+  auto metadata = file.metadata;
+  metadata["inside_epoch"] = R"({"batches_done":0})";
+  write_bytes(path, encode_safetensors(file.tensors, metadata));
+  EXPECT_EQ(load_error(path, adam),
+            "checkpoint-epoch-0003-batch-000017.safetensors: metadata 'inside_epoch': "
+            "'batches_done' must be a whole number >= 1");
+
+  state.inside_epoch->epoch = 5;  // not the epoch after state.epoch
+  EXPECT_THROW(save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state),
+               std::invalid_argument);
+}
+
 TEST(Checkpoint, ListsCheckpointsByEpochNewestFirst) {
   TemporaryFolder folder;
   EXPECT_TRUE(list_checkpoints(folder.file("missing")).empty());
@@ -377,6 +420,20 @@ TEST(Checkpoint, ListsCheckpointsByEpochNewestFirst) {
                                       folder.file("checkpoint-epoch-0002.safetensors")}));
   EXPECT_EQ(checkpoint_file_name(3), "checkpoint-epoch-0003.safetensors");
   EXPECT_EQ(checkpoint_file_name(12345), "checkpoint-epoch-12345.safetensors");
+  EXPECT_EQ(checkpoint_file_name(3, 17), "checkpoint-epoch-0003-batch-000017.safetensors");
+
+  TemporaryFolder inside;
+  for (const char* name :
+       {"checkpoint-epoch-0004.safetensors", "checkpoint-epoch-0003-batch-000017.safetensors",
+        "checkpoint-epoch-0003-batch-000002.safetensors", "checkpoint-epoch-0003.safetensors",
+        "checkpoint-epoch-0003-batch-.safetensors", "checkpoint-epoch-0003-batch-x.safetensors"}) {
+    write_bytes(inside.file(name), "");
+  }
+  EXPECT_EQ(list_checkpoints(inside.path()),
+            (std::vector<std::string>{inside.file("checkpoint-epoch-0004.safetensors"),
+                                      inside.file("checkpoint-epoch-0003-batch-000017.safetensors"),
+                                      inside.file("checkpoint-epoch-0003-batch-000002.safetensors"),
+                                      inside.file("checkpoint-epoch-0003.safetensors")}));
 }
 
 }  // namespace

@@ -250,6 +250,73 @@ TEST(Trainer, ContinuesFromALaterEpoch) {
   EXPECT_EQ(result.epochs[1].epoch, 4);
 }
 
+// A stop inside an epoch reports where it stood; going on from there (with the same model and
+// optimizer, as a checkpoint restores them) ends with the same bits as one run, Dropout's draws
+// and the epoch's metrics included.
+TEST(Trainer, GoesOnFromInsideAnEpochBitForBit) {
+  const auto training = argmax_problem(70, 1);  // batches of 8: 9 per epoch
+  const auto classifier = [] {
+    Sequential<double> model = build_model<double>(parse_layer_spec("16:relu,dropout:0.3,3"), 3);
+    Random random(/*seed=*/6);
+    initialize(model, Initializer::torch_default, random);
+    return model;
+  };
+  SoftmaxCrossEntropy<double> loss;
+  const TrainingOptions options{.batch_size = 8, .epochs = 3};
+
+  auto straight_model = classifier();
+  Adam<double> straight_adam;
+  Random straight_random(/*seed=*/7);
+  const TrainingResult straight = Trainer<double>(straight_model, loss, straight_adam, options)
+                                      .fit(training, nullptr, straight_random);
+
+  auto model = classifier();
+  Adam<double> adam;
+  Random random(/*seed=*/7);
+  int batches_seen = 0;
+  TrainingCallbacks stop_after_12;
+  stop_after_12.on_batch = [&](const BatchProgress&) { ++batches_seen; };
+  stop_after_12.stop_requested = [&] { return batches_seen == 12; };
+  const TrainingResult first =
+      Trainer<double>(model, loss, adam, options).fit(training, nullptr, random, stop_after_12);
+  ASSERT_TRUE(first.interrupted.has_value());
+  EXPECT_TRUE(first.stopped_by_request);
+  EXPECT_EQ(first.interrupted->epoch, 2);
+  EXPECT_EQ(first.interrupted->batches_done, 3);
+  EXPECT_EQ(first.epochs.size(), 1u);
+
+  TrainingOptions go_on = options;
+  go_on.first_epoch = 2;
+  go_on.resume_from = first.interrupted;
+  Random any_random(/*seed=*/123);  // fit restores the states it needs
+  const TrainingResult rest =
+      Trainer<double>(model, loss, adam, go_on).fit(training, nullptr, any_random);
+  EXPECT_EQ(Eigen::VectorXd(model.parameters()), Eigen::VectorXd(straight_model.parameters()));
+  ASSERT_EQ(rest.epochs.size(), 2u);
+  EXPECT_EQ(rest.epochs[0].loss, straight.epochs[1].loss);
+  EXPECT_EQ(rest.epochs[0].accuracy, straight.epochs[1].accuracy);
+  EXPECT_EQ(any_random, straight_random);
+}
+
+// A stop asked for at an epoch's last batch lets the epoch end (its on_epoch included), then
+// stops with nothing to go on from inside an epoch.
+TEST(Trainer, AStopAtAnEpochsEndFinishesThatEpoch) {
+  const auto training = argmax_problem(70, 1);
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Sgd<double> sgd(/*learning_rate=*/0.1);
+  int epochs_ended = 0;
+  TrainingCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochMetrics&) { return ++epochs_ended > 0; };
+  callbacks.stop_requested = [&] { return sgd.steps() >= 9; };  // 9 batches per epoch
+  Random random(/*seed=*/5);
+  const TrainingResult result = Trainer<double>(model, loss, sgd, {.batch_size = 8, .epochs = 3})
+                                    .fit(training, nullptr, random, callbacks);
+  EXPECT_EQ(epochs_ended, 1);
+  EXPECT_TRUE(result.stopped_by_request);
+  EXPECT_FALSE(result.interrupted.has_value());
+}
+
 TEST(Trainer, RejectsBadOptions) {
   auto model = small_classifier(3);
   SoftmaxCrossEntropy<double> loss;
@@ -258,6 +325,11 @@ TEST(Trainer, RejectsBadOptions) {
   EXPECT_THROW(Trainer<double>(model, loss, sgd, {.epochs = 0}), std::invalid_argument);
   EXPECT_THROW(Trainer<double>(model, loss, sgd, {.patience = -1}), std::invalid_argument);
   EXPECT_THROW(Trainer<double>(model, loss, sgd, {.clip_norm = -1}), std::invalid_argument);
+  EpochProgress inside_epoch_2;
+  inside_epoch_2.epoch = 2;
+  inside_epoch_2.batches_done = 1;
+  EXPECT_THROW(Trainer<double>(model, loss, sgd, {.resume_from = inside_epoch_2}),
+               std::invalid_argument);  // not first_epoch
   Trainer<double> trainer(model, loss, sgd, {});
   Random random(/*seed=*/1);
   const InMemoryDataset<double> empty(Matrix<double>(0, 3), Matrix<double>(0, 1));

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "scratchnet/batch_buffer.hpp"
@@ -24,6 +25,20 @@
 
 namespace scratchnet {
 
+/// Where training stood inside an epoch when it was interrupted: enough to go on from there
+/// and end with the same bits as a run never interrupted.
+struct EpochProgress {
+  int epoch = 0;                   // the epoch under way, counted from 1
+  Index batches_done = 0;          // its batches already trained
+  std::string start_random_state;  // Random::state() when the epoch began, before its shuffle
+  std::string random_state;        // ... and after batches_done batches
+  double weighted_loss = 0;        // Σ batch loss × rows, over the epoch's batches so far
+  std::int64_t correct = 0;        // right predictions so far (classification)
+  std::int64_t predictions = 0;
+  double seconds = 0;  // training time so far, for the epoch's samples/s
+  bool operator==(const EpochProgress&) const = default;
+};
+
 struct TrainingOptions {
   Index batch_size = 64;
   int epochs = 10;           // the total, counting epochs already done (first_epoch − 1)
@@ -35,6 +50,9 @@ struct TrainingOptions {
   double clip_norm = 0;      // clip the gradients' global L2 norm to this; 0 does not clip
   std::optional<LrSchedule> schedule = std::nullopt;  // every step's rate; none: the optimizer's
   bool detect_anomaly = false;  // check every layer's output and gradient in every step (slow)
+  /// Go on from inside epoch resume_from->epoch (which must be first_epoch) rather than from its
+  /// start. fit() restores `random` from the progress's states itself.
+  std::optional<EpochProgress> resume_from = std::nullopt;
 };
 
 /// What one epoch did. Accuracy is NaN for regression; the validation values are NaN without
@@ -65,10 +83,17 @@ struct TrainingCallbacks {
   std::function<void(const BatchProgress&)> on_batch;
   /// After each epoch, with the model's weights as they are then; return false to stop.
   std::function<bool(const EpochMetrics&)> on_epoch;
+  /// Asked after each batch (from the training thread, so it may read a flag a signal handler
+  /// set); true stops training there, with TrainingResult::interrupted saying where.
+  std::function<bool()> stop_requested;
 };
 
 struct TrainingResult {
   std::vector<EpochMetrics> epochs;
+  /// Set when stop_requested stopped training inside an epoch: where to go on from. (A stop
+  /// after an epoch's last batch ends the epoch first, with its on_epoch, and leaves it unset.)
+  std::optional<EpochProgress> interrupted;
+  bool stopped_by_request = false;
   bool stopped_early = false;  // by patience (not by a callback)
   int best_epoch = 0;          // lowest validation loss; 0 without validation data
 };

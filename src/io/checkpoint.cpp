@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 constexpr const char* kVersion = "1";
 constexpr std::string_view kPrefix = "checkpoint-epoch-";
 constexpr std::string_view kSuffix = ".safetensors";
+constexpr std::string_view kBatchMarker = "-batch-";
 constexpr std::string_view kStatePrefix = "optimizer.";
 
 [[noreturn]] void metadata_error(const std::string& path, const std::string& key,
@@ -43,16 +44,78 @@ std::optional<Number> number(const std::string& text) {
   return value;
 }
 
-// The epoch N of a file named checkpoint-epoch-N.safetensors (N all digits), or nullopt.
-std::optional<int> epoch_of(const std::string& name) {
+// Where a file named checkpoint-epoch-N.safetensors or checkpoint-epoch-N-batch-B.safetensors
+// stands (N and B all digits): (N, B), B = 0 for the first; nullopt for any other name.
+std::optional<std::pair<int, Index>> position_of(const std::string& name) {
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return std::nullopt;
-  const std::string digits =
-      name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
-  if (digits.empty() ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
+  std::string epoch = name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  std::string batch = "0";
+  if (const std::size_t marker = epoch.find(kBatchMarker); marker != std::string::npos) {
+    batch = epoch.substr(marker + kBatchMarker.size());
+    epoch.resize(marker);
   }
-  return number<int>(digits);
+  const auto digits = [](const std::string& text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(epoch) || !digits(batch)) return std::nullopt;
+  const auto epoch_number = number<int>(epoch);
+  const auto batch_number = number<Index>(batch);
+  if (!epoch_number || !batch_number) return std::nullopt;
+  return std::pair(*epoch_number, *batch_number);
+}
+
+// EpochProgress as metadata "inside_epoch" holds it: its epoch and random_state are the
+// checkpoint's own ("epoch" + 1, "random_state").
+std::string inside_epoch_json(const EpochProgress& progress) {
+  return nlohmann::json{{"batches_done", progress.batches_done},
+                        {"start_random_state", progress.start_random_state},
+                        {"weighted_loss", shortest(progress.weighted_loss)},
+                        {"correct", progress.correct},
+                        {"predictions", progress.predictions},
+                        {"seconds", shortest(progress.seconds)}}
+      .dump();
+}
+
+EpochProgress read_inside_epoch(const std::string& text, const CheckpointState& state,
+                                const std::string& path) {
+  const auto bad = [&](const std::string& problem) {
+    metadata_error(path, "inside_epoch", problem);
+  };
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) bad("not a JSON object");
+  const auto whole = [&](const char* key, std::int64_t minimum) {
+    if (!json.contains(key) || !json[key].is_number_integer() ||
+        json[key].get<std::int64_t>() < minimum) {
+      bad(std::string("'") + key + "' must be a whole number >= " + std::to_string(minimum));
+    }
+    return json[key].get<std::int64_t>();
+  };
+  const auto decimal = [&](const char* key) {
+    const auto value = json.contains(key) && json[key].is_string()
+                           ? number<double>(json[key].get<std::string>())
+                           : std::nullopt;
+    if (!value || !std::isfinite(*value)) bad(std::string("'") + key + "' must be a finite number");
+    return *value;
+  };
+  EpochProgress progress;
+  progress.epoch = state.epoch + 1;
+  progress.batches_done = whole("batches_done", 1);
+  progress.correct = whole("correct", 0);
+  progress.predictions = whole("predictions", 0);
+  progress.weighted_loss = decimal("weighted_loss");
+  progress.seconds = decimal("seconds");
+  if (!json.contains("start_random_state") || !json["start_random_state"].is_string()) {
+    bad("'start_random_state' missing");
+  }
+  progress.start_random_state = json["start_random_state"].get<std::string>();
+  try {
+    Random(0).restore(progress.start_random_state);
+  } catch (const std::invalid_argument& error) {
+    bad(std::string("'start_random_state': ") + error.what());
+  }
+  progress.random_state = state.random_state;
+  return progress;
 }
 
 // `what` of an error about `path`, without the "PATH: " it starts with.
@@ -133,30 +196,35 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
 
 }  // namespace
 
-std::string checkpoint_file_name(int epoch) {
-  std::string digits = std::to_string(epoch);
-  if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
-  return std::string(kPrefix) + digits + std::string(kSuffix);
+std::string checkpoint_file_name(int epoch, Index batches_done) {
+  const auto padded = [](std::int64_t value, std::size_t width) {
+    std::string digits = std::to_string(value);
+    if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
+    return digits;
+  };
+  std::string name = std::string(kPrefix) + padded(epoch, 4);
+  if (batches_done > 0) name += std::string(kBatchMarker) + padded(batches_done, 6);
+  return name + std::string(kSuffix);
 }
 
 std::vector<std::string> list_checkpoints(const std::string& folder) {
   std::error_code error;
   if (!fs::exists(folder, error)) return {};
   if (!fs::is_directory(folder, error)) throw std::runtime_error(folder + ": not a folder");
-  std::vector<std::pair<int, std::string>> found;
+  std::vector<std::pair<std::pair<int, Index>, std::string>> found;
   fs::directory_iterator entries(folder, error);
   for (; !error && entries != fs::directory_iterator(); entries.increment(error)) {
     const std::string name = entries->path().filename().string();
-    const auto epoch = epoch_of(name);
+    const auto position = position_of(name);
     std::error_code type_error;
-    if (epoch && entries->is_regular_file(type_error)) {
-      found.emplace_back(*epoch, (fs::path(folder) / name).string());
+    if (position && entries->is_regular_file(type_error)) {
+      found.emplace_back(*position, (fs::path(folder) / name).string());
     }
   }
   if (error) throw std::runtime_error(folder + ": cannot read the folder: " + error.message());
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a > b; });
   std::vector<std::string> paths;
-  for (auto& [epoch, path] : found)
+  for (auto& [position, path] : found)
     paths.push_back(std::move(path));
   return paths;
 }
@@ -206,6 +274,9 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
     const std::string& text = metadata.at(key);
     if (!text.empty() && !nlohmann::json::accept(text)) metadata_error(path, key, "not valid JSON");
   }
+  if (const auto found = metadata.find("inside_epoch"); found != metadata.end()) {
+    state.inside_epoch = read_inside_epoch(found->second, state, path);
+  }
   return state;
 }
 
@@ -223,6 +294,16 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
     }
   }
   if (!state.random_state.empty()) Random(0).restore(state.random_state);
+  if (state.inside_epoch) {
+    const EpochProgress& progress = *state.inside_epoch;
+    if (progress.epoch != state.epoch + 1 || progress.batches_done < 1 ||
+        progress.random_state != state.random_state) {
+      throw std::invalid_argument(
+          "checkpoint state: inside_epoch must be epoch + 1, after a "
+          "batch, with the state's random_state");
+    }
+    Random(0).restore(progress.start_random_state);
+  }
 
   std::map<std::string, std::string> metadata = model_metadata(model, description);
   std::vector<TensorRecord> tensors = parameter_tensors(model);
@@ -239,12 +320,15 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
   metadata["learning_rate"] = shortest(optimizer.learning_rate());
   metadata["options"] = state.options_json.empty() ? "{}" : state.options_json;
   metadata["history"] = state.history_json.empty() ? "[]" : state.history_json;
+  if (state.inside_epoch) metadata["inside_epoch"] = inside_epoch_json(*state.inside_epoch);
   const std::string bytes = encode_safetensors(tensors, metadata);
 
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) throw std::runtime_error(folder + ": cannot create the folder: " + error.message());
-  const std::string path = (fs::path(folder) / checkpoint_file_name(state.epoch)).string();
+  const Index batches_done = state.inside_epoch ? state.inside_epoch->batches_done : 0;
+  const std::string path =
+      (fs::path(folder) / checkpoint_file_name(state.epoch, batches_done)).string();
   write_file_atomically(path, bytes);
 
   // Only now that the new checkpoint is safely on disk may older ones go.

@@ -9,17 +9,23 @@
 //   metadata  "checkpoint" "1" (what marks the file as one), "epoch" "3", "random_state"
 //             (Random::state() text), "optimizer" (its torch name, "Adam"), "optimizer_steps",
 //             "learning_rate" (shortest round-trip decimal), "options" (the training command's
-//             settings, JSON text), "history" (per-epoch metrics so far, JSON text)
+//             settings, JSON text), "history" (per-epoch metrics so far, JSON text), and for a
+//             checkpoint saved inside an epoch (a run stopped by a signal) "inside_epoch": JSON
+//             {"batches_done", "start_random_state", "weighted_loss", "correct", "predictions",
+//             "seconds"}, the trainer's EpochProgress for epoch "epoch" + 1; such a file is named
+//             "checkpoint-epoch-0003-batch-000017.safetensors" (epoch 3 and 17 batches done).
 // Restoring the parameters, the optimizer's state, step count and learning rate, and the
 // generator's state continues a run bit for bit: the same weights as a run never interrupted.
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/optimizer.hpp"
+#include "scratchnet/trainer.hpp"
 
 namespace scratchnet::io {
 
@@ -32,12 +38,15 @@ struct CheckpointState {
   std::string optimizer;             // Optimizer::name(): "SGD", "Adam", "AdamW", "RMSprop"
   std::string options_json;          // the training command's settings, free-form JSON text
   std::string history_json;          // per-epoch metrics so far, free-form JSON text
+  /// Set for a checkpoint inside epoch `epoch` + 1; its random_state is the one above.
+  std::optional<EpochProgress> inside_epoch;
   bool operator==(const CheckpointState&) const = default;
 };
 
-/// The file name of epoch `epoch`'s checkpoint: "checkpoint-epoch-0003.safetensors" (at least
-/// four digits).
-std::string checkpoint_file_name(int epoch);
+/// The file name of the checkpoint after `epoch` epochs and `batches_done` batches of the next:
+/// "checkpoint-epoch-0003.safetensors" (at least four digits), or inside an epoch
+/// "checkpoint-epoch-0003-batch-000017.safetensors".
+std::string checkpoint_file_name(int epoch, Index batches_done = 0);
 
 /// Writes `folder`/checkpoint_file_name(state.epoch) atomically (creating the folder if needed):
 /// the model's tensors and description as save_model writes them, the optimizer's state
@@ -54,7 +63,7 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
                             Optimizer<T>& optimizer, const ModelDescription& description,
                             const CheckpointState& state, int keep = 3);
 
-/// The paths of the checkpoint-epoch-N.safetensors files in `folder`, highest epoch first;
+/// The paths of the checkpoint-epoch-N[-batch-B].safetensors files in `folder`, latest first;
 /// empty when the folder does not exist. Throws std::runtime_error if it cannot be read.
 std::vector<std::string> list_checkpoints(const std::string& folder);
 
