@@ -15,6 +15,7 @@
 
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/seed_xor_weights.hpp"
 #include "scratchnet/sequential.hpp"
 
 namespace scratchnet {
@@ -57,12 +58,6 @@ XorRun train_xor(const XorOptions& options);
 /// train_xor() on the library's generic path, for any hidden size: a Sequential<double> from
 /// make_xor_network(), SumSquaredError<double> and Sgd<double>, step after step.
 XorRun train_xor_sequential(const XorOptions& options);
-
-/// The seed's network at the seed's size as plain arrays, in the seed's orientation.
-struct SeedXorWeights {
-  std::array<std::array<double, 4>, 2> weights1;  // [2, 4]: weights1[input][hidden unit]
-  std::array<double, 4> weights2;                 // [4, 1]: weights2[hidden unit]
-};
 
 /// Which loop train_seed_xor() runs. `best` is `avx512` where the CPU has AVX-512F, else
 /// `portable` (plain C++); all give the same bits.
