@@ -462,6 +462,19 @@ TEST(SafetensorsFormat, WritesShapesForMessages) {
             "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, … (20 dimensions)]");
   EXPECT_EQ(element_count({}), 1);
   EXPECT_EQ(element_count({2, 0, 5}), 0);
+  EXPECT_EQ(element_count({std::int64_t(1) << 62, 2, 0}), 0);  // no overflow before the 0
+}
+
+// Fails fuzz/fuzz_safetensors's check that every tensor read holds element_count(shape) values:
+// the reader took this empty tensor (its size fits 64 bits unsigned, as in the reference
+// reader), but element_count overflowed on the dimensions before the 0 and threw.
+TEST_F(SafetensorsRead, AnEmptyTensorWithHugeDimensionsHasNoElements) {
+  const std::string header =
+      R"({"a":{"dtype":"F32","shape":[4611686018427387904,2,0],"data_offsets":[0,0]}})";
+  EXPECT_EQ(error_for(file_bytes(header, 0)), "no error");
+  const SafetensorsFile file = read_safetensors(path_);
+  ASSERT_EQ(file.tensors.size(), 1u);
+  EXPECT_EQ(element_count(file.tensors[0].shape), 0);
 }
 
 }  // namespace

@@ -424,9 +424,14 @@ const TensorRecord* SafetensorsFile::find(std::string_view name) const {
 }
 
 std::int64_t element_count(const std::vector<std::int64_t>& shape) {
-  std::int64_t count = 1;
   for (std::int64_t dimension : shape) {
     if (dimension < 0) throw std::invalid_argument("shape " + shape_text(shape) + " is negative");
+  }
+  // A 0 anywhere makes no elements, however large the dimensions before it: read_safetensors
+  // accepts [2^62, 2, 0], as the reference reader does.
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return 0;
+  std::int64_t count = 1;
+  for (std::int64_t dimension : shape) {
     if (__builtin_mul_overflow(count, dimension, &count)) {
       throw std::invalid_argument("shape " + shape_text(shape) + " is too large");
     }
