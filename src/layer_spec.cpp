@@ -28,9 +28,24 @@ std::string_view trimmed(std::string_view text) {
   return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
+// `text` with its line breaks written as \n and \r: a message quotes the spec, and stays one line.
+std::string on_one_line(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 [[noreturn]] void fail(std::size_t position, std::string_view entry, const std::string& problem) {
-  throw SpecError("layer spec entry " + std::to_string(position + 1) + " '" + std::string(entry) +
-                  "': " + problem);
+  throw SpecError(on_one_line("layer spec entry " + std::to_string(position + 1) + " '" +
+                              std::string(entry) + "': " + problem));
 }
 
 // A whole decimal number for the whole of `text`, or nullopt.

@@ -121,5 +121,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "layer spec entry 1 '8:relu:sigmoid': unknown activation 'relu:sigmoid' (valid: "
                 "sigmoid, tanh, relu, leaky_relu, gelu, softmax)"}));
 
+// Found by fuzz/fuzz_layer_spec: the message quoted the entry as it was, line breaks and all,
+// so the command line's one error line became several.
+TEST(LayerSpec, AnEntryWithALineBreakStillGivesOneLine) {
+  try {
+    parse_layer_spec("16:relu,drop\nout\r:0.2");
+    FAIL() << "accepted";
+  } catch (const SpecError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "layer spec entry 2 'drop\\nout\\r:0.2': expected UNITS[:ACTIVATION] or dropout:P, "
+              "and 'drop\\nout\\r' is not a number of units");
+  }
+}
+
 }  // namespace
 }  // namespace scratchnet
