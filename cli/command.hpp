@@ -1,7 +1,7 @@
 #pragma once
 // What every subcommand is: it registers its flags on the command line, and when chosen, turns
-// them into library calls and prints. Flag values stay text until run(), where each is converted
-// strictly with a message that names its flag (flag_values.hpp).
+// them into library calls and prints. Flag values stay text until check_flags() or run(), where
+// each is converted strictly with a message that names its flag (flag_values.hpp).
 
 #include <CLI/CLI.hpp>
 #include <ostream>
@@ -15,6 +15,10 @@ class Command {
 
   /// Whether the command line chose this subcommand.
   bool selected() const { return command_->parsed(); }
+
+  /// Converts and checks every flag value that can be checked without reading a file, throwing
+  /// FlagError for the first bad one. Reads and writes nothing; run() begins with it.
+  virtual void check_flags() const {}
 
   /// Runs the command, printing results to `out`. Throws FlagError for a bad flag value; any
   /// other exception is a failure of the run (exit status 1).

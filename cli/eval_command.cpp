@@ -20,7 +20,13 @@ EvalCommand::EvalCommand(CLI::App& parent)
              "mae, r2 (regression)");
 }
 
+void EvalCommand::check_flags() const {
+  model_flags_.check();
+  csv_.options();
+}
+
 void EvalCommand::run(std::ostream& out) {
+  check_flags();
   io::LoadedModel<double> loaded = model_flags_.load(model_);
   io::ModelDescription& description = loaded.description;
   const data::DataSource source = data_source_for(data_, labels_, csv_.options(), description);

@@ -11,6 +11,7 @@ namespace scratchnet::cli {
 class EvalCommand final : public Command {
  public:
   explicit EvalCommand(CLI::App& parent);
+  void check_flags() const override;
   void run(std::ostream& out) override;
 
  private:

@@ -28,14 +28,23 @@ GradcheckCommand::GradcheckCommand(CLI::App& parent)
   command_->footer("Exit status 0 when every tensor's error is below 1e-7, 1 otherwise.");
 }
 
-void GradcheckCommand::run(std::ostream& out) {
+GradcheckCommand::Settings GradcheckCommand::settings_from_flags() const {
   if (loss_ != "ce" && loss_ != "bce" && loss_ != "mse" && loss_ != "sse") {
     throw FlagError("--loss", "expected one of ce, bce, mse, sse, got '" + loss_ + "'");
   }
-  const Index inputs = parse_integer("--inputs", inputs_, 1, 100000);
-  const Index batch = parse_integer("--batch", batch_, 1, 10000);
-  Random random(std::uint32_t(parse_integer("--seed", seed_, 0, 4294967295)));
-  Sequential<double> model = build_model<double>(parse_layers_flag(layers_), inputs);
+  Settings settings;
+  settings.inputs = parse_integer("--inputs", inputs_, 1, 100000);
+  settings.batch = parse_integer("--batch", batch_, 1, 10000);
+  settings.seed = std::uint32_t(parse_integer("--seed", seed_, 0, 4294967295));
+  settings.layers = parse_layers_flag(layers_);
+  return settings;
+}
+
+void GradcheckCommand::run(std::ostream& out) {
+  const Settings settings = settings_from_flags();
+  const Index inputs = settings.inputs, batch = settings.batch;
+  Random random(settings.seed);
+  Sequential<double> model = build_model<double>(settings.layers, inputs);
   initialize(model, Initializer::torch_default, random);
 
   Matrix<double> input(batch, inputs);

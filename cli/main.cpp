@@ -6,14 +6,9 @@
 #include <iostream>
 #include <new>
 
-#include "eval_command.hpp"
+#include "command_line.hpp"
 #include "flag_values.hpp"
-#include "gradcheck_command.hpp"
-#include "info_command.hpp"
-#include "predict_command.hpp"
-#include "train_command.hpp"
 #include "usage_error.hpp"
-#include "xor_command.hpp"
 
 namespace {
 
@@ -31,18 +26,8 @@ int usage_error(const CLI::App& app, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("scratchnet: neural networks from scratch in C++", "scratchnet");
-  app.set_version_flag("--version", "scratchnet 0.1.0");
-  app.require_subcommand(1);
-  scratchnet::cli::XorCommand xor_command(app);
-  scratchnet::cli::TrainCommand train_command(app);
-  scratchnet::cli::EvalCommand eval_command(app);
-  scratchnet::cli::PredictCommand predict_command(app);
-  scratchnet::cli::InfoCommand info_command(app);
-  scratchnet::cli::GradcheckCommand gradcheck_command(app);
-  scratchnet::cli::Command* const commands[] = {&xor_command,  &train_command,
-                                                &eval_command, &predict_command,
-                                                &info_command, &gradcheck_command};
+  scratchnet::cli::CommandLine command_line;
+  CLI::App& app = command_line.app();
 
   try {
     app.parse(argc, argv);
@@ -58,9 +43,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    for (scratchnet::cli::Command* command : commands) {
-      if (command->selected()) command->run(std::cout);
-    }
+    command_line.chosen()->run(std::cout);  // parse() has made sure there is one
   } catch (const scratchnet::cli::FlagError& error) {
     return usage_error(app, error.what());
   } catch (const std::bad_alloc&) {

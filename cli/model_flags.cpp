@@ -18,10 +18,14 @@ void ModelFlags::add_to(CLI::App& command) {
       ->type_name("ce|bce|mse|sse");
 }
 
-io::LoadedModel<double> ModelFlags::load(const std::string& path) const {
+void ModelFlags::check() const {
   if (!loss_.empty() && loss_ != "ce" && loss_ != "bce" && loss_ != "mse" && loss_ != "sse") {
     throw FlagError("--loss", "expected one of ce, bce, mse, sse, got '" + loss_ + "'");
   }
+}
+
+io::LoadedModel<double> ModelFlags::load(const std::string& path) const {
+  check();
   io::LoadedModel<double> loaded = io::load_model<double>(path, layers_);
   if (!loaded.has_metadata || loaded.description.loss.empty()) {
     loaded.description.loss = loss_.empty() ? "ce" : loss_;

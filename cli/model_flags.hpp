@@ -16,6 +16,9 @@ class ModelFlags {
   /// Registers --layers and --loss on `command`.
   void add_to(CLI::App& command);
 
+  /// Throws FlagError for a bad --loss.
+  void check() const;
+
   /// The model in `path`, with its description completed from the flags when the file has no
   /// scratchnet metadata. Throws FlagError for a bad --loss.
   io::LoadedModel<double> load(const std::string& path) const;

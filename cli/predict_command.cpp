@@ -62,7 +62,13 @@ PredictCommand::PredictCommand(CLI::App& parent)
   model_flags_.add_to(*command_);
 }
 
+void PredictCommand::check_flags() const {
+  model_flags_.check();
+  csv_.options();
+}
+
 void PredictCommand::run(std::ostream& out) {
+  check_flags();
   io::LoadedModel<double> loaded = model_flags_.load(model_);
   const io::ModelDescription& description = loaded.description;
   Sequential<double>& model = loaded.network;

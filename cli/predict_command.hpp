@@ -12,6 +12,7 @@ namespace scratchnet::cli {
 class PredictCommand final : public Command {
  public:
   explicit PredictCommand(CLI::App& parent);
+  void check_flags() const override;
   void run(std::ostream& out) override;
 
  private:

@@ -203,8 +203,25 @@ TrainCommand::TrainCommand(CLI::App& parent)
              "Print one JSON object with every epoch's metrics and the test metrics");
 }
 
+void TrainCommand::check_flags() const {
+  one_of("--dtype", dtype_, {"f32", "f64"});
+  if (data_.empty()) {
+    throw FlagError("--data",
+                    "required: a CSV file, an IDX images file with --labels, or "
+                    "fashion-mnist");
+  }
+  if (data_ == "fashion-mnist" && !labels_.empty()) {
+    throw FlagError("--labels", "fashion-mnist brings its own labels");
+  }
+  if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
+  settings_from_flags();
+  parse_integer("--threads", threads_, 1, 256);
+  csv_.options();
+}
+
 void TrainCommand::run(std::ostream& out) {
-  if (one_of("--dtype", dtype_, {"f32", "f64"}) == "f64") return train<double>(out);
+  check_flags();
+  if (dtype_ == "f64") return train<double>(out);
   train<float>(out);
 }
 
@@ -248,16 +265,6 @@ TrainSettings TrainCommand::settings_from_flags() const {
 
 template <typename T>
 void TrainCommand::train(std::ostream& out) {
-  if (data_.empty()) {
-    throw FlagError("--data",
-                    "required: a CSV file, an IDX images file with --labels, or "
-                    "fashion-mnist");
-  }
-  if (data_ == "fashion-mnist" && !labels_.empty()) {
-    throw FlagError("--labels", "fashion-mnist brings its own labels");
-  }
-  if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
-
   TrainSettings settings = settings_from_flags();
   kernels::ThreadPool threads(int(parse_integer("--threads", threads_, 1, 256)));
 

@@ -13,6 +13,7 @@ namespace scratchnet::cli {
 class TrainCommand final : public Command {
  public:
   explicit TrainCommand(CLI::App& parent);
+  void check_flags() const override;
   void run(std::ostream& out) override;
 
  private:

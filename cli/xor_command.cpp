@@ -51,14 +51,18 @@ XorCommand::XorCommand(CLI::App& parent)
       "the sum of squared errors of that output.");
 }
 
-void XorCommand::run(std::ostream& out) {
+XorOptions XorCommand::options_from_flags() const {
   XorOptions options;
   options.seed = static_cast<std::uint32_t>(
       parse_integer("--seed", seed_, 0, std::numeric_limits<std::uint32_t>::max()));
   options.iterations = parse_integer("--iterations", iterations_, 1, kMaxIterations);
   options.hidden = parse_integer("--hidden", hidden_, 1, kMaxHidden);
   options.learning_rate = parse_non_negative("--lr", learning_rate_);
+  return options;
+}
 
+void XorCommand::run(std::ostream& out) {
+  const XorOptions options = options_from_flags();
   const XorRun run = train_xor(options);
 
   if (json_) {

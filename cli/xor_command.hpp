@@ -5,6 +5,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "scratchnet/xor.hpp"
 
 namespace scratchnet::cli {
 
@@ -13,10 +14,13 @@ class XorCommand final : public Command {
   /// Registers the `xor` subcommand and its flags on `parent`.
   explicit XorCommand(CLI::App& parent);
 
+  void check_flags() const override { options_from_flags(); }
   /// Converts the flags, trains and prints to `out`. Throws FlagError for a bad flag value.
   void run(std::ostream& out) override;
 
  private:
+  XorOptions options_from_flags() const;
+
   std::string seed_;
   std::string iterations_ = "1500";
   std::string hidden_ = "4";
