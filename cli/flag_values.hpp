@@ -8,11 +8,15 @@
 
 namespace scratchnet::cli {
 
+/// `text` with its line breaks written as \n and \r, so that a message that quotes what the user
+/// typed stays one line.
+std::string on_one_line(const std::string& text);
+
 /// A flag whose value cannot be used; what() is one line naming the flag and the problem.
 class FlagError : public std::runtime_error {
  public:
   FlagError(const std::string& flag, const std::string& problem)
-      : std::runtime_error(flag + ": " + problem) {}
+      : std::runtime_error(on_one_line(flag + ": " + problem)) {}
 };
 
 /// An integer in [minimum, maximum], written in decimal digits with an optional leading '-'.

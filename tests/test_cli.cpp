@@ -138,7 +138,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{{"xor", "--lr", "-0.5"}, "--lr: must not be negative, got '-0.5'"},
         BadFlag{{"xor", "--lr", "1e999"}, "--lr: '1e999' is out of the range of a double"},
         BadFlag{{"xor", "--lr", "fast"}, "--lr: expected a number, got 'fast'"},
-        BadFlag{{"xor", "--json=yes"}, "--json: takes no value"}));
+        BadFlag{{"xor", "--json=yes"}, "--json: takes no value"},
+        // Line breaks in what was typed are escaped (fuzz/fuzz_command_line found them printed).
+        BadFlag{{"xor", "--lr", "1\n2"}, "--lr: expected a number, got '1\\n2'"},
+        BadFlag{{"xor", "extra\r\nline"}, "unexpected argument(s): extra\\r\\nline"},
+        BadFlag{{"xor", "--bogus\n"}, "unknown flag '--bogus\\n'"},
+        BadFlag{{"gradcheck", "--layers", "4,\n"},
+                "--layers: layer spec entry 2 '\\n': expected UNITS[:ACTIVATION] or dropout:P, "
+                "and '\\n' is not a number of units"}));
+
+// Found by fuzz/fuzz_command_line: matching CLI11's message, which quotes the argument, with
+// std::regex overflowed the stack (a segmentation fault) for an argument of 40,000 characters.
+TEST(CliBadArgument, AVeryLongOneGetsOneShortLine) {
+  for (const std::string& argument :
+       {std::string(100'000, 'a'), "--" + std::string(100'000, 'b')}) {
+    const CommandResult result = run_cli({"xor", argument});
+    EXPECT_EQ(result.exit_code, 2) << result.err.substr(0, 200);
+    const std::vector<std::string> error_lines = lines(result.err);
+    ASSERT_EQ(error_lines.size(), 2u);
+    EXPECT_LT(error_lines[0].size(), 300u);
+    EXPECT_TRUE(error_lines[0].starts_with(argument[0] == '-'
+                                               ? "scratchnet: error: unknown flag '--bbb"
+                                               : "scratchnet: error: unexpected argument(s): aaa"))
+        << error_lines[0];
+    EXPECT_TRUE(error_lines[0].ends_with(argument[0] == '-' ? "...'" : "...")) << error_lines[0];
+  }
+}
 
 }  // namespace
 }  // namespace scratchnet
