@@ -1,8 +1,11 @@
 #include "cli_runner.hpp"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -43,6 +46,45 @@ CommandResult run_cli(const std::vector<std::string>& arguments) {
                        read_bytes(base + ".err")};
   std::remove((base + ".out").c_str());
   std::remove((base + ".err").c_str());
+  return result;
+}
+
+RunningCli start_cli(const std::vector<std::string>& arguments) {
+  const std::string base = unique_name("cli");
+  RunningCli running{0, base + ".out", base + ".err"};
+  std::vector<std::string> argv_text = {SCRATCHNET_CLI_PATH};
+  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& argument : argv_text)
+    argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // the child: only async-signal-safe calls from here to exec
+    const int in = ::open("/dev/null", O_RDONLY);
+    const int out = ::open(running.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = ::open(running.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 ||
+        ::dup2(err, 2) < 0) {
+      ::_exit(127);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (pid < 0) ADD_FAILURE() << "fork failed";
+  running.pid = pid;
+  return running;
+}
+
+CommandResult finish_cli(const RunningCli& running, int signal) {
+  if (signal != 0) ::kill(running.pid, signal);
+  int status = 0;
+  while (::waitpid(running.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const int code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : (WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1);
+  CommandResult result{code, read_bytes(running.out_path), read_bytes(running.err_path)};
+  std::remove(running.out_path.c_str());
+  std::remove(running.err_path.c_str());
   return result;
 }
 

@@ -17,6 +17,19 @@ struct CommandResult {
 /// Runs scratchnet with `arguments` (no shell: each is passed as it is) and no standard input.
 CommandResult run_cli(const std::vector<std::string>& arguments);
 
+/// scratchnet started in the background, as run_cli would run it.
+struct RunningCli {
+  int pid;
+  std::string out_path, err_path;
+};
+
+/// Starts scratchnet with `arguments` and returns at once.
+RunningCli start_cli(const std::vector<std::string>& arguments);
+
+/// Sends `signal` to a started scratchnet (none when 0), waits for it to end and returns what
+/// it did; exit_code is 128 + the signal's number when a signal ended it.
+CommandResult finish_cli(const RunningCli& running, int signal = 0);
+
 /// A fresh, empty folder under the test temporary directory.
 std::string fresh_folder(const std::string& name);
 

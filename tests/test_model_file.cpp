@@ -396,6 +396,27 @@ TEST(AtomicFile, ReplacesTheFileAndLeavesNoTemporary) {
   EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"out.safetensors"});
 }
 
+// What a process killed mid-write leaves is cleared later; a running writer's is not.
+TEST(AtomicFile, RemovesOnlyTheTemporariesOfProcessesThatAreGone) {
+  const TemporaryFolder folder;
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // its PID now names no process
+  const std::string gone = std::to_string(child), alive = std::to_string(::getpid());
+  const std::vector<std::string> names = {
+      ".model.safetensors.tmp-" + gone + "-0",   // a killed writer's: removed
+      ".model.safetensors.tmp-" + alive + "-3",  // a running writer's: kept
+      "model.safetensors.tmp-" + gone + "-1",    // not a temporary's name: kept
+      ".model.safetensors.tmp-x" + gone + "-1",  // nor this
+      "model.safetensors"};
+  for (const std::string& name : names)
+    write_bytes(folder.file(name), "x");
+  EXPECT_EQ(io::remove_stale_temporaries(folder.path()), 1);
+  EXPECT_EQ(names_in(folder.path()).size(), names.size() - 1);
+  EXPECT_FALSE(std::filesystem::exists(folder.file(names[0])));
+}
+
 TEST(AtomicFile, SaysWhenTheFolderIsMissing) {
   TemporaryFolder folder;
   const std::string path = folder.file("missing/out.safetensors");

@@ -1,8 +1,10 @@
 #include "scratchnet/io/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
@@ -60,6 +62,33 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   error = ::fsync(folder_fd) != 0 && errno != EINVAL ? errno : 0;
   ::close(folder_fd);
   if (error != 0) fail(path, error);
+}
+
+int remove_stale_temporaries(const std::string& folder) {
+  std::error_code error;
+  int removed = 0;
+  for (std::filesystem::directory_iterator entry(folder, error), end; !error && entry != end;
+       entry.increment(error)) {
+    // ".NAME.tmp-PID-N": the PID is between the last ".tmp-" and the last "-".
+    const std::string name = entry->path().filename().string();
+    const std::size_t marker = name.rfind(".tmp-");
+    const std::size_t dash = name.rfind('-');
+    if (name.empty() || name[0] != '.' || marker == std::string::npos || dash <= marker + 5) {
+      continue;
+    }
+    const std::string pid_text = name.substr(marker + 5, dash - marker - 5);
+    const std::string count_text = name.substr(dash + 1);
+    const auto digits = [](const std::string& text) {
+      return !text.empty() && text.size() < 10 &&
+             std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (!digits(pid_text) || !digits(count_text)) continue;
+    const auto pid = ::pid_t(std::stol(pid_text));
+    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to know
+    std::error_code remove_error;
+    if (std::filesystem::remove(entry->path(), remove_error)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace scratchnet::io

@@ -331,7 +331,9 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
       (fs::path(folder) / checkpoint_file_name(state.epoch, batches_done)).string();
   write_file_atomically(path, bytes);
 
-  // Only now that the new checkpoint is safely on disk may older ones go.
+  // Only now that the new checkpoint is safely on disk may older ones go, and what killed
+  // runs left half-written.
+  remove_stale_temporaries(folder);
   const std::vector<std::string> all = list_checkpoints(folder);
   for (std::size_t i = std::size_t(keep); i < all.size(); ++i) {
     if (all[i] != path) fs::remove(all[i], error);

@@ -16,4 +16,9 @@ namespace scratchnet::io {
 /// "Permission denied", "No space left on device").
 void write_file_atomically(const std::string& path, std::string_view bytes);
 
+/// Removes from `folder` the temporaries that processes killed mid-write (kill -9, a power cut)
+/// left behind: ".NAME.tmp-PID-N" files whose process no longer runs. Those of a running
+/// process, and anything it cannot remove, stay. Returns how many it removed.
+int remove_stale_temporaries(const std::string& folder);
+
 }  // namespace scratchnet::io
