@@ -1,5 +1,6 @@
 // scratchnet's command line: each subcommand parses its flags, calls the library and prints.
-// Exit status: 0 success, 2 a bad command line, 1 any other failure (a bad file included).
+// Exit status: 0 success, 2 a bad command line, 3 training met a NaN or an infinity, 128 + N
+// stopped by signal N after saving a checkpoint, 1 any other failure (a bad file included).
 
 #include <CLI/CLI.hpp>
 #include <exception>
@@ -7,13 +8,14 @@
 #include <new>
 
 #include "command_line.hpp"
+#include "exit_status.hpp"
 #include "flag_values.hpp"
 #include "usage_error.hpp"
 
 namespace {
 
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+using scratchnet::cli::kExitFailure;
+using scratchnet::cli::kExitUsage;
 
 int usage_error(const CLI::App& app, const std::string& message) {
   const auto chosen = app.get_subcommands();
@@ -46,6 +48,8 @@ int main(int argc, char** argv) {
     command_line.chosen()->run(std::cout);  // parse() has made sure there is one
   } catch (const scratchnet::cli::FlagError& error) {
     return usage_error(app, error.what());
+  } catch (const scratchnet::cli::ExitWithStatus& exit) {
+    return exit.status;
   } catch (const std::bad_alloc&) {
     std::cerr << "scratchnet: error: out of memory\n";
     return kExitFailure;

@@ -46,6 +46,10 @@ void Progress::batch(const BatchProgress& progress) {
   std::fflush(stderr);
 }
 
+void Progress::clear_line() {
+  if (style_ == Style::live) std::fprintf(stderr, "\r\033[K");
+}
+
 void Progress::epoch(const EpochMetrics& metrics) {
   if (style_ == Style::quiet) return;
   if (style_ == Style::live) std::fprintf(stderr, "\r\033[K");

@@ -24,6 +24,8 @@ class Progress {
   void batch(const BatchProgress& progress);
   /// After every epoch.
   void epoch(const EpochMetrics& metrics);
+  /// Before a message while an epoch is under way: clears a live line.
+  void clear_line();
 
  private:
   Style style_;

@@ -10,8 +10,11 @@
 #include <thread>
 
 #include "evaluation_output.hpp"
+#include "exit_status.hpp"
 #include "flag_values.hpp"
+#include "interrupt.hpp"
 #include "progress.hpp"
+#include "scratchnet/anomaly.hpp"
 #include "scratchnet/data/labelled_data.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/atomic_file.hpp"
@@ -26,6 +29,8 @@ namespace scratchnet::cli {
 namespace {
 
 constexpr std::int64_t kMaxEpochs = 1'000'000;
+// Where Ctrl-C or SIGTERM saves its checkpoint when no --checkpoint-dir was given.
+constexpr const char* kInterruptedFolder = "scratchnet-checkpoints";
 constexpr std::int64_t kMaxBatch = 1'000'000;
 
 // `text` when it is one of `choices`, else a FlagError listing them.
@@ -192,10 +197,16 @@ TrainCommand::TrainCommand(CLI::App& parent)
   add_value("--init", init_, "MODEL",
             "Start from a model file's weights (one made by PyTorch too)");
   add_value("--out", out_, "MODEL", "Save the trained model here (safetensors)");
-  add_value("--checkpoint-dir", checkpoint_dir_, "DIR", "Save a checkpoint after every epoch");
+  add_value("--checkpoint-dir", checkpoint_dir_, "DIR",
+            "Save a checkpoint after every epoch, and where Ctrl-C or SIGTERM stops training "
+            "(default for that one: " +
+                std::string(kInterruptedFolder) + ")");
   add_value("--resume", resume_, "PATH",
             "Continue from a checkpoint file, or the newest valid one in a folder, with the "
             "settings it began with (only --epochs may change)");
+  add_switch("--detect-anomaly", detect_anomaly_,
+             "Check every layer's output and gradient for NaN or infinity in every step "
+             "(slower; a non-finite loss or gradient stops training either way)");
   add_value("--log", log_, "FILE.csv", "Write the per-epoch metrics as CSV");
   add_value("--report", report_, "FILE.html", "Write a self-contained HTML report");
   add_switch("--quiet", quiet_, "No progress output");
@@ -368,6 +379,7 @@ void TrainCommand::train(std::ostream& out) {
         io::load_checkpoint<T>(resumed->path, model, *optimizer, description, warnings);
     random.restore(state.random_state);
     options.first_epoch = state.epoch + 1;
+    options.resume_from = state.inside_epoch;
     for (const auto& epoch : nlohmann::json::parse(state.history_json)) {
       history.push_back(epoch_from_json(epoch));
     }
@@ -378,28 +390,65 @@ void TrainCommand::train(std::ostream& out) {
   Progress progress(Progress::style_for(quiet_ || json_), settings.epochs);
   TrainingCallbacks callbacks;
   callbacks.on_batch = [&](const BatchProgress& p) { progress.batch(p); };
+  // A checkpoint of where training stands: after epoch `epoch`, and inside the next one when
+  // `inside_epoch` is set.
+  const auto save_checkpoint = [&](const std::string& folder, int epoch,
+                                   const std::optional<EpochProgress>& inside_epoch) {
+    io::CheckpointState state;
+    state.epoch = epoch;
+    state.random_state = random.state();
+    state.options_json = settings.to_json();
+    state.history_json = history_json(history).dump();
+    state.inside_epoch = inside_epoch;
+    return io::save_checkpoint<T>(folder, model, *optimizer, description, state);
+  };
   callbacks.on_epoch = [&](const EpochMetrics& metrics) {
     progress.epoch(metrics);
     history.push_back(metrics);
     if (!log_.empty()) io::write_file_atomically(log_, log_csv(history));
-    if (!checkpoint_dir_.empty()) {
-      io::CheckpointState state;
-      state.epoch = metrics.epoch;
-      state.random_state = random.state();
-      state.optimizer_steps = optimizer->steps();
-      state.learning_rate = optimizer->learning_rate();
-      state.optimizer = optimizer->name();
-      state.options_json = settings.to_json();
-      state.history_json = history_json(history).dump();
-      io::save_checkpoint<T>(checkpoint_dir_, model, *optimizer, description, state);
-    }
+    if (!checkpoint_dir_.empty()) save_checkpoint(checkpoint_dir_, metrics.epoch, std::nullopt);
     return true;
   };
+  callbacks.stop_requested = [] { return InterruptGuard::received() != 0; };
+  options.detect_anomaly = detect_anomaly_;
   Trainer<T> trainer(model, *loss, *optimizer, options);
-  const TrainingResult result =
-      options.first_epoch <= options.epochs
-          ? trainer.fit(training, validation.size() > 0 ? &validation : nullptr, random, callbacks)
-          : TrainingResult{};
+  TrainingResult result;
+  if (options.first_epoch <= options.epochs) {
+    const InterruptGuard interrupts;
+    try {
+      result =
+          trainer.fit(training, validation.size() > 0 ? &validation : nullptr, random, callbacks);
+    } catch (const NonFiniteError& error) {
+      progress.clear_line();
+      std::cerr << "scratchnet: error: training stopped: " << error.what()
+                << (checkpoint_dir_.empty() || history.empty()
+                        ? "; nothing was saved"
+                        : "; the checkpoint of epoch " + std::to_string(history.back().epoch) +
+                              " is kept")
+                << "\n";
+      throw ExitWithStatus{kExitNonFinite};
+    }
+    if (result.stopped_by_request) {
+      // Where training stands now, so that --resume goes on bit for bit; nothing else is written.
+      const std::string folder = checkpoint_dir_.empty() ? kInterruptedFolder : checkpoint_dir_;
+      const int epochs_done = result.interrupted ? result.interrupted->epoch - 1
+                                                 : (history.empty() ? 0 : history.back().epoch);
+      const std::string path =
+          result.interrupted || checkpoint_dir_.empty()
+              ? save_checkpoint(folder, epochs_done, result.interrupted)
+              : (std::filesystem::path(folder) / io::checkpoint_file_name(epochs_done)).string();
+      progress.clear_line();
+      std::cerr << "scratchnet: interrupted";
+      if (result.interrupted) {
+        std::cerr << " in epoch " << result.interrupted->epoch << " after batch "
+                  << result.interrupted->batches_done;
+      } else {
+        std::cerr << " after epoch " << epochs_done;
+      }
+      std::cerr << "; saved " << path << "; go on with --resume " << folder << "\n";
+      throw ExitWithStatus{128 + InterruptGuard::received()};
+    }
+  }
 
   // Final test metrics: Fashion-MNIST's test set, or --test.
   std::optional<Evaluation> test;

@@ -33,7 +33,7 @@ class TrainCommand final : public Command {
   bool no_shuffle_ = false;
   // Files and output
   std::string init_, out_, checkpoint_dir_, resume_, log_, report_;
-  bool quiet_ = false, json_ = false;
+  bool quiet_ = false, json_ = false, detect_anomaly_ = false;
 };
 
 }  // namespace scratchnet::cli

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -84,6 +85,71 @@ TEST(CliFaults, KillNineAtAnyMomentLeavesTheLastCheckpointAndModelValid) {
   EXPECT_EQ(resumed.err, "");
   for (const std::string& name : testing::names_in(checkpoints))
     EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name << " was left";
+}
+
+// A diverging run stops with its own status and one line naming where the NaN began, and
+// leaves the model and checkpoints that were there as they were.
+TEST(CliFaults, ANonFiniteLossStopsWithStatusThreeAndWritesNothing) {
+  const std::string folder = fresh_folder("nan");
+  const std::string data = folder + "/data.csv", model = folder + "/model.safetensors",
+                    checkpoints = folder + "/checkpoints";
+  write_bytes(data, two_feature_csv(500));
+  const std::vector<std::string> good = {
+      "train", "--data",  data,    "--layers", "16:relu,2",        "--epochs",
+      "2",     "--quiet", "--out", model,      "--checkpoint-dir", checkpoints};
+  ASSERT_EQ(run_cli(good).exit_code, 0);
+  const std::string model_bytes = read_bytes(model);
+  const std::vector<std::string> names = testing::names_in(checkpoints);
+
+  for (const char* detect : {"--quiet", "--detect-anomaly"}) {
+    std::vector<std::string> diverging = good;
+    diverging.insert(diverging.end(), {"--optimizer", "sgd", "--lr", "1e30", detect});
+    const auto result = run_cli(diverging);
+    EXPECT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_EQ(result.err,
+              "scratchnet: error: training stopped: non-finite output of layer 2 (Linear) at "
+              "epoch 1, batch 2; nothing was saved\n");
+    EXPECT_EQ(read_bytes(model), model_bytes);
+    EXPECT_EQ(testing::names_in(checkpoints), names);
+  }
+}
+
+// Ctrl-C saves where training stands and exits 130 without writing the model; --resume from
+// there ends with the very bytes of a run never interrupted. SIGTERM does the same (143).
+TEST(CliFaults, AnInterruptSavesACheckpointToGoOnFromBitForBit) {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    const std::string folder = fresh_folder("interrupt");
+    const std::string data = folder + "/data.csv", checkpoints = folder + "/checkpoints";
+    write_bytes(data, two_feature_csv(3000));
+    const std::vector<std::string> train = {
+        "train",  "--data", data,       "--layers", "128:relu,dropout:0.1,2",
+        "--seed", "8",      "--epochs", "40",       "--quiet"};
+    const auto with = [&](std::vector<std::string> extra) {
+      std::vector<std::string> arguments = train;
+      arguments.insert(arguments.end(), extra.begin(), extra.end());
+      return arguments;
+    };
+    ASSERT_EQ(run_cli(with({"--out", folder + "/straight.safetensors"})).exit_code, 0);
+
+    const testing::RunningCli running = start_cli(
+        with({"--checkpoint-dir", checkpoints, "--out", folder + "/interrupted.safetensors"}));
+    while (io::list_checkpoints(checkpoints).empty())  // until training is under way
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const testing::CommandResult interrupted = finish_cli(running, signal);
+    ASSERT_EQ(interrupted.exit_code, 128 + signal) << interrupted.err;
+    EXPECT_NE(interrupted.err.find("scratchnet: interrupted "), std::string::npos)
+        << interrupted.err;
+    EXPECT_NE(interrupted.err.find("go on with --resume " + checkpoints), std::string::npos)
+        << interrupted.err;
+    EXPECT_FALSE(std::filesystem::exists(folder + "/interrupted.safetensors"));
+
+    const auto resumed = run_cli({"train", "--data", data, "--resume", checkpoints, "--quiet",
+                                  "--out", folder + "/resumed.safetensors"});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_EQ(read_bytes(folder + "/resumed.safetensors"),
+              read_bytes(folder + "/straight.safetensors"))
+        << "signal " << signal;
+  }
 }
 
 }  // namespace
