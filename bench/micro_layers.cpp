@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "micro.hpp"
+#include "scratchnet/anomaly.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/layer_spec.hpp"
@@ -109,6 +110,18 @@ void optimizer_step(benchmark::State& state, std::string name, int threads) {
   state.SetItemsProcessed(state.iterations() * model.parameters().size());
 }
 
+// The check every training step makes before its update: one pass over all the gradients.
+void gradients_finite(benchmark::State& state, int threads) {
+  Sequential<float> model = fashion_mnist_network();
+  std::unique_ptr<kernels::ThreadPool> pool;
+  if (threads > 1) pool = std::make_unique<kernels::ThreadPool>(threads);
+  VectorView<float> gradients = model.gradients();
+  gradients.setConstant(0.25f);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(all_finite(gradients.data(), gradients.size(), pool.get()));
+  state.SetItemsProcessed(state.iterations() * gradients.size());
+}
+
 void train_step(benchmark::State& state, Index batch, std::string name, int threads) {
   Sequential<float> model = fashion_mnist_network();
   std::unique_ptr<kernels::ThreadPool> pool;
@@ -153,6 +166,10 @@ void register_layer_benchmarks() {
       benchmark::RegisterBenchmark(name.c_str(), optimizer_step, std::string(optimizer), threads)
           ->UseRealTime();
     }
+  }
+  for (int threads : {1, 2}) {
+    const std::string name = "gradients_finite/235146/threads:" + std::to_string(threads);
+    benchmark::RegisterBenchmark(name.c_str(), gradients_finite, threads)->UseRealTime();
   }
   for (Index batch : {64, 256}) {
     for (const char* optimizer : {"sgd", "adam"}) {

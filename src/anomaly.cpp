@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 
 namespace scratchnet {
@@ -27,7 +28,7 @@ struct Bits<double> {
 };
 
 template <typename T>
-bool slice_is_finite(const T* values, Index count) {
+bool slice_is_finite_elements(const T* values, Index count) {
   using Unsigned = typename Bits<T>::Unsigned;
   constexpr Unsigned kExponent = Bits<T>::kExponent;
   Unsigned non_finite = 0;
@@ -37,6 +38,19 @@ bool slice_is_finite(const T* values, Index count) {
     non_finite |= Unsigned((bits & kExponent) == kExponent);
   }
   return non_finite == 0;
+}
+
+// The same loop in AVX-512 registers, four times as wide as the baseline's: the check runs on
+// every training step, over every gradient.
+template <typename T>
+[[gnu::target("avx512f")]] bool slice_is_finite_avx512(const T* values, Index count) {
+  return slice_is_finite_elements(values, count);
+}
+
+template <typename T>
+bool slice_is_finite(const T* values, Index count) {
+  return kernels::cpu_has_avx512() ? slice_is_finite_avx512(values, count)
+                                   : slice_is_finite_elements(values, count);
 }
 
 template <typename T>
