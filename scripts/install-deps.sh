@@ -13,7 +13,9 @@ packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-de
           libopenblas-dev                # bench/: cblas_sgemm as the kernels' reference; it brings
                                          # libopenblas0-pthread, without which Debian's torch runs
                                          # the slow reference BLAS
-          libfann-dev)                   # bench/: FANN, a reference library
+          libfann-dev                    # bench/: FANN, a reference library
+          clang libclang-rt-14-dev       # fuzz/: libFuzzer and clang's sanitizer runtimes
+          llvm)                          # fuzz/: llvm-symbolizer, for readable stack traces
 
 missing=()
 for package in "${packages[@]}"; do
