@@ -38,7 +38,7 @@ ThreadPool::ThreadPool(int threads) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard lock(mutex_);
-    stopping_.store(true);
+    posted_.stopping.store(true);
   }
   job_posted_.notify_all();
   for (std::thread& thread : workers_)
@@ -46,9 +46,9 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
-  job_ = job;
-  invoke_ = invoke;
-  parts_done_.store(0, std::memory_order_relaxed);
+  posted_.job = job;
+  posted_.invoke = invoke;
+  parts_posted_ += parts;
   const auto threads = std::uint64_t(runs_.size());
   for (std::uint64_t thread = 0; thread < threads; ++thread) {
     const std::uint64_t first = std::uint64_t(parts) * thread / threads;
@@ -58,11 +58,12 @@ void ThreadPool::dispatch(Index parts, const void* job, Invoke invoke) {
   {
     // Under the lock, so that a worker about to sleep either sees the new job or is woken.
     std::lock_guard lock(mutex_);
-    jobs_posted_.fetch_add(1, std::memory_order_release);
+    posted_.count.fetch_add(1, std::memory_order_release);
   }
   job_posted_.notify_all();
   work_on_parts(0);
-  for (std::int64_t spins = 0; parts_done_.load(std::memory_order_acquire) != parts; ++spins)
+  for (std::int64_t spins = 0; parts_done_.load(std::memory_order_acquire) != parts_posted_;
+       ++spins)
     relax(spins);
 }
 
@@ -86,34 +87,38 @@ Index ThreadPool::claim_part(int thread) {
   return -1;
 }
 
-// Takes parts until none are left; which thread takes which part does not matter.
+// Takes parts until none are left; which thread takes which part does not matter. The parts
+// done are counted once at the end: a count shared by the threads is a cache line passed from
+// core to core, and passing it after every part cost more than a short part itself.
 void ThreadPool::work_on_parts(int thread) {
+  Index done = 0;
   for (Index part = claim_part(thread); part >= 0; part = claim_part(thread)) {
-    invoke_(job_, part);
-    parts_done_.fetch_add(1, std::memory_order_release);
+    posted_.invoke(posted_.job, part);
+    ++done;
   }
+  if (done > 0) parts_done_.fetch_add(done, std::memory_order_release);
 }
 
 // Waits until a job after `seen` is posted: spinning first, then asleep. False when stopping.
 bool ThreadPool::wait_for_job(std::uint64_t seen) {
   const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
-  for (std::int64_t spins = 0; jobs_posted_.load(std::memory_order_acquire) == seen; ++spins) {
-    if (stopping_.load(std::memory_order_relaxed)) return false;
+  for (std::int64_t spins = 0; posted_.count.load(std::memory_order_acquire) == seen; ++spins) {
+    if (posted_.stopping.load(std::memory_order_relaxed)) return false;
     relax(spins);
     if (spins % 64 == 63 && std::chrono::steady_clock::now() > spin_until) {
       std::unique_lock lock(mutex_);
       job_posted_.wait(lock, [&] {
-        return stopping_.load() || jobs_posted_.load(std::memory_order_acquire) != seen;
+        return posted_.stopping.load() || posted_.count.load(std::memory_order_acquire) != seen;
       });
     }
   }
-  return !stopping_.load(std::memory_order_relaxed);
+  return !posted_.stopping.load(std::memory_order_relaxed);
 }
 
 void ThreadPool::worker(int thread) {
   std::uint64_t seen = 0;
   while (wait_for_job(seen)) {
-    seen = jobs_posted_.load(std::memory_order_acquire);
+    seen = posted_.count.load(std::memory_order_acquire);
     work_on_parts(thread);
   }
 }

@@ -61,20 +61,29 @@ class ThreadPool {
   // A job is handed over through atomics alone; the mutex only guards going to sleep.
   // A run of parts is claimed from one word holding both its end and its next part, so a claim
   // always sees one job's bounds together. A worker that wakes late can only claim a part of
-  // the job that is running (and then runs it, reading job_ and invoke_, which do not change
-  // until every part is done), or find nothing left: the caller never waits for a worker that
-  // has no part.
-  std::mutex mutex_;
-  std::condition_variable job_posted_;
-  const void* job_ = nullptr;  // read only by a thread holding a claimed part of the job
-  Invoke invoke_ = nullptr;
+  // the job that is running (and then runs it, reading posted_.job and .invoke, which do not
+  // change until every part is done), or find nothing left: the caller never waits for a worker
+  // that has no part.
+  //
+  // What a worker reads to start on a job, in one cache line: it travels to the worker's core
+  // once per job.
+  struct alignas(64) PostedJob {
+    std::atomic<std::uint64_t> count{0};  // jobs posted so far
+    std::atomic<bool> stopping{false};
+    const void* job = nullptr;  // read only by a thread holding a claimed part of the job
+    Invoke invoke = nullptr;
+  };
+  PostedJob posted_;
   struct alignas(64) Run {                 // a cache line each: the threads claim apart
     std::atomic<std::uint64_t> claims{0};  // end << 32 | next part to hand out
   };
   std::vector<Run> runs_;  // one per thread; the caller is thread 0
-  std::atomic<Index> parts_done_{0};
-  std::atomic<std::uint64_t> jobs_posted_{0};
-  std::atomic<bool> stopping_{false};
+  // The parts of all jobs so far done, never reset (a reset would be one more trip of the line
+  // between cores), and posted (the caller's own count).
+  alignas(64) std::atomic<Index> parts_done_{0};
+  Index parts_posted_ = 0;
+  std::mutex mutex_;
+  std::condition_variable job_posted_;
   std::vector<std::thread> workers_;
 };
 
