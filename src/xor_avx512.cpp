@@ -1,11 +1,5 @@
 // The seed's XOR loop (xor.cpp) on AVX-512.
-// GCC 12 warns that its own AVX-512 intrinsics read an uninitialised variable (GCC bug 105593,
-// fixed in GCC 13); the warning is about the header, not this code.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
+#include "kernels/intrinsics.hpp"
 
 #include "kernels/exp_lanes_avx512.hpp"
 #include "xor_avx512.hpp"
@@ -25,20 +19,23 @@
 namespace scratchnet {
 namespace {
 
-constexpr int kRows = 4;  // the four XOR rows, the whole batch
-
-using Lanes = __m512d;  // eight doubles; GCC gives it + − * / lane by lane, scalars broadcast
+using Lanes = __m512d;  // eight doubles; GCC and clang give it + − * / lane by lane, scalars
+                        // broadcast
 
 Lanes broadcast_units(double unit_a, double unit_b) {
   return _mm512_set_pd(unit_b, unit_b, unit_b, unit_b, unit_a, unit_a, unit_a, unit_a);
 }
 
-using LaneIndices = __v8di;  // for __builtin_shuffle: result lane i = v[indices[i]]
+// Lane i of the result is lane indices[i] of v (vpermpd; GCC and clang both take it).
+Lanes permute(Lanes v, long long i0, long long i1, long long i2, long long i3, long long i4,
+              long long i5, long long i6, long long i7) {
+  return _mm512_permutexvar_pd(_mm512_setr_epi64(i0, i1, i2, i3, i4, i5, i6, i7), v);
+}
 
 // Row r of every unit, in all four row lanes of that unit.
 template <int r>
 Lanes row(Lanes v) {
-  return __builtin_shuffle(v, LaneIndices{r, r, r, r, 4 + r, 4 + r, 4 + r, 4 + r});
+  return permute(v, r, r, r, r, 4 + r, 4 + r, 4 + r, 4 + r);
 }
 
 // Σ_r v[r] per unit, rows in order from 0, in every lane of the unit.
@@ -48,10 +45,10 @@ Lanes sum_rows(Lanes v) {
 
 // The four row lanes of the first (second) unit of `v`, in both halves: as a per-row value.
 Lanes first_unit(Lanes v) {
-  return __builtin_shuffle(v, LaneIndices{0, 1, 2, 3, 0, 1, 2, 3});
+  return _mm512_shuffle_f64x2(v, v, _MM_SHUFFLE(1, 0, 1, 0));  // 128-bit blocks 0 1 0 1
 }
 Lanes second_unit(Lanes v) {
-  return __builtin_shuffle(v, LaneIndices{4, 5, 6, 7, 4, 5, 6, 7});
+  return _mm512_shuffle_f64x2(v, v, _MM_SHUFFLE(3, 2, 3, 2));  // blocks 2 3 2 3
 }
 
 // Inlined, so that the two halves' sigmoids interleave and no register is spilled around a call.

@@ -1,11 +1,5 @@
 // The AVX-512 microkernels; this file alone is compiled with -mavx512f -mfma.
-// GCC 12 warns that its own AVX-512 shuffle intrinsics read an uninitialised variable (GCC bug
-// 105593, fixed in GCC 13); the warning is about the header, not this code.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
+#include "intrinsics.hpp"
 
 #include "microkernel.hpp"
 
