@@ -17,20 +17,6 @@ std::string range(std::int64_t minimum, std::int64_t maximum) {
 
 }  // namespace
 
-std::string on_one_line(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t minimum,
                            std::int64_t maximum) {
   std::int64_t value = 0;

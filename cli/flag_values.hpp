@@ -6,11 +6,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace scratchnet::cli {
+#include "scratchnet/one_line.hpp"
 
-/// `text` with its line breaks written as \n and \r, so that a message that quotes what the user
-/// typed stays one line.
-std::string on_one_line(const std::string& text);
+namespace scratchnet::cli {
 
 /// A flag whose value cannot be used; what() is one line naming the flag and the problem.
 class FlagError : public std::runtime_error {

@@ -14,6 +14,7 @@
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/layers/softmax.hpp"
 #include "scratchnet/layers/tanh.hpp"
+#include "scratchnet/one_line.hpp"
 
 namespace scratchnet {
 namespace {
@@ -26,21 +27,6 @@ std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-// `text` with its line breaks written as \n and \r: a message quotes the spec, and stays one line.
-std::string on_one_line(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 [[noreturn]] void fail(std::size_t position, std::string_view entry, const std::string& problem) {
