@@ -1,11 +1,13 @@
 // Inference speed of the Fashion-MNIST network 784-256-128-10 (ReLU), built as the command line
 // builds it (a float Sequential from the layer spec "256:relu,128:relu,10", torch's default
-// initialisation) and run forward only in eval() mode, on the PyTorch anchor's protocol
+// initialisation), frozen in a Predictor (the library's way to serve predictions) and run forward
+// only, on the PyTorch anchor's protocol
 // (../shared/anchors/torch_mlp_fmnist.py):
 //   batch: the 10000 test images in batches of 1000, 2 warm-up passes, then the median of 7
 //          timed passes -> samples/s
 //   latency: 200 warm-up single samples, then 2000 single samples (rows 0..1999), each timed
 //          alone -> median and 90th percentile in microseconds
+// The latency of the plain Sequential::forward() is measured too, for comparison.
 // Prints one JSON object. The test images are floats in memory before any timing, as the
 // anchor holds them.
 
@@ -18,6 +20,7 @@
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/layer_spec.hpp"
+#include "scratchnet/predictor.hpp"
 
 using namespace scratchnet;
 using namespace scratchnet::bench;
@@ -42,21 +45,33 @@ int main(int argc, char** argv) {
   const FloatImages test = fashion_mnist_floats(/*test_set=*/true);
   const Index rows = test.pixels.rows();
 
-  Random random(/*seed=*/0);
-  Sequential<float> model = build_model<float>(parse_layer_spec("256:relu,128:relu,10"),
-                                               /*inputs=*/test.pixels.cols());
-  initialize(model, Initializer::torch_default, random);
-  model.eval();
+  const auto fashion_mnist_network = [&] {
+    Random random(/*seed=*/0);
+    Sequential<float> model = build_model<float>(parse_layer_spec("256:relu,128:relu,10"),
+                                                 /*inputs=*/test.pixels.cols());
+    initialize(model, Initializer::torch_default, random);
+    model.eval();
+    return model;
+  };
   std::unique_ptr<kernels::ThreadPool> pool;
   if (threads > 1) pool = std::make_unique<kernels::ThreadPool>(threads);
-  model.use_threads(pool.get());
 
   double checksum = 0;  // each forward pass adds to it: its output is used
-  const auto forward = [&](Index first, Index count) {
-    checksum += double(model.forward(test.pixels.middleRows(first, count))(0, 0));
-  };
-  const InferenceFigures figures =
-      anchor_inference_protocol(forward, rows, batch, passes, warmup, samples);
+  Predictor<float> predictor(fashion_mnist_network());
+  predictor.use_threads(pool.get());
+  const InferenceFigures figures = anchor_inference_protocol(
+      [&](Index first, Index count) {
+        checksum += double(predictor.forward(test.pixels.middleRows(first, count))(0, 0));
+      },
+      rows, batch, passes, warmup, samples);
+
+  Sequential<float> model = fashion_mnist_network();
+  model.use_threads(pool.get());
+  const InferenceFigures sequential_figures = anchor_inference_protocol(
+      [&](Index first, Index count) {
+        checksum += double(model.forward(test.pixels.middleRows(first, count))(0, 0));
+      },
+      rows, batch, /*passes=*/1, warmup, samples);
 
   nlohmann::json report = {
       {"program", "scratchnet_bench_inference"},
@@ -70,6 +85,7 @@ int main(int argc, char** argv) {
       {"batch1_samples", samples},
       {"batch1_latency_us", figures.batch1_latency_us},
       {"batch1_latency_us_p90", figures.batch1_latency_us_p90},
+      {"batch1_latency_us_sequential", sequential_figures.batch1_latency_us},
       {"checksum", checksum},
   };
   std::cout << report.dump() << "\n";

@@ -40,13 +40,6 @@ Microkernels& current_microkernels() {
   return kernels;
 }
 
-const MicrokernelOf<float>& microkernel_for(float*) {
-  return current_microkernels().for_float;
-}
-const MicrokernelOf<double>& microkernel_for(double*) {
-  return current_microkernels().for_double;
-}
-
 // Packing space that grows to the largest product seen and is then reused, so that a training
 // step allocates nothing. One per calling thread; the pool's workers write into the caller's.
 class PackingSpace {
@@ -220,12 +213,19 @@ void multiply_by_rows(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatr
 
 }  // namespace
 
+const MicrokernelOf<float>& current_microkernel(float*) {
+  return current_microkernels().for_float;
+}
+const MicrokernelOf<double>& current_microkernel(double*) {
+  return current_microkernels().for_double;
+}
+
 template <typename T>
 void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
           Index c_row_stride, bool accumulate, ThreadPool* pool) {
   if (m == 0 || n == 0) return;
   const bool small = m * n * k <= kSmallProduct;
-  const MicrokernelOf<T>& kernel = microkernel_for(static_cast<T*>(nullptr));
+  const MicrokernelOf<T>& kernel = current_microkernel(static_cast<T*>(nullptr));
   // A single row of a long dot products: one per output, in vectors. (The scalar loops below
   // would run each as one chain of dependent additions.)
   if (m < kernel.rows / 2 && a.column_stride == 1 && b.row_stride == 1 && k >= kLongDot) {

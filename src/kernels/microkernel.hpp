@@ -12,6 +12,7 @@
 // everything here sits in an unnamed namespace: no definition is shared between those files.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "microkernel_shape.hpp"
 
@@ -103,15 +104,77 @@ void dot_rows(std::ptrdiff_t length, const typename Simd::Scalar* x, const typen
   }
 }
 
+// out[0, Vectors · kLanes) = Σ_q values[q] · rows[positions[q]] + bias: the rows of an
+// input-major weight block picked by one sample's nonzero inputs, summed in two chains of
+// accumulators (even and odd q, so one FMA's latency hides behind the other's) added at the end.
+// Only the rows listed are read: a zero input costs nothing.
+template <typename Simd, int Vectors>
+void sum_of_rows(std::ptrdiff_t count, const std::int32_t* positions,
+                 const typename Simd::Scalar* values, const typename Simd::Scalar* rows,
+                 const typename Simd::Scalar* bias, typename Simd::Scalar* out) {
+  using Vector = typename Simd::Vector;
+  constexpr int kLanes = Simd::kLanes;
+  constexpr std::ptrdiff_t kWidth = Vectors * kLanes;
+  Vector even[Vectors], odd[Vectors];
+#pragma GCC unroll 4
+  for (int v = 0; v < Vectors; ++v)
+    even[v] = odd[v] = Simd::zero();
+  std::ptrdiff_t q = 0;
+  for (; q + 2 <= count; q += 2) {
+    const typename Simd::Scalar* even_row = rows + positions[q] * kWidth;
+    const typename Simd::Scalar* odd_row = rows + positions[q + 1] * kWidth;
+    const Vector even_value = Simd::broadcast(values[q]);
+    const Vector odd_value = Simd::broadcast(values[q + 1]);
+#pragma GCC unroll 4
+    for (int v = 0; v < Vectors; ++v) {
+      even[v] = Simd::multiply_add(even_value, Simd::load(even_row + v * kLanes), even[v]);
+      odd[v] = Simd::multiply_add(odd_value, Simd::load(odd_row + v * kLanes), odd[v]);
+    }
+  }
+  if (q < count) {
+    const typename Simd::Scalar* even_row = rows + positions[q] * kWidth;
+    const Vector even_value = Simd::broadcast(values[q]);
+#pragma GCC unroll 4
+    for (int v = 0; v < Vectors; ++v)
+      even[v] = Simd::multiply_add(even_value, Simd::load(even_row + v * kLanes), even[v]);
+  }
+#pragma GCC unroll 4
+  for (int v = 0; v < Vectors; ++v)
+    Simd::store(out + v * kLanes, (even[v] + odd[v]) + Simd::load(bias + v * kLanes));
+}
+
+// Lists the inputs that are not zero (NaN included), in order: their positions and values.
+// Returns how many. Vectors compress them when the instruction set can (Simd::compress_nonzero),
+// otherwise each input is written and kept or not without a branch.
+template <typename Simd>
+std::ptrdiff_t nonzero_inputs(std::ptrdiff_t length, const typename Simd::Scalar* x,
+                              std::int32_t* positions, typename Simd::Scalar* values) {
+  std::ptrdiff_t count = 0;
+  std::ptrdiff_t p = 0;
+  if constexpr (requires { Simd::compress_nonzero(x, 0, positions, values); }) {
+    for (; p + Simd::kLanes <= length; p += Simd::kLanes)
+      count += Simd::compress_nonzero(x + p, std::int32_t(p), positions + count, values + count);
+  }
+  for (; p < length; ++p) {
+    positions[count] = std::int32_t(p);
+    values[count] = x[p];
+    count += x[p] != typename Simd::Scalar(0);
+  }
+  return count;
+}
+
 // The kernel for one scalar type, in the shape the packing code needs to know.
 template <typename Simd, int Rows, int VectorsPerRow>
 constexpr MicrokernelOf<typename Simd::Scalar> microkernel() {
-  return {Rows,
+  return {Simd::kLanes,
+          Rows,
           VectorsPerRow * Simd::kLanes,
           &multiply_tile<Simd, Rows, VectorsPerRow, false>,
           &multiply_tile<Simd, Rows, VectorsPerRow, true>,
           &dot_rows<Simd, 1>,
-          &dot_rows<Simd, kDotRows>};
+          &dot_rows<Simd, kDotRows>,
+          &nonzero_inputs<Simd>,
+          {&sum_of_rows<Simd, 1>, &sum_of_rows<Simd, 2>, &sum_of_rows<Simd, 4>}};
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The AVX-512 microkernels; this file alone is compiled with -mavx512f -mfma.
 #include "intrinsics.hpp"
 
+#include <cstdint>
+
 #include "microkernel.hpp"
 
 namespace scratchnet::kernels {
@@ -15,6 +17,20 @@ struct Float16 {
   static Vector broadcast(float x) { return _mm512_set1_ps(x); }
   static Vector multiply_add(Vector a, Vector b, Vector c) { return _mm512_fmadd_ps(a, b, c); }
   static void store(float* p, Vector x) { _mm512_storeu_ps(p, x); }
+  // The lanes of x[0, 16) that are not zero, and their positions first + lane, packed to the
+  // front of `values` and `positions` (all 16 lanes are written); returns how many.
+  // (Compressed in registers, then stored: a compressing store is microcode on AMD's cores.)
+  static int compress_nonzero(const float* x, std::int32_t first, std::int32_t* positions,
+                              float* values) {
+    const __m512 lanes = _mm512_loadu_ps(x);
+    const __mmask16 keep = _mm512_cmp_ps_mask(lanes, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    const __m512i lane_positions =
+        _mm512_add_epi32(_mm512_set1_epi32(first),
+                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    _mm512_storeu_ps(values, _mm512_maskz_compress_ps(keep, lanes));
+    _mm512_storeu_si512(positions, _mm512_maskz_compress_epi32(keep, lane_positions));
+    return __builtin_popcount(keep);
+  }
   static float sum(Vector x) {  // halves folded onto each other, down to one lane
     x = _mm512_add_ps(x, _mm512_shuffle_f32x4(x, x, _MM_SHUFFLE(1, 0, 3, 2)));
     x = _mm512_add_ps(x, _mm512_shuffle_f32x4(x, x, _MM_SHUFFLE(2, 3, 0, 1)));

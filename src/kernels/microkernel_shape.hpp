@@ -4,6 +4,7 @@
 // one per scalar type.
 
 #include <cstddef>
+#include <cstdint>
 
 namespace scratchnet::kernels {
 
@@ -12,6 +13,12 @@ inline constexpr int kDotRows = 4;
 
 template <typename T>
 struct MicrokernelOf {
+  // out[j] = Σ_q values[q] · rows[positions[q] * width + j] + bias[j] for j < width: the sum of
+  // the rows picked by the nonzero inputs, for a block of an input-major weight `width` wide.
+  using SumOfRows = void (*)(std::ptrdiff_t count, const std::int32_t* positions, const T* values,
+                             const T* rows, const T* bias, T* out);
+
+  int lanes;    // values per vector
   int rows;     // rows of a packed panel of a, and of the output tile
   int columns;  // columns of a packed panel of b, and of the output tile
   // tile (+)= Σ_p a[p*rows + i] · b[p*columns + j] for the whole tile, `depth` steps of p.
@@ -27,6 +34,11 @@ struct MicrokernelOf {
   // panels for tiles would cost more than the arithmetic. Both give the same bits per output.
   void (*dot)(std::ptrdiff_t length, const T* x, const T* y, std::ptrdiff_t y_stride, T* out);
   void (*dots)(std::ptrdiff_t length, const T* x, const T* y, std::ptrdiff_t y_stride, T* out);
+  // Lists the nonzero x[p] (NaN included) in order, their positions and values; returns how many.
+  std::ptrdiff_t (*nonzero_inputs)(std::ptrdiff_t length, const T* x, std::int32_t* positions,
+                                   T* values);
+  // sum_of_rows for blocks 1, 2 and 4 vectors wide (InputMajorWeights, one sample at a time).
+  SumOfRows sum_of_rows[3];
 };
 
 struct Microkernels {
@@ -39,5 +51,10 @@ struct Microkernels {
 Microkernels avx512_microkernels();
 Microkernels avx2_microkernels();
 Microkernels portable_microkernels();
+
+// The microkernels the products run now: the widest the CPU has, unless use_matmul_kernel()
+// chose another.
+const MicrokernelOf<float>& current_microkernel(float*);
+const MicrokernelOf<double>& current_microkernel(double*);
 
 }  // namespace scratchnet::kernels
