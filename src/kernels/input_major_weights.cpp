@@ -41,22 +41,36 @@ InputMajorWeights<T>::InputMajorWeights(ConstMatrixView<T> weight, const T* bias
     }
   }
   if (bias != nullptr) std::copy_n(bias, outputs_, bias_.begin());
-  positions_.resize(std::size_t(inputs_));
-  values_.resize(std::size_t(inputs_));
+  positions_.resize(std::size_t(blocks_ * inputs_));  // a list per block, for a pool's parts
+  values_.resize(std::size_t(blocks_ * inputs_));
   padded_out_.resize(std::size_t(block_width_));
 }
 
 // out = xᵀ · weightᵀ + bias, over the rows of weightᵀ whose input is not zero
 template <typename T>
 void InputMajorWeights<T>::multiply(const T* x, T* out, ThreadPool* pool) {
-  const std::ptrdiff_t count = nonzero_inputs_(inputs_, x, positions_.data(), values_.data());
-  run_parts(pool, blocks_, [&](Index block) {
+  const auto sum_block = [&](Index block, std::ptrdiff_t count, const std::int32_t* positions,
+                             const T* values) {
     const Index first = block * block_width_;
     const bool full = first + block_width_ <= outputs_;
     T* block_out = full ? out + first : padded_out_.data();
-    sum_of_rows_(count, positions_.data(), values_.data(),
-                 weights_.data() + block * inputs_ * block_width_, bias_.data() + first, block_out);
+    sum_of_rows_(count, positions, values, weights_.data() + block * inputs_ * block_width_,
+                 bias_.data() + first, block_out);
     if (!full) std::copy_n(padded_out_.data(), outputs_ - first, out + first);
+  };
+  if (pool == nullptr || pool->threads() == 1 || blocks_ == 1) {
+    const std::ptrdiff_t count = nonzero_inputs_(inputs_, x, positions_.data(), values_.data());
+    for (Index block = 0; block < blocks_; ++block)
+      sum_block(block, count, positions_.data(), values_.data());
+    return;
+  }
+  // Each part lists the nonzero inputs itself: cheaper than a core reading another's list
+  // (a cache line per 16 inputs, each a trip between the cores): 3.5-4.0 us a sample on 2
+  // threads against 4.7-5.4.
+  run_parts(pool, blocks_, [&](Index block) {
+    std::int32_t* positions = positions_.data() + block * inputs_;
+    T* values = values_.data() + block * inputs_;
+    sum_block(block, nonzero_inputs_(inputs_, x, positions, values), positions, values);
   });
 }
 

@@ -51,11 +51,13 @@ class InputMajorWeights {
   std::ptrdiff_t (*nonzero_inputs_)(std::ptrdiff_t length, const T* x, std::int32_t* positions,
                                     T* values);
   SumOfRows sum_of_rows_;
-  AlignedVector<T> weights_;             // blocks_ blocks of [inputs_, block_width_], zero-padded
-  AlignedVector<T> bias_;                // [blocks_ * block_width_], zero-padded
-  std::vector<std::int32_t> positions_;  // of the nonzero inputs, in order
-  std::vector<T> values_;                // the nonzero inputs
-  AlignedVector<T> padded_out_;          // the last block's outputs, when it is not full
+  AlignedVector<T> weights_;  // blocks_ blocks of [inputs_, block_width_], zero-padded
+  AlignedVector<T> bias_;     // [blocks_ * block_width_], zero-padded
+  // The nonzero inputs in order, their positions and values: one list per block, as each part
+  // on a pool makes its own.
+  std::vector<std::int32_t> positions_;
+  std::vector<T> values_;
+  AlignedVector<T> padded_out_;  // the last block's outputs, when it is not full
 };
 
 }  // namespace scratchnet::kernels
