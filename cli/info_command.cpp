@@ -32,7 +32,7 @@ void InfoCommand::run(std::ostream& out) {
   for (const io::TensorRecord& tensor : file.tensors) {
     out << "  " << tensor.name << "  " << io::dtype_name(tensor.dtype) << " "
         << io::shape_text(tensor.shape) << "\n";
-    if (tensor.name.rfind("optimizer.", 0) != 0) values += io::element_count(tensor.shape);
+    if (!io::is_training_state(tensor.name)) values += io::element_count(tensor.shape);
   }
   out << "parameters: " << values << "\n";
   if (file.metadata.find("spec") == file.metadata.end()) {

@@ -374,16 +374,23 @@ void TrainCommand::train(std::ostream& out) {
   description.label_name = label_name;
 
   std::vector<EpochMetrics> history;
+  BestEpoch best_epoch;
+  std::vector<T> best_weights;
   if (resumed) {
-    const io::CheckpointState state =
-        io::load_checkpoint<T>(resumed->path, model, *optimizer, description, warnings);
+    const io::CheckpointState state = io::load_checkpoint<T>(resumed->path, model, *optimizer,
+                                                             description, warnings, &best_weights);
     random.restore(state.random_state);
     options.first_epoch = state.epoch + 1;
     options.resume_from = state.inside_epoch;
+    best_epoch = state.best_epoch;
     for (const auto& epoch : nlohmann::json::parse(state.history_json)) {
       history.push_back(epoch_from_json(epoch));
     }
   }
+  options.detect_anomaly = detect_anomaly_;
+  Trainer<T> trainer(model, *loss, *optimizer, options);
+  // Early stopping goes on with what it knew, so that a resumed run stops where it would have.
+  if (resumed) trainer.resume_early_stopping(best_epoch, std::move(best_weights));
   for (const std::string& warning : warnings)
     std::cerr << "scratchnet: warning: " << warning << "\n";
 
@@ -400,7 +407,9 @@ void TrainCommand::train(std::ostream& out) {
     state.options_json = settings.to_json();
     state.history_json = history_json(history).dump();
     state.inside_epoch = inside_epoch;
-    return io::save_checkpoint<T>(folder, model, *optimizer, description, state);
+    state.best_epoch = trainer.best_epoch();
+    return io::save_checkpoint<T>(folder, model, *optimizer, description, state,
+                                  trainer.best_weights());
   };
   callbacks.on_epoch = [&](const EpochMetrics& metrics) {
     progress.epoch(metrics);
@@ -410,8 +419,6 @@ void TrainCommand::train(std::ostream& out) {
     return true;
   };
   callbacks.stop_requested = [] { return InterruptGuard::received() != 0; };
-  options.detect_anomaly = detect_anomaly_;
-  Trainer<T> trainer(model, *loss, *optimizer, options);
   TrainingResult result;
   if (options.first_epoch <= options.epochs) {
     const InterruptGuard interrupts;

@@ -99,6 +99,17 @@ void Trainer<T>::order_rows(Index rows, Random& random) {
 }
 
 template <typename T>
+void Trainer<T>::resume_early_stopping(const BestEpoch& best, std::vector<T> best_weights) {
+  if (!best_weights.empty() && Index(best_weights.size()) != model_.parameters().size()) {
+    throw std::invalid_argument("best weights: " + std::to_string(best_weights.size()) +
+                                " values for a model of " +
+                                std::to_string(model_.parameters().size()) + " parameters");
+  }
+  best_ = best;
+  best_weights_ = std::move(best_weights);
+}
+
+template <typename T>
 TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* validation,
                                Random& random, const TrainingCallbacks& callbacks) {
   if (training.size() == 0) throw std::invalid_argument("no training rows");
@@ -108,9 +119,9 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
   const Task task = loss_.task();
 
   TrainingResult result;
-  double best_loss = std::numeric_limits<double>::infinity();
-  int epochs_since_best = 0;
-  std::vector<T> best_parameters;
+  const bool fresh_run = options_.first_epoch == 1 && !options_.resume_from;
+  if (fresh_run) resume_early_stopping({}, {});
+  result.best_epoch = best_.epoch;
 
   for (int epoch = options_.first_epoch; epoch <= options_.epochs; ++epoch) {
     auto epoch_start = Clock::now();
@@ -191,15 +202,14 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       const Evaluation evaluation = evaluate(*validation);
       metrics.val_loss = evaluation.loss;
       metrics.val_accuracy = evaluation.accuracy();
-      if (evaluation.loss < best_loss) {
-        best_loss = evaluation.loss;
+      if (evaluation.loss < best_.val_loss) {
+        best_ = {epoch, evaluation.loss, 0};
         result.best_epoch = epoch;
-        epochs_since_best = 0;
         if (options_.patience > 0 && options_.restore_best) {
-          best_parameters.assign(model_.parameters().begin(), model_.parameters().end());
+          best_weights_.assign(model_.parameters().begin(), model_.parameters().end());
         }
       } else {
-        ++epochs_since_best;
+        ++best_.epochs_since;
       }
     }
     metrics.seconds = seconds_since(epoch_start);
@@ -210,11 +220,11 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       result.stopped_by_request = true;
       break;
     }
-    if (validating && options_.patience > 0 && epochs_since_best >= options_.patience) {
+    if (validating && options_.patience > 0 && best_.epochs_since >= options_.patience) {
       result.stopped_early = true;
-      if (options_.restore_best && !best_parameters.empty()) {
+      if (options_.restore_best && !best_weights_.empty()) {
         model_.parameters() = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(
-            best_parameters.data(), Index(best_parameters.size()));
+            best_weights_.data(), Index(best_weights_.size()));
       }
       break;
     }

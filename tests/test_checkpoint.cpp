@@ -171,7 +171,7 @@ class CheckpointFolder : public ::testing::Test {
   }
   std::string save(int epoch, int keep = 3) {
     return save_checkpoint(folder_.path(), model_, adam_, description_of_run(),
-                           state_at(epoch, random_), keep);
+                           state_at(epoch, random_), {}, keep);
   }
   // What load_checkpoint throws for `path_or_folder`, folder taken out; "no error" otherwise.
   std::string load_error(const std::string& path_or_folder, Optimizer<float>& optimizer) {
@@ -401,6 +401,51 @@ TEST_F(CheckpointFolder, KeepsWhereARunStoodInsideAnEpoch) {
   state.inside_epoch->epoch = 5;  // not the epoch after state.epoch
   EXPECT_THROW(save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state),
                std::invalid_argument);
+}
+
+// Early stopping's memory and its best epoch's weights come back as saved; a model file reader
+// still reads the checkpoint; a checkpoint without them gives none.
+TEST_F(CheckpointFolder, KeepsEarlyStoppingsBestEpochAndWeights) {
+  CheckpointState state = state_at(4, random_);
+  state.best_epoch = {/*epoch=*/2, /*val_loss=*/0.1 + 0.2, /*epochs_since=*/2};
+  std::vector<float> best = values_of(model_.parameters());
+  for (float& value : best)
+    value = value * 0.5f - 0.25f;
+  const std::string path =
+      save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state, best);
+
+  Sequential<float> model = untrained_model<float>();
+  Adam<float> adam(adam_options());
+  ModelDescription description;
+  std::vector<std::string> warnings;
+  std::vector<float> loaded_best{1.0f};
+  const CheckpointState loaded =
+      load_checkpoint(path, model, adam, description, warnings, &loaded_best);
+  EXPECT_EQ(loaded.best_epoch, state.best_epoch);  // 0.30000000000000004 exactly
+  EXPECT_TRUE(same_bits(loaded_best, best));
+  EXPECT_TRUE(same_bits(values_of(model.parameters()), values_of(model_.parameters())));
+  EXPECT_NO_THROW(load_model<float>(path));
+
+  save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state_at(5, random_));
+  EXPECT_EQ(
+      load_checkpoint(folder_.path(), model, adam, description, warnings, &loaded_best).best_epoch,
+      BestEpoch{});
+  EXPECT_TRUE(loaded_best.empty());
+
+  best.pop_back();  // one value short
+  EXPECT_THROW(save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state, best),
+               std::invalid_argument);
+  best.push_back(std::numeric_limits<float>::quiet_NaN());
+  EXPECT_THROW(save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state, best),
+               std::invalid_argument);
+
+  const SafetensorsFile file = read_safetensors(path);
+  auto metadata = file.metadata;
+  metadata["best_epoch"] = R"({"epoch":0,"val_loss":"1","epochs_since":0})";
+  write_bytes(path, encode_safetensors(file.tensors, metadata));
+  EXPECT_EQ(load_error(path, adam),
+            "checkpoint-epoch-0004.safetensors: metadata 'best_epoch': 'epoch' must be a whole "
+            "number >= 1");
 }
 
 TEST(Checkpoint, ListsCheckpointsByEpochNewestFirst) {

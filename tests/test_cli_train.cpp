@@ -136,6 +136,51 @@ TEST(CliTrain, ResumeIsBitExact) {
   }
 }
 
+// With --patience, a run resumed one epoch after its best stops where the run never stopped
+// does, keeps the same best epoch's weights, and writes the same bytes: early stopping's memory
+// travels in the checkpoint.
+TEST(CliTrain, ResumeKeepsEarlyStoppingsMemory) {
+  Workspace w;
+  const std::vector<std::string> common = {
+      "train", "--data", w.data, "--layers",   "12:relu,3", "--seed",  "3",     "--val-split",
+      "0.3",   "--lr",   "0.3",  "--patience", "3",         "--quiet", "--json"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> arguments = common;
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    return run_cli(arguments);
+  };
+  const auto straight = with({"--epochs", "200", "--out", w.folder + "/straight.safetensors"});
+  ASSERT_EQ(straight.exit_code, 0) << straight.err;
+  const nlohmann::json epochs = nlohmann::json::parse(straight.out)["epochs"];
+  ASSERT_LT(epochs.size(), 200u) << "the run did not stop early";
+  int best_epoch = 0;
+  double best_loss = 1e300;
+  for (const auto& epoch : epochs) {
+    if (epoch["val_loss"].get<double>() < best_loss) {
+      best_loss = epoch["val_loss"].get<double>();
+      best_epoch = epoch["epoch"].get<int>();
+    }
+  }
+  ASSERT_EQ(int(epochs.size()), best_epoch + 3);
+
+  const std::string resume_after = std::to_string(best_epoch + 1);
+  ASSERT_EQ(
+      with({"--epochs", resume_after, "--checkpoint-dir", w.folder + "/checkpoints"}).exit_code, 0);
+  const auto resumed =
+      run_cli({"train", "--data", w.data, "--resume", w.folder + "/checkpoints", "--epochs", "200",
+               "--json", "--out", w.folder + "/resumed.safetensors"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(nlohmann::json::parse(resumed.out)["epochs"].size(), epochs.size());
+  const io::SafetensorsFile straight_file =
+      io::read_safetensors(w.folder + "/straight.safetensors");
+  const io::SafetensorsFile resumed_file = io::read_safetensors(w.folder + "/resumed.safetensors");
+  ASSERT_EQ(straight_file.tensors.size(), resumed_file.tensors.size());
+  for (std::size_t i = 0; i < straight_file.tensors.size(); ++i) {
+    EXPECT_TRUE(straight_file.tensors[i].data == resumed_file.tensors[i].data)
+        << straight_file.tensors[i].name << " differs";
+  }
+}
+
 // The same command gives the same bytes, run again or on another number of threads.
 TEST(CliTrain, SameModelTwiceAndOnOneOrTwoThreads) {
   Workspace w;

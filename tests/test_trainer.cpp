@@ -178,6 +178,50 @@ TEST(Trainer, EarlyStoppingRestoresTheBestEpoch) {
   EXPECT_EQ(Eigen::VectorXd(model.parameters()), weights_after_epoch[result.best_epoch - 1]);
 }
 
+// A run stopped one epoch after its best and resumed with early stopping's memory stops and
+// restores as the run never stopped does; resumed without it, it would count the next epoch as
+// a new best and go on.
+TEST(Trainer, EarlyStoppingGoesOnAcrossAResume) {
+  const auto training = argmax_problem(300, 1), validation = argmax_problem(100, 2, true);
+  const TrainingOptions options{.batch_size = 32, .epochs = 30, .patience = 2};
+
+  auto whole_model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  Adam<double> whole_adam(AdamOptions{.lr = 0.01});
+  Random whole_random(/*seed=*/4);
+  const TrainingResult whole = Trainer<double>(whole_model, loss, whole_adam, options)
+                                   .fit(training, &validation, whole_random);
+  ASSERT_TRUE(whole.stopped_early);
+  const int stop_after = whole.best_epoch + 1;  // one epoch without improvement
+
+  const auto resumed_run = [&](bool with_memory) {
+    auto model = small_classifier(3);
+    Adam<double> adam(AdamOptions{.lr = 0.01});
+    Random random(/*seed=*/4);
+    TrainingOptions first_part = options;
+    first_part.epochs = stop_after;
+    Trainer<double> before(model, loss, adam, first_part);
+    EXPECT_FALSE(before.fit(training, &validation, random).stopped_early);
+    EXPECT_EQ(before.best_epoch().epoch, whole.best_epoch);
+    EXPECT_EQ(before.best_epoch().epochs_since, 1);
+
+    TrainingOptions second_part = options;
+    second_part.first_epoch = stop_after + 1;
+    Trainer<double> after(model, loss, adam, second_part);
+    if (with_memory) after.resume_early_stopping(before.best_epoch(), before.best_weights());
+    const TrainingResult result = after.fit(training, &validation, random);
+    return std::pair(result, Eigen::VectorXd(model.parameters()));
+  };
+  const auto [result, weights] = resumed_run(/*with_memory=*/true);
+  EXPECT_TRUE(result.stopped_early);
+  EXPECT_EQ(result.best_epoch, whole.best_epoch);
+  EXPECT_EQ(result.epochs.back().epoch, whole.epochs.back().epoch);
+  EXPECT_EQ(weights, Eigen::VectorXd(whole_model.parameters()));  // bit for bit
+
+  const auto [forgetful, forgetful_weights] = resumed_run(/*with_memory=*/false);
+  EXPECT_NE(forgetful_weights, Eigen::VectorXd(whole_model.parameters()));
+}
+
 TEST(Trainer, CallbacksSeeEveryBatchAndCanStop) {
   const auto training = argmax_problem(70, 1);  // batches of 32: 32, 32, 6
   auto model = small_classifier(3);

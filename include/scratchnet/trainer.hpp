@@ -10,6 +10,7 @@
 // would have spread it into the weights.
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,16 @@ struct EpochProgress {
   std::int64_t predictions = 0;
   double seconds = 0;  // training time so far, for the epoch's samples/s
   bool operator==(const EpochProgress&) const = default;
+};
+
+/// Early stopping's memory: the epoch with the lowest validation loss so far, that loss, and
+/// the epochs since. A resumed run carries it over (Trainer::resume_early_stopping) so that it
+/// stops, and restores, where a run never interrupted would.
+struct BestEpoch {
+  int epoch = 0;  // counted from 1; 0 while no epoch has been validated
+  double val_loss = std::numeric_limits<double>::infinity();
+  int epochs_since = 0;
+  bool operator==(const BestEpoch&) const = default;
 };
 
 struct TrainingOptions {
@@ -129,6 +140,16 @@ class Trainer {
   /// NonFiniteError, with the weights untouched, when the loss or a gradient is not finite.
   T train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets);
 
+  /// Early stopping's memory after the last epoch fit() finished, and the weights of its best
+  /// epoch (kept only with patience and restore_best; otherwise empty): what a checkpoint saves.
+  const BestEpoch& best_epoch() const { return best_; }
+  const std::vector<T>& best_weights() const { return best_weights_; }
+
+  /// Sets early stopping's memory for a run that goes on from a checkpoint (options.first_epoch
+  /// > 1); fit() starts from it. A run from epoch 1 starts with none. Throws
+  /// std::invalid_argument when `best_weights` is neither empty nor one value per parameter.
+  void resume_early_stopping(const BestEpoch& best, std::vector<T> best_weights);
+
   /// Loss and metrics over `data`, in evaluation mode, in batches of options.batch_size.
   Evaluation evaluate(const Dataset<T>& data) {
     return scratchnet::evaluate(model_, loss_, data, options_.batch_size);
@@ -147,6 +168,8 @@ class Trainer {
   BatchBuffer<T> features_;
   BatchBuffer<T> targets_;
   ConstMatrixView<T> output_{nullptr, 0, 0};  // the model's output in the last train_step
+  BestEpoch best_;
+  std::vector<T> best_weights_;
 };
 
 }  // namespace scratchnet

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -22,6 +23,8 @@ constexpr std::string_view kPrefix = "checkpoint-epoch-";
 constexpr std::string_view kSuffix = ".safetensors";
 constexpr std::string_view kBatchMarker = "-batch-";
 constexpr std::string_view kStatePrefix = "optimizer.";
+// The weights of early stopping's best epoch, a flat vector laid out as the parameters.
+constexpr std::string_view kBestWeights = "trainer.best_weights";
 
 [[noreturn]] void metadata_error(const std::string& path, const std::string& key,
                                  const std::string& problem) {
@@ -77,6 +80,37 @@ std::string inside_epoch_json(const EpochProgress& progress) {
       .dump();
 }
 
+// BestEpoch as metadata "best_epoch" holds it.
+std::string best_epoch_json(const BestEpoch& best) {
+  return nlohmann::json{{"epoch", best.epoch},
+                        {"val_loss", shortest(best.val_loss)},
+                        {"epochs_since", best.epochs_since}}
+      .dump();
+}
+
+BestEpoch read_best_epoch(const std::string& text, const std::string& path) {
+  const auto bad = [&](const std::string& problem) { metadata_error(path, "best_epoch", problem); };
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) bad("not a JSON object");
+  const auto whole = [&](const char* key, int minimum) {
+    if (!json.contains(key) || !json[key].is_number_integer() ||
+        json[key].get<std::int64_t>() < minimum ||
+        json[key].get<std::int64_t>() > std::numeric_limits<int>::max()) {
+      bad(std::string("'") + key + "' must be a whole number >= " + std::to_string(minimum));
+    }
+    return int(json[key].get<std::int64_t>());
+  };
+  BestEpoch best;
+  best.epoch = whole("epoch", 1);
+  best.epochs_since = whole("epochs_since", 0);
+  const auto loss = json.contains("val_loss") && json["val_loss"].is_string()
+                        ? number<double>(json["val_loss"].get<std::string>())
+                        : std::nullopt;
+  if (!loss || !std::isfinite(*loss)) bad("'val_loss' must be a finite number");
+  best.val_loss = *loss;
+  return best;
+}
+
 EpochProgress read_inside_epoch(const std::string& text, const CheckpointState& state,
                                 const std::string& path) {
   const auto bad = [&](const std::string& problem) {
@@ -128,7 +162,7 @@ std::string reason(const std::exception& error, const std::string& path) {
 // Restores one checkpoint file: every check first, then every change.
 template <typename T>
 CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer,
-                          ModelDescription& description) {
+                          ModelDescription& description, std::vector<T>* best_weights) {
   const SafetensorsFile file = read_safetensors(path);
   if (!is_checkpoint(file)) {
     throw FormatError(path + ": not a checkpoint (its metadata has no 'checkpoint' key)");
@@ -185,7 +219,27 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
     }
   }
 
+  std::vector<T> best;
+  if (const TensorRecord* tensor = file.find(std::string(kBestWeights))) {
+    if (tensor->shape != std::vector<std::int64_t>{count}) {
+      throw FormatError(path + ": tensor '" + tensor->name + "' has shape " +
+                        shape_text(tensor->shape) + " but the model has " + std::to_string(count) +
+                        " parameters");
+    }
+    if (tensor->dtype != Dtype::F32 && tensor->dtype != Dtype::F64) {
+      throw FormatError(path + ": tensor '" + tensor->name + "' has dtype " +
+                        std::string(dtype_name(tensor->dtype)) + "; it must be F32 or F64");
+    }
+    best = tensor_values<T>(*tensor);
+  }
+  for (const TensorRecord& tensor : file.tensors) {
+    if (tensor.name.starts_with("trainer.") && tensor.name != kBestWeights) {
+      throw FormatError(path + ": tensor '" + tensor.name + "' is not state the trainer keeps");
+    }
+  }
+
   std::copy(parameters.begin(), parameters.end(), model.parameters().data());
+  if (best_weights != nullptr) *best_weights = std::move(best);
   for (std::size_t i = 0; i < buffers.size(); ++i)
     std::copy(values[i].begin(), values[i].end(), buffers[i].values.data());
   optimizer.set_steps(state.optimizer_steps);
@@ -277,13 +331,17 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
   if (const auto found = metadata.find("inside_epoch"); found != metadata.end()) {
     state.inside_epoch = read_inside_epoch(found->second, state, path);
   }
+  if (const auto found = metadata.find("best_epoch"); found != metadata.end()) {
+    state.best_epoch = read_best_epoch(found->second, path);
+  }
   return state;
 }
 
 template <typename T>
 std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
                             Optimizer<T>& optimizer, const ModelDescription& description,
-                            const CheckpointState& state, int keep) {
+                            const CheckpointState& state,
+                            std::type_identity_t<std::span<const T>> best_weights, int keep) {
   if (keep < 1) throw std::invalid_argument("keep must be at least 1, got " + std::to_string(keep));
   if (state.epoch < 0) {
     throw std::invalid_argument("epoch must be >= 0, got " + std::to_string(state.epoch));
@@ -305,12 +363,26 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
     Random(0).restore(progress.start_random_state);
   }
 
+  if (!best_weights.empty() && Index(best_weights.size()) != model.parameters().size()) {
+    throw std::invalid_argument("checkpoint state: " + std::to_string(best_weights.size()) +
+                                " best weights for a model of " +
+                                std::to_string(model.parameters().size()) + " parameters");
+  }
+  if (!std::all_of(best_weights.begin(), best_weights.end(),
+                   [](T value) { return std::isfinite(value); })) {
+    throw std::invalid_argument("checkpoint state: a best weight is NaN or infinite");
+  }
+
   std::map<std::string, std::string> metadata = model_metadata(model, description);
   std::vector<TensorRecord> tensors = parameter_tensors(model);
   for (const OptimizerState<T>& buffer : optimizer.state()) {
     const std::span<const T> values(buffer.values.data(), std::size_t(buffer.values.size()));
     tensors.push_back(make_tensor<T>(std::string(kStatePrefix) + buffer.name,
                                      {std::int64_t(values.size())}, values));
+  }
+  if (!best_weights.empty()) {
+    tensors.push_back(make_tensor<T>(std::string(kBestWeights), {std::int64_t(best_weights.size())},
+                                     best_weights));
   }
   metadata["checkpoint"] = kVersion;
   metadata["epoch"] = std::to_string(state.epoch);
@@ -321,6 +393,7 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
   metadata["options"] = state.options_json.empty() ? "{}" : state.options_json;
   metadata["history"] = state.history_json.empty() ? "[]" : state.history_json;
   if (state.inside_epoch) metadata["inside_epoch"] = inside_epoch_json(*state.inside_epoch);
+  if (state.best_epoch.epoch > 0) metadata["best_epoch"] = best_epoch_json(state.best_epoch);
   const std::string bytes = encode_safetensors(tensors, metadata);
 
   std::error_code error;
@@ -344,10 +417,10 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
 template <typename T>
 CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>& model,
                                 Optimizer<T>& optimizer, ModelDescription& description,
-                                std::vector<std::string>& warnings) {
+                                std::vector<std::string>& warnings, std::vector<T>* best_weights) {
   std::error_code error;
   if (!fs::is_directory(path_or_folder, error)) {
-    return load_file(path_or_folder, model, optimizer, description);
+    return load_file(path_or_folder, model, optimizer, description, best_weights);
   }
   const std::vector<std::string> candidates = list_checkpoints(path_or_folder);
   if (candidates.empty()) {
@@ -356,7 +429,7 @@ CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>
   std::vector<std::pair<std::string, std::string>> unreadable;  // path, reason
   for (const std::string& candidate : candidates) {
     try {
-      CheckpointState state = load_file(candidate, model, optimizer, description);
+      CheckpointState state = load_file(candidate, model, optimizer, description, best_weights);
       for (const auto& [path, why] : unreadable)
         warnings.push_back("checkpoint " + path + " is unreadable (" + why + "); using " +
                            candidate);
@@ -372,15 +445,15 @@ CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>
 
 template std::string save_checkpoint<float>(const std::string&, Sequential<float>&,
                                             Optimizer<float>&, const ModelDescription&,
-                                            const CheckpointState&, int);
+                                            const CheckpointState&, std::span<const float>, int);
 template std::string save_checkpoint<double>(const std::string&, Sequential<double>&,
                                              Optimizer<double>&, const ModelDescription&,
-                                             const CheckpointState&, int);
+                                             const CheckpointState&, std::span<const double>, int);
 template CheckpointState load_checkpoint<float>(const std::string&, Sequential<float>&,
                                                 Optimizer<float>&, ModelDescription&,
-                                                std::vector<std::string>&);
+                                                std::vector<std::string>&, std::vector<float>*);
 template CheckpointState load_checkpoint<double>(const std::string&, Sequential<double>&,
                                                  Optimizer<double>&, ModelDescription&,
-                                                 std::vector<std::string>&);
+                                                 std::vector<std::string>&, std::vector<double>*);
 
 }  // namespace scratchnet::io

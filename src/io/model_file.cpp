@@ -286,6 +286,10 @@ bool is_checkpoint(const SafetensorsFile& file) {
   return file.metadata.count("checkpoint") > 0;
 }
 
+bool is_training_state(std::string_view tensor_name) {
+  return tensor_name.starts_with("optimizer.") || tensor_name.starts_with("trainer.");
+}
+
 template <typename T>
 std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& path,
                                 const std::vector<NamedParameter>& named,
@@ -314,7 +318,7 @@ std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& 
   for (const TensorRecord& tensor : file.tensors) {
     const bool known = std::any_of(named.begin(), named.end(),
                                    [&](const NamedParameter& p) { return p.name == tensor.name; });
-    if (!known && !(checkpoint && tensor.name.starts_with("optimizer."))) {
+    if (!known && !(checkpoint && is_training_state(tensor.name))) {
       throw FormatError(prefix + in_quotes(tensor.name) + " (shape " + shape_text(tensor.shape) +
                         ") is not a parameter of " + network);
     }

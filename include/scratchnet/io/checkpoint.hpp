@@ -13,14 +13,20 @@
 //             checkpoint saved inside an epoch (a run stopped by a signal) "inside_epoch": JSON
 //             {"batches_done", "start_random_state", "weighted_loss", "correct", "predictions",
 //             "seconds"}, the trainer's EpochProgress for epoch "epoch" + 1; such a file is named
-//             "checkpoint-epoch-0003-batch-000017.safetensors" (epoch 3 and 17 batches done).
+//             "checkpoint-epoch-0003-batch-000017.safetensors" (epoch 3 and 17 batches done);
+//             once an epoch has been validated, "best_epoch": JSON {"epoch", "val_loss",
+//             "epochs_since"}, early stopping's memory (the trainer's BestEpoch)
+//   tensor    "trainer.best_weights", with patience and restore_best: the best epoch's weights as
+//             a flat vector laid out as the model's parameters
 // Restoring the parameters, the optimizer's state, step count and learning rate, and the
 // generator's state continues a run bit for bit: the same weights as a run never interrupted.
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "scratchnet/io/model_file.hpp"
@@ -40,6 +46,7 @@ struct CheckpointState {
   std::string history_json;          // per-epoch metrics so far, free-form JSON text
   /// Set for a checkpoint inside epoch `epoch` + 1; its random_state is the one above.
   std::optional<EpochProgress> inside_epoch;
+  BestEpoch best_epoch;  // early stopping's memory; its epoch is 0 before any validation
   bool operator==(const CheckpointState&) const = default;
 };
 
@@ -50,18 +57,21 @@ std::string checkpoint_file_name(int epoch, Index batches_done = 0);
 
 /// Writes `folder`/checkpoint_file_name(state.epoch) atomically (creating the folder if needed):
 /// the model's tensors and description as save_model writes them, the optimizer's state
-/// buffers, and `state`. The optimizer's name, steps and learning rate are written as
-/// `optimizer` reports them (state's copies of them are not used). Only once the new file is in
-/// place, removes older checkpoints of the folder so that the `keep` of highest epoch remain
-/// (never the one just written; a file that cannot be removed is left). Returns the new file's
-/// path. Throws std::invalid_argument, writing nothing, for a NaN or infinite parameter, a
-/// description that does not fit the model (see save_model), epoch < 0, keep < 1, a
-/// random_state that Random::restore refuses, or options/history text that is not JSON;
-/// std::runtime_error when the folder or file cannot be written.
+/// buffers, `state`, and `best_weights` (Trainer::best_weights(); empty: none). The optimizer's
+/// name, steps and learning rate are written as `optimizer` reports them (state's copies of them
+/// are not used). Only once the new file is in place, removes older checkpoints of the folder so
+/// that the `keep` of highest epoch remain (never the one just written; a file that cannot be
+/// removed is left). Returns the new file's path. Throws std::invalid_argument, writing nothing,
+/// for a NaN or infinite parameter, a description that does not fit the model (see save_model),
+/// best weights that are not one finite value per parameter, epoch < 0, keep < 1, a random_state
+/// that Random::restore refuses, or options/history text that is not JSON; std::runtime_error when
+/// the folder or file cannot be written.
 template <typename T>
 std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
                             Optimizer<T>& optimizer, const ModelDescription& description,
-                            const CheckpointState& state, int keep = 3);
+                            const CheckpointState& state,
+                            std::type_identity_t<std::span<const T>> best_weights = {},
+                            int keep = 3);
 
 /// The paths of the checkpoint-epoch-N[-batch-B].safetensors files in `folder`, latest first;
 /// empty when the folder does not exist. Throws std::runtime_error if it cannot be read.
@@ -75,7 +85,8 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
 /// Restores a checkpoint into `model` (which must have the checkpoint's tensors and shapes) and
 /// `optimizer` (which must be of the checkpoint's kind and keep the same state buffers): its
 /// parameters, state buffers (allocate_state, then each assigned), steps and learning rate;
-/// fills `description` and returns the state (restore your Random from its random_state).
+/// fills `description` and `best_weights` (when given: the checkpoint's best-epoch weights, or
+/// empty when it has none) and returns the state (restore your Random from its random_state).
 /// `path_or_folder` is a checkpoint file, or a folder: then its newest checkpoint that loads,
 /// each newer one that does not adding to `warnings` the line
 ///   "checkpoint PATH is unreadable (REASON); using PATH2".
@@ -86,6 +97,7 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
 template <typename T>
 CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>& model,
                                 Optimizer<T>& optimizer, ModelDescription& description,
-                                std::vector<std::string>& warnings);
+                                std::vector<std::string>& warnings,
+                                std::vector<T>* best_weights = nullptr);
 
 }  // namespace scratchnet::io

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scratchnet/io/safetensors.hpp"
@@ -85,9 +86,13 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
 ModelDescription read_model_metadata(const std::map<std::string, std::string>& metadata,
                                      const std::string& path);
 
-/// Whether `file`'s metadata marks it a checkpoint, whose "optimizer.*" tensors are not the
+/// Whether `file`'s metadata marks it a checkpoint, whose training-state tensors are not the
 /// model's.
 bool is_checkpoint(const SafetensorsFile& file);
+
+/// Whether a checkpoint's tensor holds training state rather than a parameter: "optimizer.*"
+/// (an optimizer's buffers) or "trainer.*" (early stopping's best weights).
+bool is_training_state(std::string_view tensor_name);
 
 /// The values of the tensors of `file` that `named` lists, laid out as the model's flat buffer.
 /// Throws FormatError, naming the tensor and both shapes, unless the file holds exactly those
