@@ -1,5 +1,6 @@
-// A classifier through scratchnet's C++ API: a data set, a model from a spec string, Adam, and
-// the training loop with a validation split. The task: which of three numbers is the largest.
+// A classifier through scratchnet's C++ API: a data set, a model from a spec string, Adam, the
+// training loop with a validation split, and the trained model frozen to answer one sample at a
+// time. The task: which of three numbers is the largest.
 #include <cstdio>
 
 #include "scratchnet/dataset.hpp"
@@ -7,6 +8,7 @@
 #include "scratchnet/layer_spec.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/optimizers/adam.hpp"
+#include "scratchnet/predictor.hpp"
 #include "scratchnet/trainer.hpp"
 
 using namespace scratchnet;
@@ -34,4 +36,11 @@ int main() {
     std::printf("epoch %2d  loss %.4f  accuracy %.3f  val_loss %.4f  val_accuracy %.3f\n",
                 epoch.epoch, epoch.loss, epoch.accuracy, epoch.val_loss, epoch.val_accuracy);
   }
+
+  Predictor<float> predictor(std::move(model));  // frozen: nothing changes its weights now
+  Matrix<float> sample(1, 3);
+  sample << 0.3f, 2.0f, -1.0f;
+  Index predicted = 0;
+  predictor.forward(sample).row(0).maxCoeff(&predicted);
+  std::printf("largest of (0.3, 2.0, -1.0): number %d\n", int(predicted) + 1);
 }
