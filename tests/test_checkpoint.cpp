@@ -439,7 +439,18 @@ TEST_F(CheckpointFolder, KeepsEarlyStoppingsBestEpochAndWeights) {
   EXPECT_THROW(save_checkpoint(folder_.path(), model_, adam_, description_of_run(), state, best),
                std::invalid_argument);
 
-  const SafetensorsFile file = read_safetensors(path);
+  SafetensorsFile file = read_safetensors(path);
+  SafetensorsFile poisoned = file;
+  for (TensorRecord& tensor : poisoned.tensors) {
+    if (tensor.name == "trainer.best_weights") {
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      std::memcpy(tensor.data.data(), &nan, sizeof nan);
+    }
+  }
+  write_bytes(path, encode_safetensors(poisoned.tensors, poisoned.metadata));
+  EXPECT_EQ(load_error(path, adam),
+            "checkpoint-epoch-0004.safetensors: tensor 'trainer.best_weights' holds a NaN or "
+            "infinite value");
   auto metadata = file.metadata;
   metadata["best_epoch"] = R"({"epoch":0,"val_loss":"1","epochs_since":0})";
   write_bytes(path, encode_safetensors(file.tensors, metadata));

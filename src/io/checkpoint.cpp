@@ -231,6 +231,9 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
                         std::string(dtype_name(tensor->dtype)) + "; it must be F32 or F64");
     }
     best = tensor_values<T>(*tensor);
+    if (!std::all_of(best.begin(), best.end(), [](T value) { return std::isfinite(value); })) {
+      throw FormatError(path + ": tensor '" + tensor->name + "' holds a NaN or infinite value");
+    }
   }
   for (const TensorRecord& tensor : file.tensors) {
     if (tensor.name.starts_with("trainer.") && tensor.name != kBestWeights) {
