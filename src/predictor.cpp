@@ -1,8 +1,5 @@
 #include "scratchnet/predictor.hpp"
 
-#include <stdexcept>
-#include <string>
-
 #include "scratchnet/layers/dense.hpp"
 
 namespace scratchnet {
@@ -33,10 +30,7 @@ void Predictor<T>::use_threads(kernels::ThreadPool* pool) {
 template <typename T>
 ConstMatrixView<T> Predictor<T>::forward(ConstMatrixRef<T> input) {
   if (input.rows() != 1) return model_.forward(input);
-  if (input.cols() != model_.inputs()) {
-    throw std::invalid_argument("model expects " + std::to_string(model_.inputs()) +
-                                " input features, got " + std::to_string(input.cols()));
-  }
+  model_.check_inputs(input.cols());
   ConstMatrixView<T> activation(input.data(), 1, input.cols());
   for (std::size_t i = 0; i < model_.size(); ++i) {
     if (input_major_[i]) {

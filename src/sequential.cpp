@@ -50,11 +50,16 @@ ConstMatrixView<T> contiguous_view(ConstMatrixRef<T> matrix, const char* what) {
 }  // namespace
 
 template <typename T>
-ConstMatrixView<T> Sequential<T>::forward(ConstMatrixRef<T> input) {
-  if (input.cols() != inputs_) {
+void Sequential<T>::check_inputs(Index features) const {
+  if (features != inputs_) {
     throw std::invalid_argument("model expects " + std::to_string(inputs_) +
-                                " input features, got " + std::to_string(input.cols()));
+                                " input features, got " + std::to_string(features));
   }
+}
+
+template <typename T>
+ConstMatrixView<T> Sequential<T>::forward(ConstMatrixRef<T> input) {
+  check_inputs(input.cols());
   ConstMatrixView<T> activation = contiguous_view<T>(input, "input");
   for (auto& layer : layers_)
     rebind(activation, layer->forward(activation));

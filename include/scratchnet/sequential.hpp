@@ -74,6 +74,9 @@ class Sequential {
   /// Throws std::invalid_argument for the wrong number of features.
   ConstMatrixView<T> forward(ConstMatrixRef<T> input);
 
+  /// Throws std::invalid_argument unless a sample of `features` features fits inputs().
+  void check_inputs(Index features) const;
+
   /// dloss/doutput [batch, outputs] -> dloss/dinput [batch, inputs]; adds into gradients().
   ConstMatrixView<T> backward(ConstMatrixRef<T> doutput);
 

@@ -159,6 +159,24 @@ std::string reason(const std::exception& error, const std::string& path) {
   return text;
 }
 
+// The values of a tensor of training state laid out as the model's parameters: shape [count],
+// F32 or F64; `keeper` (the optimizer's name, "the trainer") is named in the errors.
+template <typename T>
+std::vector<T> flat_values(const TensorRecord& tensor, Index count, const std::string& path,
+                           const std::string& keeper) {
+  const std::vector<std::int64_t> shape{count};
+  if (tensor.shape != shape) {
+    throw FormatError(path + ": tensor '" + tensor.name + "' has shape " +
+                      shape_text(tensor.shape) + " but " + keeper + " keeps it as " +
+                      shape_text(shape));
+  }
+  if (tensor.dtype != Dtype::F32 && tensor.dtype != Dtype::F64) {
+    throw FormatError(path + ": tensor '" + tensor.name + "' has dtype " +
+                      std::string(dtype_name(tensor.dtype)) + "; it must be F32 or F64");
+  }
+  return tensor_values<T>(tensor);
+}
+
 // Restores one checkpoint file: every check first, then every change.
 template <typename T>
 CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer,
@@ -199,15 +217,7 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
       throw FormatError(path + ": tensor '" + name + "' is missing (" + state.optimizer +
                         " keeps it, shape " + shape_text(shape) + ")");
     }
-    if (tensor->shape != shape) {
-      throw FormatError(path + ": tensor '" + name + "' has shape " + shape_text(tensor->shape) +
-                        " but " + state.optimizer + " keeps it as " + shape_text(shape));
-    }
-    if (tensor->dtype != Dtype::F32 && tensor->dtype != Dtype::F64) {
-      throw FormatError(path + ": tensor '" + name + "' has dtype " +
-                        std::string(dtype_name(tensor->dtype)) + "; it must be F32 or F64");
-    }
-    values.push_back(tensor_values<T>(*tensor));
+    values.push_back(flat_values<T>(*tensor, count, path, state.optimizer));
   }
   for (const TensorRecord& tensor : file.tensors) {
     if (!tensor.name.starts_with(kStatePrefix)) continue;
@@ -221,16 +231,7 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
 
   std::vector<T> best;
   if (const TensorRecord* tensor = file.find(std::string(kBestWeights))) {
-    if (tensor->shape != std::vector<std::int64_t>{count}) {
-      throw FormatError(path + ": tensor '" + tensor->name + "' has shape " +
-                        shape_text(tensor->shape) + " but the model has " + std::to_string(count) +
-                        " parameters");
-    }
-    if (tensor->dtype != Dtype::F32 && tensor->dtype != Dtype::F64) {
-      throw FormatError(path + ": tensor '" + tensor->name + "' has dtype " +
-                        std::string(dtype_name(tensor->dtype)) + "; it must be F32 or F64");
-    }
-    best = tensor_values<T>(*tensor);
+    best = flat_values<T>(*tensor, count, path, "the trainer");
     if (!std::all_of(best.begin(), best.end(), [](T value) { return std::isfinite(value); })) {
       throw FormatError(path + ": tensor '" + tensor->name + "' holds a NaN or infinite value");
     }

@@ -96,7 +96,7 @@ bool is_training_state(std::string_view tensor_name);
 
 /// The values of the tensors of `file` that `named` lists, laid out as the model's flat buffer.
 /// Throws FormatError, naming the tensor and both shapes, unless the file holds exactly those
-/// tensors (and "optimizer.*" ones, in a checkpoint) with those shapes, as finite F32 or F64
+/// tensors (and training-state ones, in a checkpoint) with those shapes, as finite F32 or F64
 /// values; `network` names the network in those messages ("the network 3:relu,2 (2 inputs)").
 template <typename T>
 std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& path,
