@@ -84,7 +84,7 @@ TEST(CliFaults, KillNineAtAnyMomentLeavesTheLastCheckpointAndModelValid) {
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(resumed.err, "");
   for (const std::string& name : testing::names_in(checkpoints))
-    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name << " was left";
+    EXPECT_EQ(name.find("-tmp-"), std::string::npos) << name << " was left";
 }
 
 // A diverging run stops with its own status and one line naming where the NaN began, and

@@ -405,10 +405,11 @@ TEST(AtomicFile, RemovesOnlyTheTemporariesOfProcessesThatAreGone) {
   ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // its PID now names no process
   const std::string gone = std::to_string(child), alive = std::to_string(::getpid());
   const std::vector<std::string> names = {
-      ".model.safetensors.tmp-" + gone + "-0",   // a killed writer's: removed
-      ".model.safetensors.tmp-" + alive + "-3",  // a running writer's: kept
-      "model.safetensors.tmp-" + gone + "-1",    // not a temporary's name: kept
-      ".model.safetensors.tmp-x" + gone + "-1",  // nor this
+      ".model.safetensors.scratchnet-tmp-" + gone + "-0",   // a killed writer's: removed
+      ".model.safetensors.scratchnet-tmp-" + alive + "-3",  // a running writer's: kept
+      "model.safetensors.scratchnet-tmp-" + gone + "-1",    // not a temporary's name: kept
+      ".model.safetensors.scratchnet-tmp-x" + gone + "-1",  // nor this
+      ".model.safetensors.tmp-" + gone + "-1",              // nor someone else's temporary
       "model.safetensors"};
   for (const std::string& name : names)
     write_bytes(folder.file(name), "x");
@@ -424,7 +425,7 @@ TEST(AtomicFile, SaysWhenTheFolderIsMissing) {
             "missing/out.safetensors: cannot write: No such file or directory");
   EXPECT_TRUE(names_in(folder.path()).empty());
   EXPECT_EQ(load_error([&] { write_file_atomically(folder.path(), "x"); }, folder),
-            folder.path() + ": cannot write: Is a directory");
+            folder.path() + ": cannot write: a folder, not a regular file");
   EXPECT_TRUE(names_in(folder.path()).empty());
 }
 
