@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "output_checks.hpp"
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/shortest.hpp"
@@ -67,8 +68,16 @@ void PredictCommand::check_flags() const {
   csv_.options();
 }
 
+// Refuses, before the model or the data is read, an --out that cannot be written or that is
+// the same file as MODEL or DATA (output_checks.hpp).
+void PredictCommand::check_paths() const {
+  check_output_files({{"--out", out_}});
+  refuse_same_file({{"MODEL", model_}, {"DATA", data_}}, {{"--out", out_}});
+}
+
 void PredictCommand::run(std::ostream& out) {
   check_flags();
+  check_paths();
   io::LoadedModel<double> loaded = model_flags_.load(model_);
   const io::ModelDescription& description = loaded.description;
   Sequential<double>& model = loaded.network;

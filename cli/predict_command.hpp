@@ -16,6 +16,8 @@ class PredictCommand final : public Command {
   void run(std::ostream& out) override;
 
  private:
+  void check_paths() const;
+
   std::string model_, data_, out_;
   CsvFlags csv_;
   ModelFlags model_flags_;

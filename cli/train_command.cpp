@@ -13,6 +13,7 @@
 #include "exit_status.hpp"
 #include "flag_values.hpp"
 #include "interrupt.hpp"
+#include "output_checks.hpp"
 #include "progress.hpp"
 #include "scratchnet/anomaly.hpp"
 #include "scratchnet/data/labelled_data.hpp"
@@ -230,8 +231,37 @@ void TrainCommand::check_flags() const {
   csv_.options();
 }
 
+// Refuses, before any data is read, an output that cannot be written or that is the same file
+// as an input or another output (output_checks.hpp). The checkpoint folder is an output, and so
+// is every checkpoint in it, which this run may replace or prune; --resume alone may read them.
+void TrainCommand::check_paths() const {
+  const std::vector<io::NamedPath> files = {
+      {"--out", out_}, {"--log", log_}, {"--report", report_}};
+  check_output_files(files);
+  std::vector<io::NamedPath> outputs = files;
+  if (!checkpoint_dir_.empty()) {
+    io::check_output_folder(checkpoint_dir_);
+    outputs.push_back({"--checkpoint-dir", checkpoint_dir_});
+    for (const std::string& checkpoint : io::list_checkpoints(checkpoint_dir_))
+      outputs.push_back({"--checkpoint-dir", checkpoint});
+  }
+  refuse_same_file({{"--data", data_},
+                    {"--labels", labels_},
+                    {"--test", test_},
+                    {"--test-labels", test_labels_},
+                    {"--init", init_}},
+                   outputs);
+  std::vector<io::NamedPath> resumed = {{"--resume", resume_}};
+  if (!resume_.empty() && std::filesystem::is_directory(resume_)) {
+    for (const std::string& checkpoint : io::list_checkpoints(resume_))
+      resumed.push_back({"--resume", checkpoint});
+  }
+  refuse_same_file(resumed, files);
+}
+
 void TrainCommand::run(std::ostream& out) {
   check_flags();
+  check_paths();
   if (dtype_ == "f64") return train<double>(out);
   train<float>(out);
 }

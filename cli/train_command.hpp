@@ -18,6 +18,7 @@ class TrainCommand final : public Command {
 
  private:
   TrainSettings settings_from_flags() const;
+  void check_paths() const;
   template <typename T>
   void train(std::ostream& out);
 
