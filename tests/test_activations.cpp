@@ -39,8 +39,9 @@ void expect_gradients_match(Sequential<double>& model, const Matrix<double>& inp
                             Random& random) {
   const auto errors = check_model_gradients(model, input, random);
   ASSERT_EQ(errors.size(), 1 + model.named_parameters().size());
-  for (const auto& [tensor, error] : errors) {
+  for (const auto& [tensor, error, bound_ratio] : errors) {
     EXPECT_LT(error, kTolerance) << "gradient of " << tensor;
+    EXPECT_LE(bound_ratio, 1) << "gradient of " << tensor;
   }
 }
 

@@ -6,8 +6,13 @@
 // For each tensor (the input, then every parameter) the error is
 //   max_i |analytic_i − numeric_i| / max(max_i |analytic_i|, max_i |numeric_i|),
 // the worst element's error relative to the tensor's scale, so tiny elements do not turn
-// rounding noise into huge relative errors. Keep inputs away from kinks (ReLU's 0), where a
-// finite difference straddles two slopes.
+// rounding noise into huge relative errors. A fixed bar on it (the tests' 1e-7) is only right
+// for gradients of order 1: a finite difference's rounding error is absolute (about ε·|L| / h),
+// so even exact gradients of a tensor with small ones can miss it. Each element's difference
+// therefore also comes with a bound on its own error, from its truncation and rounding (see
+// src/gradient_check.cpp), and bound_ratio is the worst error in units of that bound: above 1,
+// the analytic gradient is wrong. Keep inputs away from kinks (ReLU's 0), where a finite
+// difference straddles two slopes.
 
 #include <string>
 #include <vector>
@@ -20,7 +25,8 @@ namespace scratchnet {
 /// The worst relative error found in one tensor ("input" or a parameter's name, "0.weight").
 struct TensorError {
   std::string tensor;
-  double relative_error;
+  double relative_error;  // max|a − n| / max(max|a|, max|n|)
+  double bound_ratio;     // max_i |a_i − n_i| / the finite difference's error bound_i
 };
 
 /// max|a − n| / max(max|a|, max|n|); 0 when both are all zero.
