@@ -10,6 +10,7 @@
 #include "command_line.hpp"
 #include "exit_status.hpp"
 #include "flag_values.hpp"
+#include "scratchnet/one_line.hpp"
 #include "usage_error.hpp"
 
 namespace {
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
     std::cerr << "scratchnet: error: out of memory\n";
     return kExitFailure;
   } catch (const std::exception& error) {
-    std::cerr << "scratchnet: error: " << error.what() << "\n";
+    // Once more through on_one_line, for messages made without it: no raw control characters.
+    std::cerr << "scratchnet: error: " << scratchnet::on_one_line(error.what()) << "\n";
     return kExitFailure;
   }
   std::cout.flush();

@@ -1,0 +1,42 @@
+// on_one_line: every control character a file or a user can put in a message comes out escaped,
+// valid UTF-8 text stays as it is, and escaping twice changes nothing more.
+#include <gtest/gtest.h>
+
+#include "scratchnet/one_line.hpp"
+
+namespace scratchnet {
+namespace {
+
+TEST(OneLine, EscapesLineBreaksTabsAndEveryOtherC0Control) {
+  EXPECT_EQ(on_one_line("a\nb\rc\td"), "a\\nb\\rc\\td");
+  EXPECT_EQ(on_one_line(std::string("x\0y", 3)), "x\\x00y");
+  EXPECT_EQ(on_one_line("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
+  EXPECT_EQ(on_one_line("\x07\x08\x0b\x0c\x1f\x7f"), "\\x07\\x08\\x0b\\x0c\\x1f\\x7f");
+}
+
+TEST(OneLine, EscapesC1ControlsAndBytesThatAreNotUtf8) {
+  EXPECT_EQ(on_one_line("\xc2\x9b"
+                        "31m"),
+            "\\u009b31m");                                                       // CSI, U+009B
+  EXPECT_EQ(on_one_line("\xc2\x80\xc2\x9f\xc2\xa0"), "\\u0080\\u009f\xc2\xa0");  // NBSP kept
+  EXPECT_EQ(on_one_line("\x9b"
+                        "a\xff"),
+            "\\x9ba\\xff");                          // stray bytes
+  EXPECT_EQ(on_one_line("\xe2\x82"), "\\xe2\\x82");  // cut short
+  EXPECT_EQ(on_one_line("\xc0\xaf"), "\\xc0\\xaf");  // overlong '/'
+}
+
+TEST(OneLine, KeepsPrintableAsciiAndUtf8AsTheyAre) {
+  const std::string text = "dög, 猫, 🐈 and a \\ backslash: 'quoted' \"too\"";
+  EXPECT_EQ(on_one_line(text), text);
+  EXPECT_EQ(on_one_line(""), "");
+}
+
+TEST(OneLine, EscapingTwiceChangesNothingMore) {
+  const std::string once = on_one_line(std::string("\0\x1b\r\n\t\xc2\x9b\xff\x7f", 9));
+  EXPECT_EQ(once, "\\x00\\x1b\\r\\n\\t\\u009b\\xff\\x7f");
+  EXPECT_EQ(on_one_line(once), once);
+}
+
+}  // namespace
+}  // namespace scratchnet
