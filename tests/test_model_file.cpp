@@ -22,6 +22,7 @@
 #include "fixtures.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/layer_spec.hpp"
 #include "temporary_folder.hpp"
@@ -306,7 +307,8 @@ TEST(ModelFile, RefusesMetadataThatIsNotWhatItsKeyHolds) {
             "model.safetensors: metadata 'normalization': expected a JSON object {\"mean\": […], "
             "\"scale\": […]}");
   EXPECT_EQ(error_with("normalization", R"({"mean":[0,0,0],"scale":[1,0,1]})"),
-            "model.safetensors: metadata 'normalization': feature 1 has scale 0");
+            "model.safetensors: metadata 'normalization': feature 1 has scale 0; a scale must be "
+            "a positive normal number");
   EXPECT_EQ(error_with("normalization", R"({"mean":[0,0],"scale":[1,1]})"),
             "model.safetensors: metadata 'normalization': 2 values for 3 inputs");
   EXPECT_EQ(error_with("training", "{epochs: 3}"),
@@ -337,6 +339,191 @@ TEST(ModelFile, RefusesAHugeNetworkBeforeBuildingIt) {
   EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
             "model.safetensors: the network 100000000,100000000 (9223372036854775807 inputs) has "
             "more parameters than 64 bits can count");
+}
+
+// A JSON text nested `depth` lists deep: [[[…]]].
+std::string nested_lists(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+TEST(ModelFile, RefusesMetadataJsonNestedTooDeeplyWhateverItsKey) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  const auto tensors = parameter_tensors(model);
+  const auto good = model_metadata(model, with_spec("4:relu,2"));
+  const auto error_with = [&](const std::string& key, const std::string& value) {
+    auto metadata = good;
+    metadata[key] = value;
+    write_bytes(path, encode_safetensors(tensors, metadata));
+    return load_error([&] { load_model<float>(path); }, folder);
+  };
+  // 100,000 brackets crashed `info` after 9 s and 4 GB; now every key refuses them in one pass.
+  for (const char* key : {"classes", "feature_names", "normalization", "training"}) {
+    EXPECT_EQ(
+        error_with(key, nested_lists(100'000)),
+        "model.safetensors: metadata '" + std::string(key) + "': nested deeper than 32 levels")
+        << key;
+  }
+  EXPECT_EQ(error_with("training", nested_lists(32)), "no error");
+  EXPECT_EQ(error_with("training", nested_lists(33)),
+            "model.safetensors: metadata 'training': nested deeper than 32 levels");
+  EXPECT_EQ(error_with("training", R"({"a":{"b":)" + nested_lists(31) + "}}"),
+            "model.safetensors: metadata 'training': nested deeper than 32 levels");
+}
+
+TEST(ModelFile, RefusesMetadataJsonWithTooLongAStringOrTooManyValues) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  const auto tensors = parameter_tensors(model);
+  auto metadata = model_metadata(model, with_spec("4:relu,2"));
+  metadata["training"] = R"({"note":")" + std::string(65'536, 'x') + R"("})";
+  write_bytes(path, encode_safetensors(tensors, metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder), "no error");
+  metadata["training"] = R"({"note":")" + std::string(65'537, 'x') + R"("})";
+  write_bytes(path, encode_safetensors(tensors, metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: metadata 'training': a string of 65537 bytes, over the limit of "
+            "65536");
+  metadata = model_metadata(model, with_spec("4:relu,2"));
+  metadata["classes"] = R"([")" + std::string(70'000, 'c') + R"("])";
+  write_bytes(path, encode_safetensors(tensors, metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: metadata 'classes': a string of 70000 bytes, over the limit of "
+            "65536");
+
+  std::string many = "[0";
+  for (int i = 1; i < 4'000'000; ++i)
+    many += ",0";
+  metadata = model_metadata(model, with_spec("4:relu,2"));
+  metadata["training"] = many + "]";  // the list and its 4,000,000 items: one value too many
+  write_bytes(path, encode_safetensors(tensors, metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: metadata 'training': holds more than 4000000 values");
+}
+
+TEST(ModelFile, TheJsonBoundsCanBeCheckedAndChosen) {
+  EXPECT_EQ(metadata_json_problem(R"({"epochs":3})"), "");
+  EXPECT_EQ(metadata_json_problem("{epochs: 3}"), "not valid JSON");
+  EXPECT_EQ(metadata_json_problem(nested_lists(40)), "nested deeper than 32 levels");
+  MetadataJsonLimits small;
+  small.max_depth = 2;
+  small.max_string_bytes = 3;
+  small.max_values = 4;
+  EXPECT_EQ(metadata_json_problem("[[1]]", small), "");
+  EXPECT_EQ(metadata_json_problem("[[[1]]]", small), "nested deeper than 2 levels");
+  EXPECT_EQ(metadata_json_problem(R"(["abcd"])", small),
+            "a string of 4 bytes, over the limit of 3");
+  EXPECT_EQ(metadata_json_problem(R"({"abcd":1})", small),
+            "a string of 4 bytes, over the limit of 3");
+  EXPECT_EQ(metadata_json_problem("[1,2,3]", small), "");
+  EXPECT_EQ(metadata_json_problem("[1,2,3,4]", small), "holds more than 4 values");
+  const nlohmann::json parsed = parse_metadata_json(R"({"a":[1,"b"]})", "m.safetensors", "k");
+  EXPECT_EQ(parsed, nlohmann::json::parse(R"({"a":[1,"b"]})"));
+  EXPECT_EQ(load_error([] { parse_metadata_json("[", "m.safetensors", "k"); }, TemporaryFolder()),
+            "m.safetensors: metadata 'k': not valid JSON");
+  EXPECT_EQ(load_error([] { parse_metadata_json("[", "m.safetensors", "k", "expected a list"); },
+                       TemporaryFolder()),
+            "m.safetensors: metadata 'k': expected a list");
+  EXPECT_EQ(load_error([&] { parse_metadata_json("[[[", "m.safetensors", "k", "", small); },
+                       TemporaryFolder()),
+            "m.safetensors: metadata 'k': nested deeper than 2 levels");
+}
+
+TEST(ModelFile, RefusesScalesThatAreNotPositiveNormalNumbers) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  const auto tensors = parameter_tensors(model);
+  const auto error_with = [&](const std::string& scale) {
+    auto metadata = model_metadata(model, with_spec("4:relu,2"));
+    metadata["normalization"] = R"({"mean":[0,0,0],"scale":[1,)" + scale + ",1]}";
+    write_bytes(path, encode_safetensors(tensors, metadata));
+    return load_error([&] { load_model<float>(path); }, folder);
+  };
+  EXPECT_EQ(error_with("2.2250738585072014e-308"), "no error");  // the smallest normal double
+  EXPECT_EQ(error_with("1e300"), "no error");
+  for (const auto& [scale, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"-1", "-1"}, {"1e-320", "1e-320"}, {"-0.0", "-0"}, {"0", "0"}}) {
+    EXPECT_EQ(error_with(scale),
+              "model.safetensors: metadata 'normalization': feature 1 has scale " + shown +
+                  "; a scale must be a positive normal number")
+        << scale;
+  }
+  ModelDescription description;
+  description.mean = {0, 0, 0};
+  description.scale = {1, -2, 1};
+  EXPECT_EQ(load_error([&] { save_model(path, model, description); }, folder),
+            "model.safetensors: cannot save: model description: 'normalization': feature 1 has "
+            "scale -2; a scale must be a positive normal number");
+}
+
+TEST(ModelFile, RefusesALossThatDoesNotFitTheOutputsOrClasses) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  const auto error_with = [&](const std::string& spec, const std::string& loss,
+                              const std::string& classes) {
+    Sequential<float> model = make_model<float>(spec, 3);
+    auto metadata = model_metadata(model, with_spec(spec));
+    metadata["loss"] = loss;
+    metadata["classes"] = classes;
+    write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
+    return load_error([&] { load_model<float>(path); }, folder);
+  };
+  // A 3-output model saying bce read a third "probability" from memory never written.
+  EXPECT_EQ(error_with("4:relu,3", "bce", "[]"),
+            "model.safetensors: metadata 'loss': bce needs exactly 1 output, but the network has "
+            "3 outputs");
+  EXPECT_EQ(error_with("4:relu,2", "mse", "[]"),
+            "model.safetensors: metadata 'loss': mse needs exactly 1 output, but the network has "
+            "2 outputs");
+  EXPECT_EQ(error_with("4:relu,2", "sse", "[]"),
+            "model.safetensors: metadata 'loss': sse needs exactly 1 output, but the network has "
+            "2 outputs");
+  EXPECT_EQ(error_with("4:relu,1", "ce", "[]"),
+            "model.safetensors: metadata 'loss': ce needs at least 2 outputs (one per class), but "
+            "the network has 1 output");
+  EXPECT_EQ(error_with("4:relu,1", "bce", R"(["no","yes","maybe"])"),
+            "model.safetensors: metadata 'loss': bce tells 2 classes apart, but 3 are stored");
+  EXPECT_EQ(error_with("4:relu,1", "bce", R"(["no","yes"])"), "no error");
+  EXPECT_EQ(error_with("4:relu,1", "mse", "[]"), "no error");
+  EXPECT_EQ(error_with("4:relu,3", "ce", R"(["a","b","c"])"), "no error");
+  EXPECT_EQ(error_with("4:relu,3", "", "[]"), "no error");  // no loss stored: the user says
+
+  EXPECT_EQ(loss_fit_problem("ce", 3, 0), "");
+  EXPECT_EQ(loss_fit_problem("ce", 3, 4),
+            "ce needs one output per class, but the network has 3 outputs for 4 classes");
+  EXPECT_EQ(loss_fit_problem("hinge", 1, 0), "unknown loss 'hinge' (valid: ce, bce, mse, sse)");
+}
+
+TEST(ModelFile, LoadsThirtyThousandTensors) {
+  // 15,000 Dense layers of one unit: 30,000 tensors. Matching them against the network was
+  // quadratic (57 s at 36,000 layers); each is now looked up once through an index.
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  std::string spec = "1";
+  for (int i = 1; i < 15'000; ++i)
+    spec += ",1";
+  Sequential<double> model = make_model<double>(spec, 1);
+  save_model(path, model, with_spec(spec));
+  LoadedModel<double> loaded = load_model<double>(path);
+  ASSERT_EQ(loaded.network.named_parameters().size(), 30'000u);
+  for (Index i = 0; i < model.parameters().size(); ++i)
+    ASSERT_EQ(loaded.network.parameters()[i], model.parameters()[i]) << "parameter " << i;
+}
+
+TEST(ModelFile, QuotesControlCharactersFromTheFileEscapedAndWhole) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model = make_model<float>("4:relu,2", 3);
+  auto metadata = model_metadata(model, with_spec("4:relu,2"));
+  // what() of a message holding a NUL ends there; and ESC, CR or CSI must not reach a terminal.
+  metadata["loss"] = std::string("x\0\x1b[2J\r\xc2\x9b", 9) + "tail";
+  write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
+  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+            "model.safetensors: metadata 'loss': unknown loss 'x\\x00\\x1b[2J\\r\\u009btail' "
+            "(valid: ce, bce, mse, sse)");
 }
 
 TEST(ModelFile, RefusesToSaveNonFiniteWeightsAndLeavesTheFileAlone) {

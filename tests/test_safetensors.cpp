@@ -289,6 +289,38 @@ TEST_F(SafetensorsRead, AcceptsAnEmptyFileAndSpacePadding) {
   EXPECT_EQ(error_for(file_bytes("{}      ", 0)), "no error");
 }
 
+TEST_F(SafetensorsRead, ReadsThirtyThousandTensorsAndFindsEachByName) {
+  // The count of tensors is bounded only by the header's size; finding each by name must not
+  // cost a pass over all of them (that made loading quadratic).
+  std::vector<TensorRecord> tensors;
+  const std::vector<float> one{1.5f};
+  for (int i = 0; i < 30'000; ++i)
+    tensors.push_back(make_tensor<float>(std::to_string(i) + ".weight", {1}, one));
+  write_bytes(path_, encode_safetensors(tensors, {}));
+  const SafetensorsFile file = read_safetensors(path_);
+  ASSERT_EQ(file.tensors.size(), 30'000u);
+  const TensorsByName by_name(file.tensors);
+  for (int i = 0; i < 30'000; ++i) {
+    const std::string name = std::to_string(i) + ".weight";
+    const TensorRecord* found = by_name.find(name);
+    ASSERT_NE(found, nullptr) << name;
+    EXPECT_EQ(found->name, name);
+    EXPECT_EQ(found, file.find(name));
+  }
+  EXPECT_EQ(by_name.find("30000.weight"), nullptr);
+  EXPECT_EQ(by_name.find(""), nullptr);
+  EXPECT_EQ(TensorsByName({}).find("0.weight"), nullptr);
+}
+
+TEST_F(SafetensorsRead, QuotesANameWithControlCharactersEscapedAndWhole) {
+  // \u0000 is a NUL in the name: a message holding it raw would end there (what() is a C
+  // string); \u001b and \u009b would start terminal escape sequences.
+  EXPECT_EQ(
+      error_for(file_bytes(
+          R"({"a\u0000b\u001b[2J\u009bc":{"dtype":"X8","shape":[],"data_offsets":[0,0]}})", 0)),
+      "model.safetensors: tensor 'a\\x00b\\x1b[2J\\u009bc': unknown dtype 'X8'");
+}
+
 TEST_F(SafetensorsRead, RefusesMetadataThatIsNotAFlatMapOfStrings) {
   EXPECT_EQ(error_for(file_bytes(R"({"__metadata__":{"a":"x","b":1}})", 0)),
             "model.safetensors: __metadata__ must map names to strings, but 'b' holds 1");
@@ -329,7 +361,7 @@ TEST_F(SafetensorsRead, RefusesEntriesWithMissingOrUnknownFields) {
             "model.safetensors: tensor 'a': entry must be an object with dtype, shape and "
             "data_offsets, found a list");
   EXPECT_EQ(error_for(file_bytes("{\"a\\nb\":5}", 0)),  // a name holding a line break
-            "model.safetensors: tensor 'a\\x0ab': entry must be an object with dtype, shape and "
+            "model.safetensors: tensor 'a\\nb': entry must be an object with dtype, shape and "
             "data_offsets, found 5");
 }
 

@@ -5,10 +5,14 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/shortest.hpp"
 #include "scratchnet/layer_spec.hpp"
+#include "scratchnet/one_line.hpp"
 
 namespace scratchnet::io {
 namespace {
@@ -17,13 +21,14 @@ using Json = nlohmann::json;
 
 constexpr const char* kVersion = "1";
 constexpr std::size_t kMaxQuotedChars = 200;
+constexpr const char* kNormalizationHolds =
+    "expected a JSON object {\"mean\": […], \"scale\": […]}";
 
-// `text` in single quotes, on one line (control characters become '?'), long text cut.
+// `text` in single quotes, on one line (control characters escaped), long text cut.
 std::string in_quotes(std::string_view text) {
-  std::string out(text.substr(0, kMaxQuotedChars));
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return "'" + out + (text.size() > kMaxQuotedChars ? "…'" : "'");
+  std::string out = "'";  // then appended to: GCC 12 warns (-Wrestrict) on "'" + std::string&&
+  out += on_one_line(text.substr(0, kMaxQuotedChars));
+  return out + (text.size() > kMaxQuotedChars ? "…'" : "'");
 }
 
 std::vector<std::int64_t> shape_of(const NamedParameter& parameter) {
@@ -38,10 +43,6 @@ std::string json_list(const std::vector<std::string>& names, const char* key) {
     throw std::invalid_argument(std::string("model description: ") + key +
                                 " holds text that is not valid UTF-8");
   }
-}
-
-bool valid_json(const std::string& text) {
-  return Json::accept(text);
 }
 
 // What is wrong with `description` for a model of `inputs` features and `outputs` outputs
@@ -65,7 +66,12 @@ std::string description_problem(const ModelDescription& description, Index input
     if (!std::isfinite(mean[i]) || !std::isfinite(scale[i])) {
       return "'normalization': feature " + std::to_string(i) + " has a non-finite mean or scale";
     }
-    if (scale[i] == 0) return "'normalization': feature " + std::to_string(i) + " has scale 0";
+    // Features are divided by the scale: a negative one flips a feature, and 0 or a subnormal
+    // one (1e-320) makes 1/scale infinite or loses its precision.
+    if (!(scale[i] > 0) || !std::isnormal(scale[i]) || !std::isfinite(1 / scale[i])) {
+      return "'normalization': feature " + std::to_string(i) + " has scale " + shortest(scale[i]) +
+             "; a scale must be a positive normal number";
+    }
   }
   const auto& names = description.feature_names;
   if (!names.empty() && Index(names.size()) != inputs) {
@@ -77,8 +83,17 @@ std::string description_problem(const ModelDescription& description, Index input
     return "'classes': " + std::to_string(description.classes.size()) +
            " names for a classifier of " + std::to_string(outputs) + " outputs";
   }
-  if (!description.training_json.empty() && !valid_json(description.training_json)) {
-    return "'training': not valid JSON";
+  if (outputs >= 0 && !loss.empty()) {
+    if (const std::string problem = loss_fit_problem(loss, outputs, description.classes.size());
+        !problem.empty()) {
+      return "'loss': " + problem;
+    }
+  }
+  if (!description.training_json.empty()) {
+    if (const std::string problem = metadata_json_problem(description.training_json);
+        !problem.empty()) {
+      return "'training': " + problem;
+    }
   }
   return "";
 }
@@ -115,7 +130,7 @@ std::optional<std::string> lookup(const std::map<std::string, std::string>& meta
 
 std::vector<std::string> string_list(const std::string& text, const std::string& path,
                                      const std::string& key) {
-  const Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const Json parsed = parse_metadata_json(text, path, key, "expected a JSON list of strings");
   std::vector<std::string> names;
   bool ok = parsed.is_array();
   for (std::size_t i = 0; ok && i < parsed.size(); ++i) {
@@ -190,6 +205,33 @@ std::vector<NamedParameter> expected_parameters(const std::vector<SpecEntry>& en
 }
 
 }  // namespace
+
+std::string loss_fit_problem(std::string_view loss, Index outputs, std::size_t classes) {
+  const std::string name(loss);
+  const auto plural = [](Index n) { return n == 1 ? " output" : " outputs"; };
+  if (loss == "ce") {
+    if (outputs < 2) {
+      return "ce needs at least 2 outputs (one per class), but the network has " +
+             std::to_string(outputs) + plural(outputs);
+    }
+    if (classes != 0 && Index(classes) != outputs) {
+      return "ce needs one output per class, but the network has " + std::to_string(outputs) +
+             plural(outputs) + " for " + std::to_string(classes) + " classes";
+    }
+    return "";
+  }
+  if (loss == "bce" || loss == "mse" || loss == "sse") {
+    if (outputs != 1) {
+      return name + " needs exactly 1 output, but the network has " + std::to_string(outputs) +
+             plural(outputs);
+    }
+    if (loss == "bce" && classes != 0 && classes != 2) {
+      return "bce tells 2 classes apart, but " + std::to_string(classes) + " are stored";
+    }
+    return "";
+  }
+  return "unknown loss " + in_quotes(loss) + " (valid: ce, bce, mse, sse)";
+}
 
 template <typename T>
 std::vector<TensorRecord> parameter_tensors(Sequential<T>& model) {
@@ -266,13 +308,16 @@ ModelDescription read_model_metadata(const std::map<std::string, std::string>& m
       string_list(lookup(metadata, "feature_names").value_or("[]"), path, "feature_names");
   description.label_name = lookup(metadata, "label_name").value_or("");
   description.training_json = lookup(metadata, "training").value_or("");
+  // Parsed here only to be refused early, with the bound it breaks named; kept as text.
+  if (!description.training_json.empty())
+    parse_metadata_json(description.training_json, path, "training");
 
   if (const auto normalization = lookup(metadata, "normalization")) {
-    const Json parsed = Json::parse(*normalization, nullptr, /*allow_exceptions=*/false);
+    const Json parsed =
+        parse_metadata_json(*normalization, path, "normalization", kNormalizationHolds);
     if (!parsed.is_object() || parsed.size() != 2 || !parsed.contains("mean") ||
         !parsed.contains("scale")) {
-      metadata_error(path, "normalization",
-                     "expected a JSON object {\"mean\": […], \"scale\": […]}");
+      metadata_error(path, "normalization", kNormalizationHolds);
     }
     description.mean = number_list(parsed["mean"], path, "mean");
     description.scale = number_list(parsed["scale"], path, "scale");
@@ -295,10 +340,17 @@ std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& 
                                 const std::vector<NamedParameter>& named,
                                 const std::string& network) {
   const std::string prefix = path + ": tensor ";
+  // One index of each side, so that the checks are linear in the number of tensors (one lookup
+  // each way per tensor), not quadratic: 36,000 layers took 57 s that way.
+  const TensorsByName tensors(file.tensors);
+  std::unordered_map<std::string_view, const NamedParameter*> parameters;
+  parameters.reserve(named.size());
+  for (const NamedParameter& parameter : named)
+    parameters.emplace(parameter.name, &parameter);
   // Every check first: only tensors that match the network's shapes bound what is allocated.
   for (const NamedParameter& parameter : named) {
     const std::vector<std::int64_t> shape = shape_of(parameter);
-    const TensorRecord* tensor = file.find(parameter.name);
+    const TensorRecord* tensor = tensors.find(parameter.name);
     if (!tensor) {
       throw FormatError(prefix + in_quotes(parameter.name) + " is missing (" + network +
                         " needs it with shape " + shape_text(shape) + ")");
@@ -316,8 +368,7 @@ std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& 
   }
   const bool checkpoint = is_checkpoint(file);
   for (const TensorRecord& tensor : file.tensors) {
-    const bool known = std::any_of(named.begin(), named.end(),
-                                   [&](const NamedParameter& p) { return p.name == tensor.name; });
+    const bool known = parameters.count(tensor.name) > 0;
     if (!known && !(checkpoint && is_training_state(tensor.name))) {
       throw FormatError(prefix + in_quotes(tensor.name) + " (shape " + shape_text(tensor.shape) +
                         ") is not a parameter of " + network);
@@ -329,7 +380,7 @@ std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& 
     total += std::size_t(element_count(shape_of(parameter)));
   std::vector<T> values(total);
   for (const NamedParameter& parameter : named) {
-    const std::vector<T> tensor_data = tensor_values<T>(*file.find(parameter.name));
+    const std::vector<T> tensor_data = tensor_values<T>(*tensors.find(parameter.name));
     for (std::size_t i = 0; i < tensor_data.size(); ++i) {
       if (!std::isfinite(tensor_data[i])) {
         throw FormatError(prefix + in_quotes(parameter.name) + " holds " +

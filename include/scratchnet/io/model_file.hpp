@@ -81,6 +81,12 @@ template <typename T>
 std::map<std::string, std::string> model_metadata(Sequential<T>& model,
                                                   const ModelDescription& description);
 
+/// What is wrong with training or reading a network of `outputs` outputs with `loss`, knowing
+/// `classes` class names (0 when none are stored), or "" when nothing is: bce, mse and sse need
+/// exactly 1 output (bce, 2 classes when they are stored); ce at least 2, one per class. A
+/// mismatch would read past the outputs or silently use only the first of them.
+std::string loss_fit_problem(std::string_view loss, Index outputs, std::size_t classes);
+
 /// The description in a model file's `metadata` (which must have the "scratchnet" key); throws
 /// FormatError "PATH: metadata 'KEY': problem" for a value that is not what the key holds.
 ModelDescription read_model_metadata(const std::map<std::string, std::string>& metadata,

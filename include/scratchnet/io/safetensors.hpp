@@ -23,13 +23,16 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/one_line.hpp"
+
 namespace scratchnet::io {
 
 /// A file whose contents break its format; what() is one line, "PATH: problem", naming the
-/// tensor and field at fault.
+/// tensor and field at fault. The message is passed through on_one_line as it is made, so text
+/// quoted from a file (a NUL, an escape sequence) can neither cut it short nor reach a terminal.
 class FormatError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit FormatError(const std::string& message) : std::runtime_error(on_one_line(message)) {}
 };
 
 /// The element types of the safetensors format, named as the header writes them.
@@ -73,8 +76,21 @@ struct SafetensorsFile {
   std::map<std::string, std::string> metadata;
   std::vector<TensorRecord> tensors;
 
+  /// The tensor named `name`, or nullptr. A linear search: use TensorsByName for many lookups.
+  const TensorRecord* find(std::string_view name) const;
+};
+
+/// The tensors of a list by name, for looking up many of them in O(log n) each. It points into
+/// the list, which must outlive it and not change while it is used.
+class TensorsByName {
+ public:
+  explicit TensorsByName(const std::vector<TensorRecord>& tensors);
+
   /// The tensor named `name`, or nullptr.
   const TensorRecord* find(std::string_view name) const;
+
+ private:
+  std::vector<const TensorRecord*> sorted_;  // by name
 };
 
 /// The number of elements of a tensor of `shape` (1 for []).
@@ -90,6 +106,9 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape);
 /// size; the tensors overlap, leave a gap, or end before the file does. What it allocates is
 /// bounded by the file's real size (the header, what parsing it keeps, each tensor's data once
 /// its offsets are known to lie in the file), never by a length or shape the header claims.
+/// The number of tensors is bounded by the header's size: an entry takes at least 49 bytes of
+/// JSON, so a header within the limit holds at most about 2 million. Reading takes time
+/// O(n log n) in the header's size (repeated names are found through a sorted set).
 SafetensorsFile read_safetensors(const std::string& path);
 
 /// The bytes of a safetensors file holding `tensors`, laid out back to back in the order given,
