@@ -1,19 +1,38 @@
 #include "info_command.hpp"
 
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
+#include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/io/shortest.hpp"
+#include "scratchnet/one_line.hpp"
 
 namespace scratchnet::cli {
 namespace {
 
+// Every text below comes from the file: on_one_line keeps its control characters (an escape
+// sequence, a carriage return) from reaching the terminal.
+std::string shown(std::string_view text) {
+  return on_one_line(text);
+}
+
 std::string joined(const std::vector<std::string>& names, std::size_t most = 20) {
   std::string text;
   for (std::size_t i = 0; i < names.size() && i < most; ++i)
-    text += (i ? ", " : "") + names[i];
+    text += (i ? ", " : "") + shown(names[i]);
   if (names.size() > most) text += ", … (" + std::to_string(names.size()) + " in all)";
+  return text;
+}
+
+// The training facts indented, one line each escaped. The JSON's depth is bounded
+// (parse_metadata_json), so the indentation, and the output, stay linear in the text's size.
+std::string indented(const nlohmann::json& json) {
+  std::istringstream lines(json.dump(2));
+  std::string text, line;
+  while (std::getline(lines, line))
+    text += (text.empty() ? "" : "\n") + shown(line);
   return text;
 }
 
@@ -25,31 +44,41 @@ InfoCommand::InfoCommand(CLI::App& parent)
 }
 
 void InfoCommand::run(std::ostream& out) {
+  // Everything is read and checked before the first line is printed: a bad file gives its one
+  // error line and no half description.
   const io::SafetensorsFile file = io::read_safetensors(model_);
-  out << model_ << "\n";
+  const bool described = file.metadata.find("spec") != file.metadata.end();
+  std::optional<io::LoadedModel<double>> loaded;
+  nlohmann::json training;
+  if (described) {
+    loaded.emplace(io::load_model<double>(model_));
+    if (!loaded->description.training_json.empty())
+      training = io::parse_metadata_json(loaded->description.training_json, model_, "training");
+  }
+
+  out << shown(model_) << "\n";
   std::int64_t values = 0;
   out << "tensors:\n";
   for (const io::TensorRecord& tensor : file.tensors) {
-    out << "  " << tensor.name << "  " << io::dtype_name(tensor.dtype) << " "
+    out << "  " << shown(tensor.name) << "  " << io::dtype_name(tensor.dtype) << " "
         << io::shape_text(tensor.shape) << "\n";
     if (!io::is_training_state(tensor.name)) values += io::element_count(tensor.shape);
   }
   out << "parameters: " << values << "\n";
-  if (file.metadata.find("spec") == file.metadata.end()) {
+  if (!described) {
     out << "no scratchnet metadata: give its architecture with --layers to eval or predict\n";
     return;
   }
-  const io::ModelDescription description = io::read_model_metadata(file.metadata, model_);
-  const io::LoadedModel<double> loaded = io::load_model<double>(model_);
+  const io::ModelDescription& description = loaded->description;
   out << "architecture: " << description.inputs << " inputs";
-  for (std::size_t i = 0; i < loaded.network.size(); ++i) {
-    auto& layer = const_cast<Sequential<double>&>(loaded.network).layer(i);
+  for (std::size_t i = 0; i < loaded->network.size(); ++i) {
+    auto& layer = loaded->network.layer(i);
     out << " -> " << layer.name();
     for (const ParameterShape& shape : layer.parameter_shapes()) {
       if (shape.name == "weight") out << "(" << shape.shape[1] << ", " << shape.shape[0] << ")";
     }
   }
-  out << "\nspec: " << description.spec << "\n";
+  out << "\nspec: " << shown(description.spec) << "\n";
   out << "loss: " << (description.loss.empty() ? "unknown" : description.loss) << "\n";
   if (!description.classes.empty()) {
     out << "classes (" << description.classes.size() << "): " << joined(description.classes)
@@ -64,14 +93,15 @@ void InfoCommand::run(std::ostream& out) {
   if (!description.feature_names.empty()) {
     out << "features: " << joined(description.feature_names) << "\n";
   }
-  if (!description.label_name.empty()) out << "label: " << description.label_name << "\n";
+  if (!description.label_name.empty()) out << "label: " << shown(description.label_name) << "\n";
   if (io::is_checkpoint(file)) {
-    out << "checkpoint: epoch " << file.metadata.at("epoch") << ", optimizer "
-        << file.metadata.at("optimizer") << "\n";
+    const auto value = [&](const std::string& key) {
+      const auto found = file.metadata.find(key);
+      return found == file.metadata.end() ? std::string("unknown") : shown(found->second);
+    };
+    out << "checkpoint: epoch " << value("epoch") << ", optimizer " << value("optimizer") << "\n";
   }
-  if (!description.training_json.empty()) {
-    out << "training: " << nlohmann::json::parse(description.training_json).dump(2) << "\n";
-  }
+  if (!description.training_json.empty()) out << "training: " << indented(training) << "\n";
 }
 
 }  // namespace scratchnet::cli

@@ -29,6 +29,13 @@ io::LoadedModel<double> ModelFlags::load(const std::string& path) const {
   io::LoadedModel<double> loaded = io::load_model<double>(path, layers_);
   if (!loaded.has_metadata || loaded.description.loss.empty()) {
     loaded.description.loss = loss_.empty() ? "ce" : loss_;
+    // The file does not say its task, so the flag's (or the default's) must fit its outputs.
+    const std::string problem = io::loss_fit_problem(
+        loaded.description.loss, loaded.network.outputs(), loaded.description.classes.size());
+    if (!problem.empty()) {
+      throw FlagError("--loss", path + ": " + problem +
+                                    (loss_.empty() ? " (ce is the default; give --loss)" : ""));
+    }
   }
   return loaded;
 }
@@ -40,6 +47,11 @@ data::DataSource data_source_for(const std::string& data, const std::string& lab
     throw FlagError("--labels", "fashion-mnist brings its own labels");
   }
   return {data, labels, csv, /*test_set=*/true};
+}
+
+void require_loss_fits(const std::string& loss, Index outputs, const std::string& path) {
+  const std::string problem = io::loss_fit_problem(loss, outputs, /*classes=*/0);
+  if (!problem.empty()) throw FlagError("--loss", path + ": " + problem);
 }
 
 void require_model_features(const data::RawRows& rows, Index model_inputs) {

@@ -33,6 +33,10 @@ class ModelFlags {
 data::DataSource data_source_for(const std::string& data, const std::string& labels,
                                  data::CsvOptions csv, const io::ModelDescription& model);
 
+/// Checks that `loss` fits a network of `outputs` outputs read from `path` (io::loss_fit_problem);
+/// throws FlagError naming --loss and the file otherwise.
+void require_loss_fits(const std::string& loss, Index outputs, const std::string& path);
+
 /// Checks that `rows` have the model's number of features; throws std::runtime_error otherwise.
 void require_model_features(const data::RawRows& rows, Index model_inputs);
 

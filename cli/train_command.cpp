@@ -13,6 +13,7 @@
 #include "exit_status.hpp"
 #include "flag_values.hpp"
 #include "interrupt.hpp"
+#include "model_flags.hpp"
 #include "output_checks.hpp"
 #include "progress.hpp"
 #include "scratchnet/anomaly.hpp"
@@ -332,6 +333,7 @@ void TrainCommand::train(std::ostream& out) {
   std::optional<io::LoadedModel<T>> initial;
   if (!init_.empty()) {
     initial.emplace(io::load_model<T>(init_, settings.layers));
+    require_loss_fits(settings.loss, initial->network.outputs(), init_);
     if (settings.layers.empty()) settings.layers = initial->description.spec;
   }
   std::vector<std::string> classes;
