@@ -41,7 +41,7 @@ ModelDescription description_of_run() {
   ModelDescription description;
   description.spec = kSpec;
   description.inputs = kInputs;
-  description.loss = "mse";
+  description.loss = "ce";  // a 2-output network: mse or bce would need 1 output
   description.label_name = "targets";
   description.training_json = R"({"epochs":2})";
   return description;
