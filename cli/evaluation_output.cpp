@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "scratchnet/one_line.hpp"
+
 namespace scratchnet::cli {
 
 nlohmann::json number_or_null(double value) {
@@ -42,7 +44,11 @@ nlohmann::json evaluation_json(const Evaluation& evaluation,
 }
 
 void print_evaluation(std::ostream& out, const Evaluation& evaluation,
-                      const std::vector<std::string>& classes) {
+                      const std::vector<std::string>& class_names) {
+  // The names come from a model file or a data set: their control characters are shown escaped.
+  std::vector<std::string> classes;
+  for (const std::string& name : class_names)
+    classes.push_back(on_one_line(name));
   char line[256];
   if (evaluation.regression) {
     std::snprintf(line, sizeof line, "loss %.6g  mse %.6g  mae %.6g  r2 %.6f\n", evaluation.loss,

@@ -133,6 +133,17 @@ TEST(CliModelTrust, ErrorMessagesKeepTextAfterANulAndEscapeIt) {
                                     "(valid: ce, bce, mse, sse)");
 }
 
+TEST(CliModelTrust, EvalShowsControlCharactersInClassNamesEscaped) {
+  const std::string folder = fresh_folder("eval_escapes");
+  const std::string model = folder + "/model.safetensors", data = folder + "/data.csv";
+  write_bytes(data, "a,b,c,label\n0.5,1,-1,x\x1b[2J\n2,0.25,1,y\n-1,3,0.5,z\n");
+  write_model(model, "4:relu,3", {{"loss", "ce"}, {"classes", R"(["x\u001b[2J","y","z"])"}});
+  const auto result = run_cli({"eval", model, data});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(holds_control_characters(result.out)) << result.out;
+  EXPECT_NE(result.out.find("\nx\\x1b[2J "), std::string::npos) << result.out;
+}
+
 TEST(CliModelTrust, AModelWhoseLossDoesNotFitItsOutputsIsRefused) {
   const std::string folder = fresh_folder("loss_outputs");
   const std::string model = folder + "/model.safetensors", data = folder + "/data.csv";
