@@ -144,6 +144,18 @@ TEST(CliModelTrust, EvalShowsControlCharactersInClassNamesEscaped) {
   EXPECT_NE(result.out.find("\nx\\x1b[2J "), std::string::npos) << result.out;
 }
 
+TEST(CliModelTrust, ADataErrorKeepsTextAfterANulAndEscapesIt) {
+  const std::string folder = fresh_folder("data_nul");
+  const std::string data = folder + "/data.csv";
+  write_bytes(data, std::string("a,b,label\n1,x\0\x1b[2Jy,p\n2,3,q\n", 28));
+  const auto result = run_cli({"train", "--data", data, "--layers", "2", "--epochs", "1", "--out",
+                               folder + "/model.safetensors"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_FALSE(holds_control_characters(result.err)) << result.err;
+  EXPECT_EQ(error_line(result),
+            data + ":2:3: feature cell 'x\\x00\\x1b[2Jy' is not a number (column 'b')");
+}
+
 TEST(CliModelTrust, AModelWhoseLossDoesNotFitItsOutputsIsRefused) {
   const std::string folder = fresh_folder("loss_outputs");
   const std::string model = folder + "/model.safetensors", data = folder + "/data.csv";

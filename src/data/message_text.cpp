@@ -1,5 +1,7 @@
 #include "message_text.hpp"
 
+#include "scratchnet/one_line.hpp"
+
 namespace scratchnet::data::detail {
 namespace {
 
@@ -9,18 +11,8 @@ constexpr std::size_t kMaxListed = 20;  // names that a message lists
 }  // namespace
 
 std::string escaped(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    if (text[i] == '\n') {
-      out += "\\n";
-    } else if (text[i] == '\r') {
-      out += "\\r";
-    } else if (text[i] == '\t') {
-      out += "\\t";
-    } else {
-      out += text[i];
-    }
-  }
+  // Every control character escaped (a NUL would end the message, an ESC reach the terminal).
+  std::string out = on_one_line(text.substr(0, kMaxShown));
   if (text.size() > kMaxShown) out += "...";
   return out;
 }

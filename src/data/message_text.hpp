@@ -8,8 +8,8 @@
 
 namespace scratchnet::data::detail {
 
-/// `text` with its line breaks and tabs escaped (\n, \r, \t), and "..." in place of anything
-/// after its first 40 bytes.
+/// `text` with its control characters escaped as on_one_line does (\n, \r, \t, \x1b, …), and
+/// "..." in place of anything after its first 40 bytes.
 std::string escaped(std::string_view text);
 
 /// escaped(text) in single quotes.
