@@ -20,7 +20,8 @@ class ModelFlags {
   void check() const;
 
   /// The model in `path`, with its description completed from the flags when the file has no
-  /// scratchnet metadata. Throws FlagError for a bad --loss.
+  /// scratchnet metadata. Throws FlagError for a bad --loss, or one (ce by default) that does
+  /// not fit the network's outputs.
   io::LoadedModel<double> load(const std::string& path) const;
 
  private:

@@ -64,7 +64,11 @@ void save_model(const std::string& path, Sequential<T>& model, const ModelDescri
 /// F32 or F64 (converted to T), and finite. Throws FormatError ("PATH: tensor '2.bias' has
 /// shape [4] but the network 3:relu,2 (2 inputs) needs [2]") for any mismatch, bad metadata or
 /// no spec at all; read_safetensors's errors for a damaged file; SpecError for a bad
-/// `spec_override`. Returns a whole model or throws: nothing is left half loaded.
+/// `spec_override`. The metadata must agree with itself and the network: the stored loss with
+/// the outputs and classes (loss_fit_problem), each normalization scale a positive normal
+/// number, every JSON text within parse_metadata_json's bounds. Time and memory are linear in
+/// the file's size (up to a log factor). Returns a whole model or throws: nothing is left half
+/// loaded.
 template <typename T>
 LoadedModel<T> load_model(const std::string& path, const std::string& spec_override = "");
 
