@@ -275,6 +275,26 @@ std::vector<BadCsv> bad_csv_cases() {
              "a,b,y\r\n1,2,p\r\n3,x,q\r\n",
              {},
              ":3:3: feature cell 'x' is not a number (column 'b')"},
+      BadCsv{"HeaderNotUtf8",
+             "a,\"b\xC0\xAF\",y\n1,2,p\n",
+             {},
+             ":1:3: header cell is not valid UTF-8 (byte 0xC0 at its byte 2); save the file as "
+             "UTF-8"},
+      BadCsv{"LabelNotUtf8",
+             "a,y\n1,p\n2,\xED\xA0\x80\n",  // a surrogate: not UTF-8
+             {},
+             ":3:3: label is not valid UTF-8 (byte 0xED at its byte 1); save the file as UTF-8"},
+      BadCsv{"UnterminatedQuoteAfterManyRows",
+             std::string("a,y\n") +
+                 [] {
+                   std::string rows;
+                   for (int i = 0; i < 20000; ++i)
+                     rows += "1,p\n";
+                   return rows;
+                 }() +
+                 "2,\"open\n3,q\n",
+             {},
+             ":20002:3: unterminated quote: the field never closes"},
       BadCsv{"LineAfterQuotedLineBreak",
              "a,y,b\n1,\"two\nlines\",q\n",
              {.label = "y"},
@@ -283,6 +303,44 @@ std::vector<BadCsv> bad_csv_cases() {
 
 INSTANTIATE_TEST_SUITE_P(Malformed, CsvError, ::testing::ValuesIn(bad_csv_cases()),
                          [](const auto& info) { return info.param.name; });
+
+// The file is read in pieces of 64 KiB: rows, quoted fields and doubled quotes that straddle
+// two pieces, a row longer than a piece, and enough rows to grow the matrix several times.
+TEST(Csv, RowsAcrossThePiecesOfALargeFile) {
+  TempFiles files;
+  std::string text = "\xEF\xBB\xBFx,\"name\"\r\n";
+  std::vector<std::string> expected_labels;
+  for (int i = 0; i < 30000; ++i) {
+    const std::string label = "say \"" + std::to_string(i) + "\"" + (i % 1000 == 0 ? "\n" : "");
+    expected_labels.push_back(label);
+    std::string quoted_label = "\"";
+    for (char c : label)
+      quoted_label += c == '"' ? std::string("\"\"") : std::string(1, c);
+    text += std::to_string(i) + ", " + quoted_label + "\"\r\n";
+  }
+  const std::string long_label(200000, 'z');  // one row longer than three pieces
+  text += "-1," + long_label;
+  expected_labels.push_back(long_label);
+  const auto table = read_csv(files.write("large.csv", text), {});
+  EXPECT_EQ(table.feature_names, (Strings{"x"}));
+  EXPECT_EQ(table.label_name, "name");
+  ASSERT_EQ(table.features.rows(), 30001);
+  for (Index r = 0; r < 30000; ++r)
+    ASSERT_EQ(table.features(r, 0), double(r));
+  EXPECT_EQ(table.features(30000, 0), -1);
+  EXPECT_EQ(table.labels, expected_labels);
+}
+
+TEST(Csv, ErrorLineCountsQuotedLineBreaksAcrossPieces) {
+  TempFiles files;
+  std::string text = "a,y\n";
+  for (int i = 0; i < 10000; ++i)
+    text += "1,\"two\nlines\"\n";  // each row takes two lines
+  text += "x,p\n";
+  const std::string path = files.write("lines.csv", text);
+  EXPECT_EQ(data_error_message([&] { read_csv(path, {}); }),
+            path + ":20002:1: feature cell 'x' is not a number (column 'a')");
+}
 
 TEST(Classes, SortedNumericallyWhenAllAreNumbers) {
   EXPECT_EQ(sorted_classes({"10", "2", "1", "2.0", "-0", "0", "1e1"}),

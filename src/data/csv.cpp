@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "input_file.hpp"
 #include "message_text.hpp"
 #include "number_text.hpp"
+#include "utf8_text.hpp"
 
 namespace scratchnet::data {
 namespace {
@@ -40,6 +42,18 @@ std::size_t label_column(const std::string& label, const std::vector<std::string
                       std::to_string(names.size() - 1));
 }
 
+// Header names and labels go into model files as JSON, which must be UTF-8: a malformed byte is
+// refused here, at its place in the file, rather than when the trained model is saved.
+void require_utf8(const Cell& cell, const std::string& what, const std::string& path) {
+  const auto bad = detail::first_invalid_utf8(cell.text);
+  if (!bad) return;
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", unsigned(static_cast<unsigned char>(cell.text[*bad])));
+  throw DataError(path, cell.line, cell.column,
+                  what + " is not valid UTF-8 (byte " + byte + " at its byte " +
+                      std::to_string(*bad + 1) + "); save the file as UTF-8");
+}
+
 // How the first row lays out the table: whether it is a header, each column's name, and which
 // column holds the label.
 struct Layout {
@@ -57,12 +71,18 @@ struct Layout {
 Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const CsvOptions& options,
                  const std::string& path) {
   const Cell& first = first_row[0];
+  if (columns == 1 && !options.expected_features && options.label.empty()) {  // before any copy
+    throw DataError(path, first.line, first.column,
+                    "the only column is the label column: there are no feature columns");
+  }
   Layout layout;
   layout.has_header = options.header.value_or(
       std::any_of(first_row.begin(), first_row.begin() + std::ptrdiff_t(columns),
                   [](const Cell& cell) { return !detail::parse_number(cell.text); }));
+  for (std::size_t c = 0; c < columns && layout.has_header; ++c)
+    require_utf8(first_row[c], "header cell", path);
   for (std::size_t c = 0; c < columns; ++c)
-    layout.names.push_back(layout.has_header ? first_row[c].text : std::to_string(c));
+    layout.names.push_back(layout.has_header ? std::string(first_row[c].text) : std::to_string(c));
 
   if (!options.expected_features) {
     layout.label = label_column(options.label, layout.names, layout.has_header, path, first);
@@ -106,6 +126,7 @@ void read_row(const std::vector<Cell>& cells, const Layout& layout, const CsvOpt
   if (!layout.label) return;
   const Cell& cell = cells[*layout.label];
   std::string problem;
+  require_utf8(cell, "label", path);
   if (detail::trim(cell.text).empty()) {
     problem = "empty label cell";
   } else if (options.numeric_label && !detail::parse_finite(cell.text)) {
@@ -116,7 +137,7 @@ void read_row(const std::vector<Cell>& cells, const Layout& layout, const CsvOpt
     throw DataError(path, cell.line, cell.column,
                     problem + " (" + layout.column_name(*layout.label) + ")");
   }
-  labels.push_back(cell.text);
+  labels.emplace_back(cell.text);
 }
 
 }  // namespace
@@ -125,8 +146,8 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
   if (options.expected_features && *options.expected_features < 1) {
     throw std::invalid_argument("read_csv: expected_features must be at least 1");
   }
-  const std::string text = detail::read_whole_file(path);
-  detail::CsvScanner scanner(text, path);
+  detail::InputFile file(path);
+  detail::CsvScanner scanner(file);
   std::vector<Cell> cells;
   const std::size_t columns = scanner.next_row(cells);
   if (columns == 0) throw DataError(path, "empty file");
@@ -138,15 +159,14 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
     table.feature_names.push_back(layout.names[c]);
   if (layout.label) table.label_name = layout.names[*layout.label];
 
-  // Room for the rows, bounded by the file's size: a row of n nonempty cells (as every row
-  // before the first bad one is) takes at least 2n - 1 bytes, and there is at most one row per
-  // line. Rows go straight into the matrix, which is shrunk in place (realloc) at the end.
+  // The rows go straight into the matrix, which grows by doubling and is shrunk at the end; a
+  // row-major matrix that keeps its columns grows and shrinks by realloc, which moves the pages
+  // of a large block rather than copying them. The file's size bounds the rows: a row of n
+  // nonempty cells (as every row before the first bad one is) takes at least 2n - 1 bytes.
   const auto features = Index(layout.feature_columns.size());
-  std::size_t room =
-      std::min<std::size_t>(std::size_t(std::count(text.begin(), text.end(), '\n')) + 1,
-                            text.size() / (2 * columns - 1) + 1);
+  const std::size_t most_rows = std::size_t(file.size() / (2 * columns - 1)) + 1;
+  std::size_t room = std::min<std::size_t>(most_rows, 1024);
   Matrix<double> values(static_cast<Index>(room), features);
-  if (layout.label) table.labels.reserve(room);
 
   std::size_t rows = 0;
   std::size_t count = layout.has_header ? scanner.next_row(cells) : columns;
@@ -158,13 +178,13 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
                           (layout.has_header ? "header" : "first row") + " has " +
                           std::to_string(columns));
     }
-    if (rows == room) {  // cannot happen, by the bound above; but never write past the end
-      room *= 2;
+    if (rows == room) {
+      room = std::max(rows + 1, std::min(2 * room, most_rows));  // never past the end
       values.conservativeResize(Index(room), features);
     }
     read_row(cells, layout, options, path, values, Index(rows), table.labels);
   }
-  values.conservativeResize(Index(rows), features);  // row-major: a realloc, no copy
+  values.conservativeResize(Index(rows), features);
   table.features = std::move(values);
   return table;
 }

@@ -48,14 +48,4 @@ void InputFile::rewind() {
   }
 }
 
-std::string read_whole_file(const std::string& path) {
-  InputFile file(path);
-  std::string contents(static_cast<std::size_t>(file.size()), '\0');
-  char extra = 0;
-  if (file.read(contents.data(), contents.size()) != contents.size() || file.read(&extra, 1) != 0) {
-    throw DataError(path, "changed size while being read");
-  }
-  return contents;
-}
-
 }  // namespace scratchnet::data::detail

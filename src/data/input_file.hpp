@@ -1,7 +1,7 @@
 #pragma once
 // Opening a data file, for the loaders in src/data only: one place that turns a path that cannot
 // be read into the same one-line DataError ("PATH: cannot open: No such file or directory"),
-// knows the file's size before reading it, and reads it whole or piece by piece.
+// knows the file's size before reading it, and reads it piece by piece.
 
 #include <cstdint>
 #include <cstdio>
@@ -36,9 +36,5 @@ class InputFile {
   std::FILE* file_ = nullptr;
   std::uint64_t size_ = 0;
 };
-
-/// The whole of the file `path`, read in one go into a string of its size. Throws DataError as
-/// InputFile does, and when the file changes size while it is read.
-std::string read_whole_file(const std::string& path);
 
 }  // namespace scratchnet::data::detail

@@ -50,7 +50,9 @@ struct CsvTable {
 /// file, a header with no rows after it, a row whose column count differs from the first row's,
 /// a feature cell that is empty, not a number or not finite, an unterminated quote, text after a
 /// closing quote, a label column that does not exist (the message lists those that do), an empty
-/// label cell, and with numeric_label a label that is not a finite number. Throws
+/// label cell, a header cell or label that is not valid UTF-8, and with numeric_label a label
+/// that is not a finite number. The file is read one row at a time: besides the table it
+/// returns, it needs the memory of its longest row. Throws
 /// std::invalid_argument when options.expected_features is less than 1.
 CsvTable read_csv(const std::string& path, const CsvOptions& options);
 
