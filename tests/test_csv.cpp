@@ -342,6 +342,22 @@ TEST(Csv, ErrorLineCountsQuotedLineBreaksAcrossPieces) {
             path + ":20002:1: feature cell 'x' is not a number (column 'a')");
 }
 
+TEST(Classes, OneNumberWrittenTwoWaysIsRefused) {
+  EXPECT_EQ(data_error_message([] {
+              require_one_spelling_per_class({"2", "1", "2", "1e0"}, "a.csv");
+            }),
+            "a.csv: row 4: label '1e0' and row 2's label '1' are the same number written two "
+            "ways; write each class one way, so that no two are merged by mistake");
+  EXPECT_EQ(data_error_message([] {
+              require_one_spelling_per_class({"0", "-0"}, "b.csv");
+            }),
+            "b.csv: row 2: label '-0' and row 1's label '0' are the same number written two "
+            "ways; write each class one way, so that no two are merged by mistake");
+  // One spelling per number, or text labels (compared as text): nothing to refuse.
+  EXPECT_NO_THROW(require_one_spelling_per_class({"10", "2", "10", "0.5"}, "c.csv"));
+  EXPECT_NO_THROW(require_one_spelling_per_class({"1", "1.0", "cat"}, "d.csv"));
+}
+
 TEST(Classes, SortedNumericallyWhenAllAreNumbers) {
   EXPECT_EQ(sorted_classes({"10", "2", "1", "2.0", "-0", "0", "1e1"}),
             (Strings{"0", "1", "2", "10"}));

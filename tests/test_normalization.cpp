@@ -79,6 +79,38 @@ TEST(Standardization, AppliesToOtherRows) {
   EXPECT_EQ(row(0, 3), 118.0);  // (123 − 5) / 1
 }
 
+// Any finite values fit: near the largest double the sums and squares would overflow, and near
+// the smallest the squares would underflow to a variance of 0, without the exact scaling by a
+// power of two. Each column is [1, 2, 3, 4] times a power of ten, or ±1.7e308.
+TEST(Standardization, ExtremeMagnitudesNeitherOverflowNorUnderflow) {
+  Matrix<double> x(4, 4);
+  x << 1e154, 1e300, 1e-300, 1.7e308,  //
+      2e154, 2e300, 2e-300, -1.7e308,  //
+      3e154, 3e300, 3e-300, 1.7e308,   //
+      4e154, 4e300, 4e-300, -1.7e308;
+  const auto fitted = Standardization::fit(x);
+  const double powers[] = {1e154, 1e300, 1e-300};
+  for (std::size_t c = 0; c < 3; ++c) {
+    EXPECT_NEAR(fitted.mean[c], 2.5 * powers[c], 1e-15 * 2.5 * powers[c]) << c;
+    EXPECT_NEAR(fitted.scale[c], std::sqrt(1.25) * powers[c], 1e-15 * powers[c]) << c;
+  }
+  EXPECT_EQ(fitted.mean[3], 0.0);
+  EXPECT_EQ(fitted.scale[3], 1.7e308);
+  fitted.apply(x);
+  for (Index c = 0; c < 3; ++c)
+    EXPECT_NEAR(x(0, c), -1.5 / std::sqrt(1.25), 1e-14) << c;
+  EXPECT_EQ(x(0, 3), 1.0);
+  EXPECT_EQ(x(1, 3), -1.0);
+
+  // Applied to a value far from a mean near the largest double: x − mean overflows, the
+  // standardised value does not.
+  const Standardization far{{-1.5e308}, {1e10}};
+  Matrix<double> row(1, 1);
+  row << 1.5e308;
+  far.apply(row);
+  EXPECT_DOUBLE_EQ(row(0, 0), 3e298);
+}
+
 TEST(Standardization, Errors) {
   const auto fitted = Standardization::fit(features());
   Matrix<double> three_columns = Matrix<double>::Zero(2, 3);

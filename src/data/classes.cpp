@@ -33,6 +33,29 @@ std::vector<std::string> sorted_classes(const std::vector<std::string>& labels) 
   return classes;
 }
 
+void require_one_spelling_per_class(const std::vector<std::string>& labels,
+                                    const std::string& path) {
+  std::vector<double> values;
+  values.reserve(labels.size());
+  for (const std::string& label : labels) {
+    const auto value = detail::parse_finite(label);
+    if (!value) return;              // not all numbers: the labels are compared as text
+    values.push_back(*value + 0.0);  // -0 is 0
+  }
+  std::unordered_map<double, std::size_t> first_row_of;  // each value's first row
+  for (std::size_t row = 0; row < labels.size(); ++row) {
+    const auto [first, added] = first_row_of.emplace(values[row], row);
+    if (!added && labels[first->second] != labels[row]) {
+      throw DataError(path, "row " + std::to_string(row + 1) + ": label " +
+                                detail::quoted(labels[row]) + " and row " +
+                                std::to_string(first->second + 1) + "'s label " +
+                                detail::quoted(labels[first->second]) +
+                                " are the same number written two ways; write each class one "
+                                "way, so that no two are merged by mistake");
+    }
+  }
+}
+
 Matrix<double> class_indices(const std::vector<std::string>& labels,
                              const std::vector<std::string>& classes, const std::string& path) {
   std::unordered_map<std::string, Index> by_text;

@@ -1,9 +1,13 @@
 #include "scratchnet/data/labelled_data.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
+#include "message_text.hpp"
 #include "scratchnet/data/classes.hpp"
 #include "scratchnet/data/data_error.hpp"
+#include "scratchnet/io/shortest.hpp"
 
 namespace scratchnet::data {
 
@@ -40,13 +44,27 @@ RawRows read_rows(const DataSource& source) {
 }
 
 std::vector<std::string> classes_of(const RawRows& rows) {
-  if (rows.table) return sorted_classes(rows.table->labels);
-  if (!rows.image_classes.empty()) return rows.image_classes;
-  const auto& labels = rows.images->labels;
-  const int largest = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end());
   std::vector<std::string> classes;
-  for (int c = 0; c <= largest; ++c)
-    classes.push_back(std::to_string(c));
+  if (rows.table) {
+    require_one_spelling_per_class(rows.table->labels, rows.path);
+    classes = sorted_classes(rows.table->labels);
+  } else if (!rows.image_classes.empty()) {
+    classes = rows.image_classes;
+  } else {
+    const auto& labels = rows.images->labels;
+    const int largest = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end());
+    for (int c = 0; c <= largest; ++c)
+      classes.push_back(std::to_string(c));
+  }
+  // Said here, before any work: a network with one output would only fail later, at the
+  // confusion matrix.
+  if (classes.size() < 2) {
+    throw DataError(rows.path,
+                    "the labels hold " +
+                        (classes.empty() ? std::string("no class")
+                                         : "one class (" + detail::quoted(classes[0]) + ")") +
+                        "; a classifier needs at least 2");
+  }
   return classes;
 }
 
@@ -76,6 +94,8 @@ Matrix<double> targets_of(const RawRows& rows, Task task, const std::vector<std:
   }
   if (rows.images) return image_targets(rows, task, classes.size());
   if (task == Task::regression) return numeric_targets(rows.table->labels, rows.path);
+  // As in training: "1" and "1.0" in one file are refused rather than matched to one class.
+  require_one_spelling_per_class(rows.table->labels, rows.path);
   return class_indices(rows.table->labels, classes, rows.path);
 }
 
@@ -88,14 +108,49 @@ Matrix<double> features_of(const RawRows& rows) {
   return features;
 }
 
+namespace {
+
+// Every feature must be a finite T once scaled, or training would stop at its first batch with
+// "non-finite input" though the file holds a finite number: said now, naming the cell.
+template <typename T>
+void require_features_fit(const Matrix<double>& features, const RawRows& rows, bool scaled) {
+  constexpr double largest = double(std::numeric_limits<T>::max());
+  constexpr bool f32 = sizeof(T) == sizeof(float);
+  for (Index r = 0; r < features.rows(); ++r) {
+    for (Index c = 0; c < features.cols(); ++c) {
+      const double x = features(r, c);
+      if (std::abs(x) <= largest) continue;
+      const std::string column =
+          rows.table ? rows.table->feature_names.at(std::size_t(c)) : std::to_string(c);
+      // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about "text" + std::string.
+      std::string problem = "row " + std::to_string(r + 1) + ", column " + detail::quoted(column);
+      if (scaled) {
+        problem.append(": the feature is ").append(io::shortest(x));
+        problem.append(" after standardisation,");
+      } else {
+        problem.append(": the feature ").append(io::shortest(x)).append(" is");
+      }
+      problem.append(" beyond the range of ").append(f32 ? "f32" : "f64");
+      problem.append(" (±").append(io::shortest(largest)).append(")");
+      if (f32)
+        problem += scaled ? "; use --dtype f64" : "; use --dtype f64 or --normalize standard";
+      throw DataError(rows.path, problem);
+    }
+  }
+}
+
+}  // namespace
+
 template <typename T>
 std::unique_ptr<Dataset<T>> make_dataset(RawRows rows, const Matrix<double>& targets,
                                          const Standardization* scaling) {
   if (rows.images && scaling == nullptr) {
     return std::make_unique<ImageDataset<T>>(std::move(*rows.images));
   }
-  Matrix<double> features = features_of(rows);
+  // The table's features are moved, not copied: the rows are this function's own.
+  Matrix<double> features = rows.table ? std::move(rows.table->features) : features_of(rows);
   if (scaling != nullptr) scaling->apply(features);
+  require_features_fit<T>(features, rows, scaling != nullptr);
   return std::make_unique<InMemoryDataset<T>>(features.cast<T>(), targets.cast<T>());
 }
 

@@ -1,6 +1,7 @@
 #include "scratchnet/data/standardization.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -18,20 +19,33 @@ Standardization Standardization::fit(const Matrix<double>& features) {
       fitted.mean[std::size_t(c)] = column(0);
       continue;
     }
+    // Finite values up to ±1.8e308 must not overflow: the sums run over the column scaled by a
+    // power of two that brings its largest magnitude into [0.5, 1). That scaling is exact, and
+    // so commutes with every rounding below: a column of ordinary values gets the same bits as
+    // without it.
+    int exponent = 0;
+    std::frexp(column.cwiseAbs().maxCoeff(), &exponent);
+    const auto scaled = [&](Index r) { return std::ldexp(column(r), -exponent); };
     // Two passes: the mean, then the squared deviations from it. The sum of the deviations,
     // zero in exact arithmetic, corrects for the rounding of the mean (Chan, Golub and LeVeque's
     // corrected two-pass algorithm): var = (Σd² − (Σd)² / n) / n.
     const double n = double(rows);
-    const double mean = column.sum() / n;
+    double total = 0;
+    for (Index r = 0; r < rows; ++r)
+      total += scaled(r);
+    const double mean = total / n;
     double sum = 0, sum_squares = 0;
     for (Index r = 0; r < rows; ++r) {
-      const double deviation = column(r) - mean;
+      const double deviation = scaled(r) - mean;
       sum += deviation;
       sum_squares += deviation * deviation;
     }
     const double variance = (sum_squares - sum * sum / n) / n;
-    fitted.mean[std::size_t(c)] = mean;
-    fitted.scale[std::size_t(c)] = variance > 0 ? std::sqrt(variance) : 1.0;
+    const double scale = std::ldexp(std::sqrt(variance), exponent);
+    fitted.mean[std::size_t(c)] = std::ldexp(mean, exponent);
+    // A spread too small to divide by (it underflows to 0 or a subnormal) maps as a constant.
+    fitted.scale[std::size_t(c)] =
+        variance > 0 && scale >= std::numeric_limits<double>::min() ? scale : 1.0;
   }
   return fitted;
 }
@@ -43,7 +57,13 @@ void Standardization::apply(Matrix<double>& features) const {
   }
   for (Index c = 0; c < features.cols(); ++c) {
     const double m = mean[std::size_t(c)], s = scale[std::size_t(c)];
-    features.col(c) = (features.col(c).array() - m) / s;
+    for (Index r = 0; r < features.rows(); ++r) {
+      double& x = features(r, c);
+      const double standard = (x - m) / s;
+      // x − m overflows when x and m are far apart near the largest double; dividing first
+      // keeps the result finite whenever it is representable.
+      x = std::isfinite(standard) || !std::isfinite(x) ? standard : x / s - m / s;
+    }
   }
 }
 

@@ -43,12 +43,15 @@ struct RawRows {
 RawRows read_rows(const DataSource& source);
 
 /// The classes of training rows: their sorted distinct labels (CSV), Fashion-MNIST's ten names,
-/// or "0".."K−1" for other IDX labels (K = the largest label + 1).
+/// or "0".."K−1" for other IDX labels (K = the largest label + 1). Throws DataError when CSV
+/// labels write one number two ways (require_one_spelling_per_class), or when there are fewer
+/// than 2 classes ("PATH: the labels hold one class ('x'); a classifier needs at least 2").
 std::vector<std::string> classes_of(const RawRows& rows);
 
 /// Targets [rows, 1] as `task` reads them: class indices into `classes` (multiclass, and binary
 /// with two classes), or the labels as numbers (regression). Throws DataError for a label that
-/// is not a class, a binary task without exactly two classes, or a non-numeric regression label.
+/// is not a class, one number written two ways among class labels, a binary task without
+/// exactly two classes, or a non-numeric regression label.
 Matrix<double> targets_of(const RawRows& rows, Task task, const std::vector<std::string>& classes);
 
 /// The rows' features as doubles [rows, features] (images as pixel/255).
