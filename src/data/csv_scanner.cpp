@@ -1,5 +1,7 @@
 #include "csv_scanner.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "message_text.hpp"
@@ -14,7 +16,9 @@ constexpr std::size_t kPieceBytes = 1 << 16;
 
 }  // namespace
 
-CsvScanner::CsvScanner(InputFile& file) : file_(file), piece_(kPieceBytes) {}
+// A small file gets a piece of its size (+1 to see its end in one read), not 64 KiB.
+CsvScanner::CsvScanner(InputFile& file)
+    : file_(file), piece_(std::size_t(std::min<std::uint64_t>(kPieceBytes, file.size() + 1))) {}
 
 bool CsvScanner::read_row_text() {
   // Where a row ends depends on quoting: a line feed inside a quoted field is text. A quote

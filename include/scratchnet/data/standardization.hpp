@@ -19,11 +19,15 @@ struct Standardization {
 
   /// The mean and population standard deviation (ddof 0) of each column of `features`, by two
   /// passes (the mean, then the squared deviations from it with a compensating term), so that
-  /// columns far from zero keep their precision. A constant column gets its value as mean and
-  /// scale 1 (it maps to 0). Throws std::invalid_argument when `features` has no rows.
+  /// columns far from zero keep their precision, over the column scaled exactly by a power of
+  /// two, so that any finite values (up to ±1.8e308, down to subnormals) neither overflow nor
+  /// underflow. A constant column, or one whose spread is below the smallest normal double,
+  /// gets scale 1 (a constant column also its value as mean: it maps to 0). Throws
+  /// std::invalid_argument when `features` has no rows.
   static Standardization fit(const Matrix<double>& features);
 
-  /// Replaces each value x with (x − mean) / scale of its column. Throws std::invalid_argument
+  /// Replaces each value x with (x − mean) / scale of its column (as x / scale − mean / scale
+  /// where x − mean would overflow). Throws std::invalid_argument
   /// when `features` does not have mean.size() columns.
   void apply(Matrix<double>& features) const;
 };
