@@ -2,6 +2,7 @@
 
 #include "evaluation_output.hpp"
 #include "scratchnet/data/classes.hpp"
+#include "scratchnet/data/data_error.hpp"
 #include "training_setup.hpp"
 
 namespace scratchnet::cli {
@@ -52,6 +53,13 @@ void EvalCommand::run(std::ostream& out) {
       data::make_dataset<double>(std::move(rows), targets, scaling ? &*scaling : nullptr);
   auto loss = make_loss<double>(description.loss);
   const Evaluation evaluation = evaluate(loaded.network, *loss, *dataset, /*batch_size=*/256);
+  if (evaluation.first_non_finite_row) {  // its loss is NaN, its argmax class 0: no metrics
+    throw data::DataError(data_, "row " + std::to_string(*evaluation.first_non_finite_row + 1) +
+                                     ": the model's output is not finite (" +
+                                     std::to_string(evaluation.non_finite_rows) + " of " +
+                                     std::to_string(dataset->size()) +
+                                     " rows); no metrics can be given");
+  }
   if (json_) {
     out << evaluation_json(evaluation, description.classes).dump() << "\n";
   } else {

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <iostream>
 
 #include "output_checks.hpp"
+#include "scratchnet/data/data_error.hpp"
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/shortest.hpp"
@@ -59,6 +61,9 @@ PredictCommand::PredictCommand(CLI::App& parent)
       ->add_option("DATA", data_, "A CSV file, an IDX images file, or fashion-mnist (its test set)")
       ->required();
   add_value("--out", out_, "FILE", "Write the CSV here (atomically) instead of to standard output");
+  add_switch("--allow-nonfinite", allow_nonfinite_,
+             "Write a row whose outputs are NaN or infinite as nan (prediction empty) and count "
+             "such rows on standard error, instead of stopping with an error");
   csv_.add_to(*command_);
   model_flags_.add_to(*command_);
 }
@@ -102,12 +107,32 @@ void PredictCommand::run(std::ostream& out) {
   text += "\n";
 
   constexpr Index kBatch = 256;
+  Index non_finite_rows = 0;
   model.eval();
   Eigen::VectorXd probability(Index(classes.size()));  // one row's, reused for every row
   for (Index first = 0; first < features.rows(); first += kBatch) {
     const Index count = std::min(kBatch, features.rows() - first);
     const auto output = model.forward(features.middleRows(first, count));
     for (Index row = 0; row < count; ++row) {
+      // No argmax of NaN: a row without finite outputs has no prediction.
+      if (!output.row(row).allFinite()) {
+        if (!allow_nonfinite_) {
+          Index column = 0;
+          while (std::isfinite(output(row, column)))
+            ++column;
+          throw data::DataError(rows.path, "row " + std::to_string(first + row + 1) +
+                                               ": the model's output is not finite (" +
+                                               io::shortest(output(row, column)) +
+                                               "); nothing written (--allow-nonfinite writes "
+                                               "such rows as nan)");
+        }
+        ++non_finite_rows;
+        text += task == Task::regression ? "nan" : "";
+        for (std::size_t c = 0; c < classes.size(); ++c)
+          text += ",nan";
+        text += "\n";
+        continue;
+      }
       if (task == Task::regression) {
         text += io::shortest(output(row, 0)) + "\n";
         continue;
@@ -127,6 +152,10 @@ void PredictCommand::run(std::ostream& out) {
         text.append(",").append(io::shortest(p));
       text += "\n";
     }
+  }
+  if (non_finite_rows > 0) {
+    std::cerr << "scratchnet: warning: " << rows.path << ": " << non_finite_rows << " of "
+              << features.rows() << " rows have outputs that are not finite; written as nan\n";
   }
   if (out_.empty()) {
     out << text;

@@ -1,7 +1,8 @@
 #pragma once
 // `scratchnet predict MODEL DATA`: CSV with a header `prediction,<class name>…` and, per row,
 // the predicted class and each class's probability (regression: the predicted value). A label
-// column in DATA is optional and ignored.
+// column in DATA is optional and ignored. A row whose outputs are not finite is an error naming
+// it, or with --allow-nonfinite is written as nan (its prediction left empty) and counted.
 
 #include "command.hpp"
 #include "data_flags.hpp"
@@ -19,6 +20,7 @@ class PredictCommand final : public Command {
   void check_paths() const;
 
   std::string model_, data_, out_;
+  bool allow_nonfinite_ = false;
   CsvFlags csv_;
   ModelFlags model_flags_;
 };

@@ -385,6 +385,25 @@ void TrainCommand::train(std::ostream& out) {
         "; end --layers with " + std::to_string(expected_outputs));
   }
 
+  // The test rows are read and checked (features, classes, labels) before the first epoch, so
+  // that a bad --test file does not cost the run.
+  std::unique_ptr<Dataset<T>> test_data;
+  std::string test_path;
+  if (data_ == "fashion-mnist" || !test_.empty()) {
+    data::DataSource test_source = source;
+    test_source.test_set = data_ == "fashion-mnist";
+    if (!test_.empty()) test_source = {test_, test_labels_, source.csv, false};
+    data::RawRows test_rows = data::read_rows(test_source);
+    if (test_rows.features() != features) {
+      throw std::runtime_error(test_rows.path + " has " + std::to_string(test_rows.features()) +
+                               " features, the training data " + std::to_string(features));
+    }
+    const Matrix<double> test_targets = data::targets_of(test_rows, task, classes);
+    test_path = test_rows.path;
+    test_data =
+        data::make_dataset<T>(std::move(test_rows), test_targets, scaling ? &*scaling : nullptr);
+  }
+
   auto loss = make_loss<T>(settings.loss);
   auto optimizer = make_optimizer<T>(settings);
   const std::int64_t steps_per_epoch = (training.size() + settings.batch - 1) / settings.batch;
@@ -489,22 +508,17 @@ void TrainCommand::train(std::ostream& out) {
     }
   }
 
-  // Final test metrics: Fashion-MNIST's test set, or --test.
+  // Final test metrics: Fashion-MNIST's test set, or --test, read and checked above.
   std::optional<Evaluation> test;
-  std::unique_ptr<Dataset<T>> test_data;
-  if (data_ == "fashion-mnist" || !test_.empty()) {
-    data::DataSource test_source = source;
-    test_source.test_set = data_ == "fashion-mnist";
-    if (!test_.empty()) test_source = {test_, test_labels_, source.csv, false};
-    data::RawRows test_rows = data::read_rows(test_source);
-    if (test_rows.features() != features) {
-      throw std::runtime_error(test_rows.path + " has " + std::to_string(test_rows.features()) +
-                               " features, the training data " + std::to_string(features));
-    }
-    const Matrix<double> test_targets = data::targets_of(test_rows, task, classes);
-    test_data =
-        data::make_dataset<T>(std::move(test_rows), test_targets, scaling ? &*scaling : nullptr);
+  if (test_data) {
     test = evaluate(model, *loss, *test_data, settings.batch);
+    if (test->first_non_finite_row) {  // no argmax of NaN reported as a result
+      std::cerr << "scratchnet: warning: " << test_path << ": row "
+                << *test->first_non_finite_row + 1 << ": the model's output is not finite ("
+                << test->non_finite_rows << " of " << test_data->size()
+                << " rows); no test metrics\n";
+      test.reset();
+    }
   }
 
   nlohmann::json training_json = {{"settings", nlohmann::json::parse(settings.to_json())},

@@ -253,6 +253,11 @@ Evaluation evaluate(Sequential<T>& model, Loss<T>& loss, const Dataset<T>& data,
     gather_batch(data, std::span<const Index>(rows), features.reshape(count, data.features()),
                  targets.reshape(count, data.target_width()), model.thread_pool());
     const auto output = model.forward(features.view());
+    for (Index row = 0; row < count; ++row) {
+      if (output.row(row).allFinite()) continue;
+      if (!evaluation.first_non_finite_row) evaluation.first_non_finite_row = first + row;
+      ++evaluation.non_finite_rows;
+    }
     weighted_loss += double(loss.forward(output, targets.view())) * double(count);
     if (evaluation.confusion) evaluation.confusion->add_batch<T>(output, targets.view(), task);
     if (evaluation.regression) evaluation.regression->add_batch<T>(output, targets.view());

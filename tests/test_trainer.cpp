@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "fixtures.hpp"
@@ -150,6 +151,27 @@ TEST(Trainer, LearnsAndReportsValidation) {
   EXPECT_DOUBLE_EQ(evaluation.loss, result.epochs.back().val_loss);
   EXPECT_EQ(evaluation.confusion->total(), 100);
   EXPECT_DOUBLE_EQ(evaluation.accuracy(), result.epochs.back().val_accuracy);
+}
+
+// Rows whose outputs are NaN are counted and the first is named, so that no caller reports the
+// argmax of NaN as a prediction; finite rows are not counted.
+TEST(Evaluate, CountsRowsWhoseOutputsAreNotFinite) {
+  auto model = small_classifier(3);
+  SoftmaxCrossEntropy<double> loss;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Matrix<double> features(5, 3), labels = Matrix<double>::Zero(5, 1);
+  features << 1, 2, 3,  //
+      nan, 0, 0,        //
+      0.5, 0.5, 0.5,    //
+      1, nan, 1,        //
+      3, 2, 1;
+  const InMemoryDataset<double> data(std::move(features), std::move(labels));
+  const Evaluation evaluation = evaluate(model, loss, data, /*batch_size=*/2);
+  EXPECT_EQ(evaluation.non_finite_rows, 2);
+  EXPECT_EQ(evaluation.first_non_finite_row, Index{1});
+  const Evaluation finite = evaluate(model, loss, argmax_problem(20, 5), 8);
+  EXPECT_EQ(finite.non_finite_rows, 0);
+  EXPECT_FALSE(finite.first_non_finite_row);
 }
 
 // Validation labels that contradict the training labels: validation loss rises as training

@@ -114,6 +114,12 @@ struct Evaluation {
   double loss = 0;  // the loss's own reduction, averaged over batches weighted by their rows
   std::optional<ConfusionMatrix> confusion;  // classification tasks
   std::optional<RegressionMetrics> regression;
+  /// Rows whose outputs are not all finite (NaN or infinite): while there are any, the loss and
+  /// metrics above mean nothing (a NaN row's argmax is class 0), and a caller must not report
+  /// them as results.
+  Index non_finite_rows = 0;
+  /// The first such row (0-based), if any.
+  std::optional<Index> first_non_finite_row;
   /// The confusion matrix's accuracy, or NaN for regression.
   double accuracy() const;
 };
