@@ -93,12 +93,10 @@ std::string log_csv(const std::vector<EpochMetrics>& epochs) {
   return text;
 }
 
-// Standardisation fitted on the training rows only.
-data::Standardization fit_on_rows(const Matrix<double>& features, const std::vector<Index>& rows) {
-  Matrix<double> training(Index(rows.size()), features.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    training.row(Index(i)) = features.row(rows[i]);
-  return data::Standardization::fit(training);
+// Standardisation fitted on the training rows only (a table's features read in place).
+data::Standardization fit_on_rows(const data::RawRows& data, const std::vector<Index>& rows) {
+  if (data.table) return data::Standardization::fit(data.table->features, rows);
+  return data::Standardization::fit(data::features_of(data), rows);
 }
 
 // What --resume names: a checkpoint file, or the newest readable one in a folder (an unreadable
@@ -356,7 +354,7 @@ void TrainCommand::train(std::ostream& out) {
   } else if (initial && initial->has_metadata && !initial->description.mean.empty()) {
     scaling = data::Standardization{initial->description.mean, initial->description.scale};
   } else if (!resumed && normalize == "standard") {
-    scaling = fit_on_rows(data::features_of(rows), training_rows);
+    scaling = fit_on_rows(rows, training_rows);
   }
   const Index features = rows.features();
   std::vector<std::string> feature_names =

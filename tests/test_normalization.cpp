@@ -111,6 +111,22 @@ TEST(Standardization, ExtremeMagnitudesNeitherOverflowNorUnderflow) {
   EXPECT_DOUBLE_EQ(row(0, 0), 3e298);
 }
 
+// Fitted to chosen rows in place: the same bits as those rows gathered into their own matrix.
+TEST(Standardization, FitToChosenRowsEqualsFitToThoseRowsGathered) {
+  const Matrix<double> x = features();
+  const std::vector<Index> rows = {4, 0, 2, 3};
+  Matrix<double> gathered(Index(rows.size()), x.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    gathered.row(Index(i)) = x.row(rows[i]);
+  const auto in_place = Standardization::fit(x, rows), copied = Standardization::fit(gathered);
+  EXPECT_EQ(in_place.mean, copied.mean);
+  EXPECT_EQ(in_place.scale, copied.scale);
+  EXPECT_NE(in_place.mean, Standardization::fit(x).mean);  // the other row counts there
+  const std::vector<Index> outside = {0, 5};
+  EXPECT_THROW(Standardization::fit(x, outside), std::out_of_range);
+  EXPECT_THROW(Standardization::fit(x, std::vector<Index>{}), std::invalid_argument);
+}
+
 TEST(Standardization, Errors) {
   const auto fitted = Standardization::fit(features());
   Matrix<double> three_columns = Matrix<double>::Zero(2, 3);

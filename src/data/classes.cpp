@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "message_text.hpp"
@@ -16,11 +17,11 @@ std::vector<std::string> sorted_classes(const std::vector<std::string>& labels) 
   values.reserve(labels.size());
   for (const std::string& label : labels) {
     const auto value = detail::parse_finite(label);
-    if (!value) {  // not all numbers: distinct texts in byte order
-      std::vector<std::string> texts(labels);
+    if (!value) {  // not all numbers: distinct texts in byte order, sorted as views, not copies
+      std::vector<std::string_view> texts(labels.begin(), labels.end());
       std::sort(texts.begin(), texts.end());
       texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
-      return texts;
+      return {texts.begin(), texts.end()};
     }
     values.push_back(*value + 0.0);  // + 0.0 makes -0 the class "0"
   }

@@ -1,5 +1,6 @@
 #include "scratchnet/data/standardization.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -7,15 +8,26 @@
 
 namespace scratchnet::data {
 
-Standardization Standardization::fit(const Matrix<double>& features) {
-  const Index rows = features.rows(), columns = features.cols();
+namespace {
+
+// The fit over `rows` rows of `features`, the i-th being features.row(row_of(i)): the rows a
+// caller chooses are read where they are, not copied.
+template <typename RowOf>
+Standardization fit_rows(const Matrix<double>& features, Index rows, RowOf row_of) {
+  const Index columns = features.cols();
   if (rows == 0) throw std::invalid_argument("cannot fit a standardization to no rows");
   Standardization fitted;
   fitted.mean.assign(std::size_t(columns), 0.0);
   fitted.scale.assign(std::size_t(columns), 1.0);
   for (Index c = 0; c < columns; ++c) {
-    const auto column = features.col(c);
-    if ((column.array() == column(0)).all()) {  // constant: exactly its value, and scale 1
+    const auto column = [&](Index i) { return features(row_of(i), c); };
+    double largest = 0;
+    bool constant = true;
+    for (Index r = 0; r < rows; ++r) {
+      largest = std::max(largest, std::abs(column(r)));
+      constant = constant && column(r) == column(0);
+    }
+    if (constant) {  // exactly its value, and scale 1
       fitted.mean[std::size_t(c)] = column(0);
       continue;
     }
@@ -24,7 +36,7 @@ Standardization Standardization::fit(const Matrix<double>& features) {
     // so commutes with every rounding below: a column of ordinary values gets the same bits as
     // without it.
     int exponent = 0;
-    std::frexp(column.cwiseAbs().maxCoeff(), &exponent);
+    std::frexp(largest, &exponent);
     const auto scaled = [&](Index r) { return std::ldexp(column(r), -exponent); };
     // Two passes: the mean, then the squared deviations from it. The sum of the deviations,
     // zero in exact arithmetic, corrects for the rounding of the mean (Chan, Golub and LeVeque's
@@ -48,6 +60,22 @@ Standardization Standardization::fit(const Matrix<double>& features) {
         variance > 0 && scale >= std::numeric_limits<double>::min() ? scale : 1.0;
   }
   return fitted;
+}
+
+}  // namespace
+
+Standardization Standardization::fit(const Matrix<double>& features) {
+  return fit_rows(features, features.rows(), [](Index i) { return i; });
+}
+
+Standardization Standardization::fit(const Matrix<double>& features, std::span<const Index> rows) {
+  for (const Index row : rows) {
+    if (row < 0 || row >= features.rows()) {
+      throw std::out_of_range("row " + std::to_string(row) + " is outside 0.." +
+                              std::to_string(features.rows() - 1));
+    }
+  }
+  return fit_rows(features, Index(rows.size()), [&](Index i) { return rows[std::size_t(i)]; });
 }
 
 void Standardization::apply(Matrix<double>& features) const {

@@ -4,6 +4,7 @@
 // stored, then applied to any rows.
 //   features [rows, features]; mean and scale hold one value per feature column
 
+#include <span>
 #include <vector>
 
 #include "scratchnet/matrix.hpp"
@@ -25,6 +26,11 @@ struct Standardization {
   /// gets scale 1 (a constant column also its value as mean: it maps to 0). Throws
   /// std::invalid_argument when `features` has no rows.
   static Standardization fit(const Matrix<double>& features);
+
+  /// The same fitted to the rows `rows` of `features` only (in that order), read in place rather
+  /// than copied: the same bits as fit() of those rows gathered into a matrix. Throws
+  /// std::out_of_range for a row outside `features`, std::invalid_argument for no rows.
+  static Standardization fit(const Matrix<double>& features, std::span<const Index> rows);
 
   /// Replaces each value x with (x − mean) / scale of its column (as x / scale − mean / scale
   /// where x − mean would overflow). Throws std::invalid_argument
