@@ -3,6 +3,9 @@
 // everything it can (UTF-8, the range of every feature, --test's classes, how labels are
 // written, the number of classes) before its first epoch.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
@@ -239,6 +242,66 @@ TEST(CliDataTrust, OneClassIsOneClearErrorWhateverTheLayers) {
                                "2\n")
         << layers;
   }
+}
+
+// The largest resident set of scratchnet runs with `arguments_list`, in bytes, one figure per
+// run: each run is made from a forked child of this test, whose RUSAGE_CHILDREN then covers the
+// runs it waited for and nothing else this process did.
+std::vector<long long> peak_memory_of_runs(
+    const std::vector<std::vector<std::string>>& arguments_list) {
+  int pipe_ends[2];
+  if (::pipe(pipe_ends) != 0) throw std::runtime_error("pipe failed");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(pipe_ends[0]);
+    for (const auto& arguments : arguments_list) {
+      run_cli(arguments);
+      rusage usage{};
+      ::getrusage(RUSAGE_CHILDREN, &usage);  // the largest so far, so runs go small to large
+      const long long bytes = static_cast<long long>(usage.ru_maxrss) * 1024;
+      if (::write(pipe_ends[1], &bytes, sizeof bytes) != sizeof bytes) ::_exit(1);
+    }
+    ::_exit(0);
+  }
+  ::close(pipe_ends[1]);
+  std::vector<long long> peaks;
+  long long bytes = 0;
+  while (::read(pipe_ends[0], &bytes, sizeof bytes) == sizeof bytes)
+    peaks.push_back(bytes);
+  ::close(pipe_ends[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return peaks;
+}
+
+// Reading a CSV file holds one row of its text, not the file: a file of long numbers, about
+// twice the size of its parsed numbers and labels, is read with little more than those. (Its
+// last cell is not a number, so that scratchnet stops right after reading.)
+TEST(CliDataTrust, ReadingACsvNeedsMemoryInProportionToItsNumbers) {
+  const std::string folder = fresh_folder("data_trust_memory");
+  const std::string small = folder + "/small.csv", large = folder + "/large.csv";
+  write_bytes(small, "a,label\n1,x\nnot a number,y\n");
+  constexpr int kRows = 200000, kFeatures = 10;
+  std::string text = "a,b,c,d,e,f,g,h,i,j,label\n";
+  text.reserve(std::size_t(kRows) * 220);
+  for (int r = 0; r < kRows; ++r) {
+    for (int c = 0; c < kFeatures; ++c)
+      text += r + 1 == kRows && c + 1 == kFeatures ? "x," : "0.12345678901234567,";
+    text += "abc"[r % 3];
+    text += '\n';
+  }
+  write_bytes(large, text);
+  const double parsed = double(kRows) * kFeatures * sizeof(double) +
+                        double(kRows) * sizeof(std::string);  // numbers and labels
+  ASSERT_GT(double(text.size()), 1.8 * parsed);               // holding the text would show
+  text = std::string();
+
+  const auto peaks = peak_memory_of_runs(
+      {{"train", "--data", small, "--layers", "2"}, {"train", "--data", large, "--layers", "2"}});
+  ASSERT_EQ(peaks.size(), 2u);
+  const double reading = double(peaks[1] - peaks[0]);
+  EXPECT_LT(reading, 1.4 * parsed) << "reading took " << reading / 1e6 << " MB for " << parsed / 1e6
+                                   << " MB of numbers and labels";
 }
 
 }  // namespace
