@@ -16,6 +16,10 @@ script leaves them alone.
                  byte order marks, text and numeric labels, and broken ones
   layer_spec/    specs from the README and tests, and malformed ones
   command_line/  arguments separated by NUL bytes: every subcommand with good and bad flags
+  model_metadata/ one options byte (odd: a checkpoint's tensors) then KEY NUL VALUE NUL … (see
+                 fuzz_model_metadata.cpp): the metadata of the network 3:relu,2 on 2 inputs, as
+                 scratchnet writes it (with --scratchnet, also a real model's and checkpoint's),
+                 and each key made hostile in turn
 """
 import gzip
 import json
@@ -272,6 +276,87 @@ def command_line_corpus(out):
         write(folder, "line-%02d" % i, "\0".join(arguments))
 
 
+# --- model metadata ------------------------------------------------------------------------------
+
+def metadata_input(metadata, checkpoint=False):
+    """The fuzz_model_metadata input for `metadata`: 0x01 escapes the bytes 0 and 1."""
+    def escaped(text):
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        return raw.replace(b"\x01", b"\x01\x01").replace(b"\x00", b"\x01\x00")
+    data = bytes([1 if checkpoint else 0])
+    for key, value in metadata.items():
+        data += escaped(key) + b"\x00" + escaped(value) + b"\x00"
+    return data
+
+
+def model_metadata_corpus(out, scratchnet):
+    folder = os.path.join(out, "model_metadata")
+    model = {"format": "pt", "scratchnet": "1", "spec": "3:relu,2", "inputs": "2", "loss": "ce",
+             "classes": '["cat","dog"]', "feature_names": '["x","y"]', "label_name": "label",
+             "normalization": '{"mean":[0.5,-1],"scale":[2,0.25]}',
+             "training": '{"epochs":1,"settings":{"optimizer":"adam"}}'}
+    write(folder, "model", metadata_input(model))
+    write(folder, "model-no-normalization",
+          metadata_input({k: v for k, v in model.items() if k != "normalization"}))
+    hostile = {
+        "nested-training": ("training", "[" * 5000 + "]" * 5000),
+        "deep-classes": ("classes", "[" * 40 + "]" * 40),
+        "long-class": ("classes", json.dumps(["x" * 70000, "y"])),
+        "escape-classes": ("classes", json.dumps(["\x1b[2J\x1b[31mred", "a\rb"])),
+        "nul-label": ("label_name", "lab\x00el\x1b]0;title\x07"),
+        "tiny-scale": ("normalization", '{"mean":[0,0],"scale":[1e-320,1]}'),
+        "negative-scale": ("normalization", '{"mean":[0,0],"scale":[-1,1]}'),
+        "huge-mean": ("normalization", '{"mean":[1e308,-1e308],"scale":[1e-300,1]}'),
+        "bce-two-outputs": ("loss", "bce"),
+        "mse-two-outputs": ("loss", "mse"),
+        "three-classes": ("classes", '["a","b","c"]'),
+        "one-class": ("classes", '["a"]'),
+        "other-spec": ("spec", "4:relu,2"),
+        "inputs-huge": ("inputs", "99999999999999999999"),
+        "inputs-zero": ("inputs", "0"),
+        "bad-utf8-feature": ("feature_names", b'["\xff\xfe","y"]'),
+        "training-not-json": ("training", "{epochs: 1"),
+        "version-2": ("scratchnet", "2"),
+    }
+    for name, (key, value) in hostile.items():
+        write(folder, "model-" + name, metadata_input(dict(model, **{key: value})))
+    checkpoint = dict(model, checkpoint="1", epoch="1", random_state="", optimizer="Adam",
+                      optimizer_steps="3", learning_rate="0.001",
+                      options=json.dumps({"layers": "3:relu,2", "loss": "ce", "optimizer": "adam",
+                                          "batch": 64, "epochs": 1, "dtype": "f32"}),
+                      history="[]")
+    write(folder, "checkpoint", metadata_input(checkpoint, checkpoint=True))
+    write(folder, "checkpoint-batch-0",
+          metadata_input(dict(checkpoint, options=json.dumps({"batch": 0})), checkpoint=True))
+    if scratchnet:
+        real_metadata_files(folder, scratchnet)
+
+
+def header_metadata(path):
+    """The __metadata__ of the safetensors file at `path`."""
+    with open(path, "rb") as f:
+        length = struct.unpack("<Q", f.read(8))[0]
+        return json.loads(f.read(length)).get("__metadata__", {})
+
+
+def real_metadata_files(folder, scratchnet):
+    """The metadata scratchnet writes for 3:relu,2 on 2 features: a model and a checkpoint."""
+    with tempfile.TemporaryDirectory() as work:
+        data = os.path.join(work, "data.csv")
+        with open(data, "w") as f:
+            f.write("x,y,label\n")
+            for i in range(12):
+                f.write("%g,%d,%s\n" % (i / 4, i % 5, "dog" if i % 3 else "cat"))
+        model = os.path.join(work, "model.safetensors")
+        checkpoints = os.path.join(work, "checkpoints")
+        subprocess.run([scratchnet, "train", "--epochs", "1", "--quiet", "--threads", "1",
+                        "--data", data, "--layers", "3:relu,2", "--out", model,
+                        "--checkpoint-dir", checkpoints], check=True, stdout=subprocess.DEVNULL)
+        write(folder, "real-model", metadata_input(header_metadata(model)))
+        checkpoint = os.path.join(checkpoints, sorted(os.listdir(checkpoints))[-1])
+        write(folder, "real-checkpoint", metadata_input(header_metadata(checkpoint), True))
+
+
 def main():
     args = sys.argv[1:]
     scratchnet = None
@@ -282,13 +367,14 @@ def main():
     if len(args) != 1:
         sys.exit(__doc__)
     out = args[0]
-    for name in ["safetensors", "idx", "csv", "layer_spec", "command_line"]:
+    for name in ["safetensors", "idx", "csv", "layer_spec", "command_line", "model_metadata"]:
         os.makedirs(os.path.join(out, name), exist_ok=True)
     safetensors_corpus(out, scratchnet)
     idx_corpus(out)
     csv_corpus(out)
     layer_spec_corpus(out)
     command_line_corpus(out)
+    model_metadata_corpus(out, scratchnet)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,224 @@
+// Fuzzes what a model file's __metadata__ can do to the commands that read it: `info` and
+// `predict`, run in process as the tool runs them, on a model whose tensors are sound and whose
+// metadata is the input.
+//
+// An input is one options byte, then the metadata as KEY NUL VALUE NUL … (a last key without a
+// value gets ""), where the byte 0x01 makes the byte after it literal (0x01 0x00 is a NUL inside
+// a key or value, as a file may hold). The tensors are those of the network "3:relu,2" on 2 inputs
+// ("0.weight" [3, 2], "0.bias" [3], "2.weight" [2, 3], "2.bias" [2]), F32; when the options byte is
+// odd, also the Adam state a checkpoint holds ("optimizer.exp_avg", "optimizer.exp_avg_sq", [17]).
+// predict reads a CSV of two features whose rows include ±1e308, so that a metadata scale or mean
+// that sends the outputs to infinity is met.
+//
+// Properties checked on every input:
+//   - each command either succeeds or fails with one error line (after escaping, as main()
+//     prints it) that names the file, and throws nothing but the tool's own error types;
+//   - info prints no control character but line breaks (escape sequences, carriage returns and
+//     NUL bytes from the file are shown escaped), and at most 64 bytes per byte of the file, plus
+//     a constant: its output is linear in the file's size;
+//   - predict prints a header and one line per row, every probability a finite number in
+//     [0, 1], or a regression value that is finite.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exit_status.hpp"
+#include "flag_values.hpp"
+#include "harness.hpp"
+#include "info_command.hpp"
+#include "predict_command.hpp"
+#include "scratchnet/io/safetensors.hpp"
+#include "scratchnet/one_line.hpp"
+
+namespace {
+
+using namespace scratchnet;
+using fuzz::require;
+
+constexpr std::int64_t kParameters = 3 * 2 + 3 + 2 * 3 + 2;
+
+std::vector<io::TensorRecord> tensors(bool checkpoint) {
+  const auto filled = [](std::size_t count, float first) {
+    std::vector<float> values(count);
+    for (std::size_t i = 0; i < count; ++i)
+      values[i] = first + 0.125f * float(i);
+    return values;
+  };
+  const auto tensor = [&](const char* name, std::vector<std::int64_t> shape, float first) {
+    std::size_t count = 1;
+    for (std::int64_t dimension : shape)
+      count *= std::size_t(dimension);
+    const std::vector<float> values = filled(count, first);
+    return io::make_tensor<float>(name, std::move(shape), values);
+  };
+  std::vector<io::TensorRecord> records = {
+      tensor("0.weight", {3, 2}, -0.5f), tensor("0.bias", {3}, 0.25f),
+      tensor("2.weight", {2, 3}, -0.25f), tensor("2.bias", {2}, 0.5f)};
+  if (checkpoint) {
+    records.push_back(tensor("optimizer.exp_avg", {kParameters}, 0.0f));
+    records.push_back(tensor("optimizer.exp_avg_sq", {kParameters}, 0.0f));
+  }
+  return records;
+}
+
+// The outcome of one command, run as main() runs it.
+struct Outcome {
+  bool succeeded = false;
+  std::string out, error;
+};
+
+// A command parsed once from its arguments (always the same paths, so parsing each input again
+// would only measure CLI11) and then run on each input as main() runs it.
+template <typename Command>
+class ParsedCommand {
+ public:
+  explicit ParsedCommand(const std::vector<std::string>& arguments) : command_(app_) {
+    app_.require_subcommand(1);
+    std::vector<const char*> argv = {"scratchnet"};
+    for (const std::string& argument : arguments)
+      argv.push_back(argument.c_str());
+    app_.parse(int(argv.size()), argv.data());  // the harness's own arguments: no error
+  }
+
+  Outcome run() {
+    std::ostringstream out;
+    Outcome outcome;
+    try {
+      command_.run(out);
+      outcome.succeeded = true;
+    } catch (const cli::FlagError& error) {
+      outcome.error = on_one_line(error.what());
+    } catch (const std::runtime_error& error) {  // FormatError, DataError and the rest
+      outcome.error = on_one_line(error.what());
+    }
+    outcome.out = out.str();
+    return outcome;
+  }
+
+ private:
+  CLI::App app_;
+  Command command_;
+};
+
+// `paths`: the files the command reads, one of which (or a flag) its error must name.
+void check_error(const Outcome& outcome, const std::string& command,
+                 const std::vector<std::string>& paths) {
+  if (outcome.succeeded) return;
+  require(fuzz::one_line(outcome.error), command + ": multi-line error: " + outcome.error);
+  const bool names_a_file = std::any_of(paths.begin(), paths.end(), [&](const std::string& path) {
+    return outcome.error.find(path) != std::string::npos;
+  });
+  require(names_a_file || outcome.error.starts_with("--"),
+          command + ": an error that names neither a file nor a flag: " + outcome.error);
+}
+
+void check_info(const Outcome& info, std::size_t file_size) {
+  if (!info.succeeded) return;
+  for (const char c : info.out) {
+    const auto byte = static_cast<unsigned char>(c);
+    require(c == '\n' || (byte >= 0x20 && byte != 0x7f),
+            "info printed the control character " + std::to_string(int(byte)));
+  }
+  require(info.out.size() <= 64 * file_size + 4096,
+          "info printed " + std::to_string(info.out.size()) + " bytes for a file of " +
+              std::to_string(file_size));
+}
+
+std::optional<double> number(const std::string& text) {
+  std::size_t used = 0;
+  try {
+    const double value = std::stod(text, &used);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+// The last comma-separated fields of each row: probabilities, or one regression value.
+void check_predict(const Outcome& predict, std::size_t rows) {
+  if (!predict.succeeded) return;
+  std::istringstream lines(predict.out);
+  std::string line;
+  std::getline(lines, line);
+  require(line.starts_with("prediction"), "predict's header is not 'prediction,…': " + line);
+  const bool regression = line == "prediction";
+  std::size_t seen = 0;
+  while (std::getline(lines, line)) {
+    ++seen;
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');)
+      fields.push_back(cell);
+    if (regression) {
+      const auto value = fields.size() == 1 ? number(fields[0]) : std::nullopt;
+      require(value && std::isfinite(*value), "predict wrote the regression value " + line);
+      continue;
+    }
+    // Class names may hold commas (quoted); the probabilities are the numbers at the end.
+    for (std::size_t i = fields.size(); i-- > 1;) {
+      const auto value = number(fields[i]);
+      if (!value) break;
+      require(std::isfinite(*value) && *value >= 0 && *value <= 1,
+              "predict wrote the probability " + fields[i]);
+    }
+  }
+  require(seen == rows,
+          "predict wrote " + std::to_string(seen) + " rows for " + std::to_string(rows));
+}
+
+// The metadata an input spells: KEY NUL VALUE NUL …, 0x01 making the next byte literal.
+std::map<std::string, std::string> metadata_of(const std::uint8_t* data, std::size_t size) {
+  std::map<std::string, std::string> metadata;
+  std::string key, text;
+  bool in_value = false;
+  for (std::size_t i = 0; i < size; ++i) {
+    if (data[i] == 0) {
+      if (in_value) metadata[key] = text;
+      key = in_value ? std::string() : text;
+      in_value = !in_value;
+      text.clear();
+      continue;
+    }
+    if (data[i] == 1 && i + 1 < size) ++i;
+    text += char(data[i]);
+  }
+  if (in_value || !text.empty()) metadata[in_value ? key : text] = in_value ? text : "";
+  return metadata;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static fuzz::MemoryFile model;
+  static fuzz::MemoryFile csv;
+  static const std::string& csv_path = csv.write("x,y\n0.5,-1\n2,3\n-3,4\n");
+  constexpr std::size_t kRows = 3;
+  if (size == 0) return 0;
+
+  const std::map<std::string, std::string> metadata = metadata_of(data + 1, size - 1);
+  std::string file;
+  try {
+    file = io::encode_safetensors(tensors(data[0] & 1), metadata);
+  } catch (const std::invalid_argument&) {
+    return 0;  // a key the format itself cannot hold
+  }
+  const std::string& path = model.write(file);
+
+  static ParsedCommand<cli::InfoCommand> info_command({"info", path});
+  const Outcome info = info_command.run();
+  check_error(info, "info", {path});
+  check_info(info, file.size());
+
+  static ParsedCommand<cli::PredictCommand> predict_command({"predict", path, csv_path});
+  const Outcome predict = predict_command.run();
+  check_error(predict, "predict", {path, csv_path});
+  check_predict(predict, kRows);
+  return 0;
+}
