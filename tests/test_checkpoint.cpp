@@ -4,6 +4,8 @@
 // falls back to the one before with a warning, and every mismatch says what and where.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/checkpoint.hpp"
+#include "scratchnet/io/folder_lock.hpp"
 #include "scratchnet/layer_spec.hpp"
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/optimizers/adam.hpp"
@@ -47,8 +50,13 @@ ModelDescription description_of_run() {
   return description;
 }
 
-CheckpointState state_at(int epoch, const Random& random) {
+// The run id of the test runs' checkpoints.
+constexpr const char* kRunId = "0123456789abcdef0123456789abcdef";
+
+CheckpointState state_at(int epoch, const Random& random, const std::string& run_id = kRunId) {
   CheckpointState state;
+  state.run_id = run_id;
+  state.data = {/*rows=*/8, /*features=*/kInputs, /*hash=*/0xfedcba9876543210ULL};
   state.epoch = epoch;
   state.random_state = random.state();
   state.options_json = R"({"epochs":2,"batch_size":8})";
@@ -169,9 +177,9 @@ class CheckpointFolder : public ::testing::Test {
     initialize(model_, Initializer::torch_default, random_);
     train(model_, adam_, random_, 2);
   }
-  std::string save(int epoch, int keep = 3) {
+  std::string save(int epoch, int keep = 3, const std::string& run_id = kRunId) {
     return save_checkpoint(folder_.path(), model_, adam_, description_of_run(),
-                           state_at(epoch, random_), {}, keep);
+                           state_at(epoch, random_, run_id), {}, keep);
   }
   // What load_checkpoint throws for `path_or_folder`, folder taken out; "no error" otherwise.
   std::string load_error(const std::string& path_or_folder, Optimizer<float>& optimizer) {
@@ -211,6 +219,72 @@ TEST_F(CheckpointFolder, PrunesToTheNewestThreeOnlyAfterWriting) {
   save(6, /*keep=*/1);
   EXPECT_EQ(names_in(folder_.path()),
             std::vector<std::string>{"checkpoint-epoch-0006.safetensors"});
+}
+
+// A folder shared by two runs: each prunes only its own checkpoints, however the names sort, and
+// each sees the other's (and any it cannot read) as another run's.
+TEST_F(CheckpointFolder, PrunesOnlyItsOwnRunsCheckpoints) {
+  const std::string other_run = new_run_id();
+  for (int epoch = 10; epoch <= 12; ++epoch)
+    save(epoch, 3, other_run);
+  for (int epoch = 1; epoch <= 5; ++epoch)
+    save(epoch);
+  EXPECT_EQ(names_in(folder_.path()),
+            (std::vector<std::string>{
+                "checkpoint-epoch-0003.safetensors", "checkpoint-epoch-0004.safetensors",
+                "checkpoint-epoch-0005.safetensors", "checkpoint-epoch-0010.safetensors",
+                "checkpoint-epoch-0011.safetensors", "checkpoint-epoch-0012.safetensors"}));
+  EXPECT_EQ(checkpoint_run_id(folder_.file("checkpoint-epoch-0012.safetensors")), other_run);
+  EXPECT_EQ(checkpoint_run_id(folder_.file("checkpoint-epoch-0005.safetensors")), kRunId);
+  write_bytes(folder_.file("checkpoint-epoch-0007.safetensors"), "torn");
+  EXPECT_EQ(checkpoint_run_id(folder_.file("checkpoint-epoch-0007.safetensors")), "");
+  EXPECT_EQ(other_runs_checkpoints(folder_.path(), kRunId),
+            (std::vector<std::string>{folder_.file("checkpoint-epoch-0012.safetensors"),
+                                      folder_.file("checkpoint-epoch-0011.safetensors"),
+                                      folder_.file("checkpoint-epoch-0010.safetensors"),
+                                      folder_.file("checkpoint-epoch-0007.safetensors")}));
+  EXPECT_EQ(remove_other_runs_checkpoints(folder_.path(), kRunId), 4);
+  EXPECT_EQ(names_in(folder_.path()),
+            (std::vector<std::string>{"checkpoint-epoch-0003.safetensors",
+                                      "checkpoint-epoch-0004.safetensors",
+                                      "checkpoint-epoch-0005.safetensors"}));
+}
+
+TEST(Checkpoint, RunIdsAreFreshHexAndNeverTheSame) {
+  const std::string first = new_run_id(), second = new_run_id();
+  EXPECT_TRUE(is_run_id(first)) << first;
+  EXPECT_TRUE(is_run_id(second)) << second;
+  EXPECT_NE(first, second);
+  EXPECT_FALSE(is_run_id("0123456789ABCDEF0123456789abcdef"));
+  EXPECT_FALSE(is_run_id("0123456789abcdef"));
+}
+
+// One holder at a time, the second told who holds it; released with its holder.
+TEST(Checkpoint, AFolderLockIsExclusiveUntilReleased) {
+  TemporaryFolder folder;
+  const std::string inside = folder.file("runs/a");
+  {
+    const FolderLock lock(inside);  // creates the folder
+    EXPECT_TRUE(fs::is_directory(inside));
+    try {
+      const FolderLock second(inside);
+      FAIL() << "locked twice";
+    } catch (const std::runtime_error& error) {
+      EXPECT_EQ(std::string(error.what()), inside + ": another scratchnet run (pid " +
+                                               std::to_string(::getpid()) +
+                                               ") is using this folder");
+    }
+    EXPECT_TRUE(list_checkpoints(inside).empty());  // the lock file is not a checkpoint
+  }
+  EXPECT_NO_THROW(FolderLock again(inside));
+  // A lock file that is a symbolic link is refused, its target left as it was.
+  const std::string target = folder.file("precious.txt");
+  write_bytes(target, "keep me");
+  const std::string linked = folder.file("linked");
+  fs::create_directory(linked);
+  fs::create_symlink(target, linked + "/" + kFolderLockName);
+  EXPECT_THROW(FolderLock lock(linked), std::runtime_error);
+  EXPECT_EQ(read_bytes(target), "keep me");
 }
 
 TEST_F(CheckpointFolder, FallsBackFromACorruptNewestCheckpointWithAWarning) {
@@ -328,6 +402,15 @@ TEST_F(CheckpointFolder, RefusesBadCheckpointMetadata) {
   EXPECT_EQ(error_with("random_state", "42"),
             file + "metadata 'random_state': not a random-generator state");
   EXPECT_EQ(error_with("history", "[{"), file + "metadata 'history': not valid JSON");
+  EXPECT_EQ(error_with("run_id", "(absent)"), file + "metadata 'run_id': missing");
+  EXPECT_EQ(error_with("run_id", "0123"),
+            file + "metadata 'run_id': expected 32 lowercase hex digits");
+  EXPECT_EQ(error_with("data", R"({"rows":0,"features":4,"hash":"fedcba9876543210"})"),
+            file + "metadata 'data': 'rows' must be a whole number >= 1");
+  EXPECT_EQ(error_with("data", R"({"rows":8,"features":4,"hash":"xyz"})"),
+            file + "metadata 'data': 'hash' must be 16 lowercase hex digits");
+  EXPECT_EQ(error_with("checkpoint", "1"),
+            file + "metadata 'checkpoint': version '1' is not one this build reads (2)");
   EXPECT_EQ(error_with("inputs", "5"),
             file + "the checkpoint's model takes 5 inputs but this one takes 4");
 }
@@ -357,6 +440,7 @@ TEST_F(CheckpointFolder, RefusesToSaveWhatCannotBeRestored) {
                std::invalid_argument);
   EXPECT_THROW(save(1, /*keep=*/0), std::invalid_argument);
   EXPECT_THROW(save(-1), std::invalid_argument);
+  EXPECT_THROW(save(1, 3, "not a run id"), std::invalid_argument);
   EXPECT_TRUE(names_in(folder_.path()).empty());
 }
 

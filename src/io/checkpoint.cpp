@@ -4,9 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <stdexcept>
 
 #include "scratchnet/io/atomic_file.hpp"
@@ -18,7 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kVersion = "1";
+// 2: checkpoints carry their run's identity ("run_id", "data"); a version-1 file cannot say
+// which run it belongs to.
+constexpr const char* kVersion = "2";
+// A header longer than read_safetensors accepts is not one to look into.
+constexpr std::uint64_t kMaxHeader = 100'000'000;
 constexpr std::string_view kPrefix = "checkpoint-epoch-";
 constexpr std::string_view kSuffix = ".safetensors";
 constexpr std::string_view kBatchMarker = "-batch-";
@@ -152,6 +158,49 @@ EpochProgress read_inside_epoch(const std::string& text, const CheckpointState& 
   return progress;
 }
 
+std::string hex64(std::uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4)
+    text[std::size_t(i)] = kDigits[value & 15];
+  return text;
+}
+
+bool lowercase_hex(const std::string& text, std::size_t length) {
+  return text.size() == length && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// The data fingerprint as metadata "data" holds it.
+std::string data_json(const data::DataFingerprint& data) {
+  return nlohmann::json{
+      {"rows", data.rows}, {"features", data.features}, {"hash", hex64(data.hash)}}
+      .dump();
+}
+
+data::DataFingerprint read_data_fingerprint(const std::string& text, const std::string& path) {
+  const auto bad = [&](const std::string& problem) { metadata_error(path, "data", problem); };
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object() || json.size() != 3) bad("expected a JSON object of rows, features, hash");
+  const auto count = [&](const char* key) {
+    if (!json.contains(key) || !json[key].is_number_integer() ||
+        json[key].get<std::int64_t>() < 1) {
+      bad(std::string("'") + key + "' must be a whole number >= 1");
+    }
+    return Index(json[key].get<std::int64_t>());
+  };
+  data::DataFingerprint data;
+  data.rows = count("rows");
+  data.features = count("features");
+  if (!json.contains("hash") || !json["hash"].is_string() ||
+      !lowercase_hex(json["hash"].get<std::string>(), 16)) {
+    bad("'hash' must be 16 lowercase hex digits");
+  }
+  data.hash = std::stoull(json["hash"].get<std::string>(), nullptr, 16);
+  return data;
+}
+
 // `what` of an error about `path`, without the "PATH: " it starts with.
 std::string reason(const std::exception& error, const std::string& path) {
   std::string text = error.what();
@@ -254,6 +303,58 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
 
 }  // namespace
 
+std::string new_run_id() {
+  std::random_device device;
+  std::string id;
+  for (int i = 0; i < 4; ++i)
+    id += hex64(device()).substr(8);  // 32 bits each
+  return id;
+}
+
+bool is_run_id(const std::string& text) {
+  return lowercase_hex(text, 32);
+}
+
+std::string checkpoint_run_id(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  unsigned char length_bytes[8] = {};
+  if (!file.read(reinterpret_cast<char*>(length_bytes), 8)) return "";
+  std::uint64_t length = 0;
+  for (int i = 7; i >= 0; --i)
+    length = (length << 8) | length_bytes[i];
+  std::error_code error;
+  const std::uintmax_t size = fs::file_size(path, error);
+  if (error || length > kMaxHeader || length > size - 8) return "";
+  std::string header(std::size_t(length), '\0');
+  if (!file.read(header.data(), std::streamsize(length))) return "";
+  const nlohmann::json json = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object() || !json.contains("__metadata__")) return "";
+  const nlohmann::json& metadata = json["__metadata__"];
+  if (!metadata.is_object() || !metadata.contains("run_id") || !metadata["run_id"].is_string())
+    return "";
+  const std::string id = metadata["run_id"].get<std::string>();
+  return is_run_id(id) ? id : "";
+}
+
+std::vector<std::string> other_runs_checkpoints(const std::string& folder,
+                                                const std::string& run_id) {
+  std::vector<std::string> others;
+  for (const std::string& path : list_checkpoints(folder)) {
+    const std::string id = checkpoint_run_id(path);
+    if (id.empty() || id != run_id) others.push_back(path);
+  }
+  return others;
+}
+
+int remove_other_runs_checkpoints(const std::string& folder, const std::string& run_id) {
+  int removed = 0;
+  for (const std::string& path : other_runs_checkpoints(folder, run_id)) {
+    std::error_code error;
+    if (fs::remove(path, error)) ++removed;
+  }
+  return removed;
+}
+
 std::string checkpoint_file_name(int epoch, Index batches_done) {
   const auto padded = [](std::int64_t value, std::size_t width) {
     std::string digits = std::to_string(value);
@@ -295,6 +396,9 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
                    "version '" + version + "' is not one this build reads (" + kVersion + ")");
   }
   CheckpointState state;
+  state.run_id = required(metadata, "run_id", path);
+  if (!is_run_id(state.run_id)) metadata_error(path, "run_id", "expected 32 lowercase hex digits");
+  state.data = read_data_fingerprint(required(metadata, "data", path), path);
   const std::string& epoch = required(metadata, "epoch", path);
   const auto epoch_number = number<int>(epoch);
   if (!epoch_number || *epoch_number < 0) {
@@ -350,6 +454,12 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
   if (state.epoch < 0) {
     throw std::invalid_argument("epoch must be >= 0, got " + std::to_string(state.epoch));
   }
+  if (!is_run_id(state.run_id)) {
+    throw std::invalid_argument("checkpoint state: run_id must be 32 lowercase hex digits");
+  }
+  if (state.data.rows < 1 || state.data.features < 1) {
+    throw std::invalid_argument("checkpoint state: the data fingerprint needs rows and features");
+  }
   for (const std::string* text : {&state.options_json, &state.history_json}) {
     if (!text->empty() && !nlohmann::json::accept(*text)) {
       throw std::invalid_argument("checkpoint state: options and history must be JSON text");
@@ -389,6 +499,8 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
                                      best_weights));
   }
   metadata["checkpoint"] = kVersion;
+  metadata["run_id"] = state.run_id;
+  metadata["data"] = data_json(state.data);
   metadata["epoch"] = std::to_string(state.epoch);
   metadata["random_state"] = state.random_state;
   metadata["optimizer"] = optimizer.name();
@@ -408,12 +520,20 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
       (fs::path(folder) / checkpoint_file_name(state.epoch, batches_done)).string();
   write_file_atomically(path, bytes);
 
-  // Only now that the new checkpoint is safely on disk may older ones go, and what killed
-  // runs left half-written.
+  // Only now that the new checkpoint is safely on disk may older ones of this run go, and what
+  // killed runs left half-written. Another run's checkpoints are not ours to remove.
   remove_stale_temporaries(folder);
-  const std::vector<std::string> all = list_checkpoints(folder);
-  for (std::size_t i = std::size_t(keep); i < all.size(); ++i) {
-    if (all[i] != path) fs::remove(all[i], error);
+  int kept = 0;
+  for (const std::string& other : list_checkpoints(folder)) {
+    if (other == path) {
+      ++kept;
+    } else if (checkpoint_run_id(other) == state.run_id) {
+      if (kept < keep) {
+        ++kept;
+      } else {
+        fs::remove(other, error);
+      }
+    }
   }
   return path;
 }

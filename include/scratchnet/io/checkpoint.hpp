@@ -6,7 +6,10 @@
 //   tensors   "optimizer.<state name>": each optimizer state buffer (exp_avg, exp_avg_sq,
 //             momentum_buffer, …) as a flat vector laid out as the model's parameters, in the
 //             model's dtype
-//   metadata  "checkpoint" "1" (what marks the file as one), "epoch" "3", "random_state"
+//   metadata  "checkpoint" "2" (what marks the file as one, and its version), "run_id" (32
+//             lowercase hex digits, the same in every checkpoint of one run), "data" (JSON
+//             {"rows", "features", "hash"}: the fingerprint of the training rows, the hash as 16
+//             hex digits), "epoch" "3", "random_state"
 //             (Random::state() text), "optimizer" (its torch name, "Adam"), "optimizer_steps",
 //             "learning_rate" (shortest round-trip decimal), "options" (the training command's
 //             settings, JSON text), "history" (per-epoch metrics so far, JSON text), and for a
@@ -29,6 +32,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "scratchnet/data/fingerprint.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/optimizer.hpp"
 #include "scratchnet/trainer.hpp"
@@ -37,6 +41,8 @@ namespace scratchnet::io {
 
 /// Where a training run stands at the end of an epoch, besides the model and optimizer buffers.
 struct CheckpointState {
+  std::string run_id;                // new_run_id() of the run; one run's checkpoints share it
+  data::DataFingerprint data;        // the rows the run trains on
   int epoch = 0;                     // epochs completed
   std::string random_state;          // Random::state(); "" for none
   std::int64_t optimizer_steps = 0;  // Optimizer::steps()
@@ -55,17 +61,38 @@ struct CheckpointState {
 /// "checkpoint-epoch-0003-batch-000017.safetensors".
 std::string checkpoint_file_name(int epoch, Index batches_done = 0);
 
+/// A fresh run id: 128 bits from std::random_device as 32 lowercase hex digits. Never drawn from
+/// a training generator, so that giving a run an identity changes none of its numbers.
+std::string new_run_id();
+
+/// Whether `text` is a run id: 32 lowercase hex digits.
+bool is_run_id(const std::string& text);
+
+/// The run id in the header of the checkpoint at `path` (only the header is read), or "" when the
+/// file cannot be read or names none.
+std::string checkpoint_run_id(const std::string& path);
+
+/// The checkpoints of `folder` (list_checkpoints) that are not of run `run_id`, those whose
+/// header cannot be read included; latest first.
+std::vector<std::string> other_runs_checkpoints(const std::string& folder,
+                                                const std::string& run_id);
+
+/// Removes other_runs_checkpoints(folder, run_id), for a run told to replace them; a file that
+/// cannot be removed is left. Returns how many it removed.
+int remove_other_runs_checkpoints(const std::string& folder, const std::string& run_id);
+
 /// Writes `folder`/checkpoint_file_name(state.epoch) atomically (creating the folder if needed):
 /// the model's tensors and description as save_model writes them, the optimizer's state
 /// buffers, `state`, and `best_weights` (Trainer::best_weights(); empty: none). The optimizer's
 /// name, steps and learning rate are written as `optimizer` reports them (state's copies of them
-/// are not used). Only once the new file is in place, removes older checkpoints of the folder so
-/// that the `keep` of highest epoch remain (never the one just written; a file that cannot be
-/// removed is left). Returns the new file's path. Throws std::invalid_argument, writing nothing,
-/// for a NaN or infinite parameter, a description that does not fit the model (see save_model),
-/// best weights that are not one finite value per parameter, epoch < 0, keep < 1, a random_state
-/// that Random::restore refuses, or options/history text that is not JSON; std::runtime_error when
-/// the folder or file cannot be written.
+/// are not used). Only once the new file is in place, removes older checkpoints of the same run
+/// (state.run_id) so that the `keep` of highest epoch remain (never the one just written; a file
+/// that cannot be removed is left); another run's files are never touched. Returns the new file's
+/// path. Throws std::invalid_argument, writing nothing, for a NaN or infinite parameter, a
+/// description that does not fit the model (see save_model), best weights that are not one finite
+/// value per parameter, epoch < 0, keep < 1, a run_id that is_run_id refuses, a data fingerprint
+/// without rows or features, a random_state that Random::restore refuses, or options/history text
+/// that is not JSON; std::runtime_error when the folder or file cannot be written.
 template <typename T>
 std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
                             Optimizer<T>& optimizer, const ModelDescription& description,
