@@ -17,10 +17,12 @@
 #include "output_checks.hpp"
 #include "progress.hpp"
 #include "scratchnet/anomaly.hpp"
+#include "scratchnet/data/fingerprint.hpp"
 #include "scratchnet/data/labelled_data.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/checkpoint.hpp"
+#include "scratchnet/io/folder_lock.hpp"
 #include "scratchnet/io/html_report.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/shortest.hpp"
@@ -30,10 +32,8 @@
 namespace scratchnet::cli {
 namespace {
 
-constexpr std::int64_t kMaxEpochs = 1'000'000;
 // Where Ctrl-C or SIGTERM saves its checkpoint when no --checkpoint-dir was given.
 constexpr const char* kInterruptedFolder = "scratchnet-checkpoints";
-constexpr std::int64_t kMaxBatch = 1'000'000;
 
 // `text` when it is one of `choices`, else a FlagError listing them.
 std::string one_of(const std::string& flag, const std::string& text,
@@ -56,20 +56,50 @@ nlohmann::json epoch_json(const EpochMetrics& epoch) {
           {"samples_per_second", epoch.samples_per_second}};
 }
 
-EpochMetrics epoch_from_json(const nlohmann::json& json) {
-  const auto number = [&](const char* key) {
-    return json.at(key).is_null() ? std::numeric_limits<double>::quiet_NaN()
-                                  : json.at(key).get<double>();
+// The per-epoch metrics of a checkpoint's metadata "history", checked: a JSON array of the
+// `epochs` epochs done, in order, each an object of epoch_json()'s keys with numbers or null.
+std::vector<EpochMetrics> history_from_json(const std::string& text, int epochs,
+                                            const std::string& path) {
+  const auto bad = [&](const std::string& problem) {
+    throw io::FormatError(path + ": metadata 'history': " + problem);
   };
-  EpochMetrics epoch;
-  epoch.epoch = json.at("epoch").get<int>();
-  epoch.loss = number("loss");
-  epoch.accuracy = number("accuracy");
-  epoch.val_loss = number("val_loss");
-  epoch.val_accuracy = number("val_accuracy");
-  epoch.seconds = number("seconds");
-  epoch.samples_per_second = number("samples_per_second");
-  return epoch;
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_array()) bad("not a JSON array");
+  if (json.size() != std::size_t(epochs)) {
+    bad("holds " + std::to_string(json.size()) + " epochs but the checkpoint is after epoch " +
+        std::to_string(epochs));
+  }
+  std::vector<EpochMetrics> history;
+  const nlohmann::json keys = epoch_json(EpochMetrics{});
+  for (const nlohmann::json& entry : json) {
+    const std::string where = "epoch " + std::to_string(history.size() + 1) + ": ";
+    if (!entry.is_object() || entry.size() != keys.size()) {
+      bad(where +
+          "expected an object of epoch, loss, accuracy, val_loss, val_accuracy, seconds, "
+          "samples_per_second");
+    }
+    const auto number = [&](const char* key) {
+      if (!entry.contains(key) || !(entry[key].is_null() || entry[key].is_number())) {
+        bad(where + "'" + key + "' must be a number or null");
+      }
+      return entry[key].is_null() ? std::numeric_limits<double>::quiet_NaN()
+                                  : entry[key].get<double>();
+    };
+    EpochMetrics epoch;
+    if (!entry.contains("epoch") || !entry["epoch"].is_number_integer() ||
+        entry["epoch"].get<std::int64_t>() != std::int64_t(history.size() + 1)) {
+      bad(where + "'epoch' must be " + std::to_string(history.size() + 1));
+    }
+    epoch.epoch = int(history.size() + 1);
+    epoch.loss = number("loss");
+    epoch.accuracy = number("accuracy");
+    epoch.val_loss = number("val_loss");
+    epoch.val_accuracy = number("val_accuracy");
+    epoch.seconds = number("seconds");
+    epoch.samples_per_second = number("samples_per_second");
+    history.push_back(epoch);
+  }
+  return history;
 }
 
 nlohmann::json history_json(const std::vector<EpochMetrics>& history) {
@@ -100,12 +130,37 @@ data::Standardization fit_on_rows(const data::RawRows& data, const std::vector<I
 }
 
 // What --resume names: a checkpoint file, or the newest readable one in a folder (an unreadable
-// newer one is skipped with a warning, as load_checkpoint would).
+// newer one is skipped with a warning, as load_checkpoint would). Every value in its metadata is
+// checked here, before any of it is used.
 struct Resumable {
   std::string path;
   io::ModelDescription description;
   io::CheckpointState state;
+  TrainSettings settings;
+  std::vector<EpochMetrics> history;
 };
+
+// A checkpoint's settings, history and tensors checked against each other.
+Resumable read_resumable(const std::string& path) {
+  const io::SafetensorsFile file = io::read_safetensors(path);
+  Resumable resumable{path,
+                      io::read_model_metadata(file.metadata, path),
+                      io::read_checkpoint_state(file.metadata, path),
+                      {},
+                      {}};
+  resumable.settings = TrainSettings::from_json(resumable.state.options_json, path);
+  resumable.history = history_from_json(resumable.state.history_json, resumable.state.epoch, path);
+  // The precision the run began with is the one its tensors hold.
+  const io::Dtype dtype = resumable.settings.dtype == "f64" ? io::Dtype::F64 : io::Dtype::F32;
+  for (const io::TensorRecord& tensor : file.tensors) {
+    if (tensor.dtype != dtype) {
+      throw io::FormatError(path + ": metadata 'options': 'dtype' is " + resumable.settings.dtype +
+                            " but tensor '" + tensor.name + "' is " +
+                            std::string(io::dtype_name(tensor.dtype)));
+    }
+  }
+  return resumable;
+}
 
 Resumable find_resumable(const std::string& path_or_folder, std::vector<std::string>& warnings) {
   std::vector<std::string> candidates = {path_or_folder};
@@ -115,10 +170,9 @@ Resumable find_resumable(const std::string& path_or_folder, std::vector<std::str
   std::string skipped;
   for (const std::string& candidate : candidates) {
     try {
-      const io::SafetensorsFile file = io::read_safetensors(candidate);
+      Resumable resumable = read_resumable(candidate);
       if (!skipped.empty()) warnings.push_back(skipped + "; using " + candidate);
-      return {candidate, io::read_model_metadata(file.metadata, candidate),
-              io::read_checkpoint_state(file.metadata, candidate)};
+      return resumable;
     } catch (const std::exception& error) {
       if (candidates.size() == 1) throw;
       skipped = "checkpoint " + candidate + " is unreadable (" + error.what() + ")";
@@ -126,6 +180,48 @@ Resumable find_resumable(const std::string& path_or_folder, std::vector<std::str
   }
   throw std::runtime_error(path_or_folder + ": no readable checkpoint");
 }
+
+// A training setting as its flag writes it, to compare a command with the run it resumes.
+struct FlagSetting {
+  const char* flag;
+  std::string (*text)(const TrainSettings&);
+};
+
+const FlagSetting kFlagSettings[] = {
+    {"--layers",
+     [](const TrainSettings& s) { return format_layer_spec(parse_layers_flag(s.layers)); }},
+    {"--loss", [](const TrainSettings& s) { return s.loss; }},
+    {"--optimizer", [](const TrainSettings& s) { return s.optimizer; }},
+    {"--lr",
+     [](const TrainSettings& s) {
+       return s.lr == 0 ? std::string("the optimizer's default") : io::shortest(s.lr);
+     }},
+    {"--momentum", [](const TrainSettings& s) { return io::shortest(s.momentum); }},
+    {"--nesterov", [](const TrainSettings& s) { return std::string(s.nesterov ? "on" : "off"); }},
+    {"--weight-decay",
+     [](const TrainSettings& s) {
+       return s.weight_decay < 0 ? std::string("the optimizer's default")
+                                 : io::shortest(s.weight_decay);
+     }},
+    {"--schedule", [](const TrainSettings& s) { return s.schedule; }},
+    {"--step-size",
+     [](const TrainSettings& s) {
+       return s.step_size == 0 ? std::string("a third of the epochs") : std::to_string(s.step_size);
+     }},
+    {"--gamma", [](const TrainSettings& s) { return io::shortest(s.gamma); }},
+    {"--warmup", [](const TrainSettings& s) { return std::to_string(s.warmup); }},
+    {"--clip", [](const TrainSettings& s) { return io::shortest(s.clip); }},
+    {"--batch", [](const TrainSettings& s) { return std::to_string(s.batch); }},
+    {"--seed", [](const TrainSettings& s) { return std::to_string(s.seed); }},
+    {"--val-split", [](const TrainSettings& s) { return io::shortest(s.val_split); }},
+    {"--no-shuffle", [](const TrainSettings& s) { return std::string(s.shuffle ? "off" : "on"); }},
+    {"--patience", [](const TrainSettings& s) { return std::to_string(s.patience); }},
+    {"--dtype", [](const TrainSettings& s) { return s.dtype; }},
+    {"--normalize",
+     [](const TrainSettings& s) {
+       return s.normalize.empty() ? std::string("its data's default") : s.normalize;
+     }},
+};
 
 // The first `count` test images with their true and predicted classes, for the report's grid.
 template <typename T>
@@ -149,6 +245,41 @@ std::vector<io::ReportImage> image_grid(const data::ImageDataset<T>& images, Seq
                     classes.at(std::size_t(predicted))});
   }
   return grid;
+}
+
+}  // namespace
+
+struct RunStart {
+  TrainSettings settings;
+  std::string run_id;
+  std::optional<Resumable> resumed;
+  std::vector<std::string> warnings;
+  // The checkpoint folder holds another run's checkpoints, which the first save replaces.
+  bool replace_other_runs = false;
+};
+
+namespace {
+
+// Where Ctrl-C saves a run that has no --checkpoint-dir: the default folder when it is free for
+// this run (no other run using it, and none of another run's checkpoints in it unless
+// --overwrite-checkpoints), else a folder of this run's own beside it, so that the interrupted
+// work is neither lost nor mixed with another run's. `lock` holds the folder until the save.
+std::string claim_interrupted_folder(RunStart& start, bool overwrite,
+                                     std::optional<io::FolderLock>& lock) {
+  try {
+    lock.emplace(kInterruptedFolder);
+    const bool others = !io::other_runs_checkpoints(kInterruptedFolder, start.run_id).empty();
+    if (!others || overwrite) {
+      start.replace_other_runs = others;
+      return kInterruptedFolder;
+    }
+    lock.reset();
+  } catch (const std::runtime_error&) {
+    // Busy or unusable: the run's own folder below.
+  }
+  const std::string own = std::string(kInterruptedFolder) + "-" + start.run_id.substr(0, 8);
+  lock.emplace(own);
+  return own;
 }
 
 }  // namespace
@@ -203,7 +334,10 @@ TrainCommand::TrainCommand(CLI::App& parent)
                 std::string(kInterruptedFolder) + ")");
   add_value("--resume", resume_, "PATH",
             "Continue from a checkpoint file, or the newest valid one in a folder, with the "
-            "settings it began with (only --epochs may change)");
+            "settings it began with (only --epochs may change; other settings given must agree)");
+  add_switch("--overwrite-checkpoints", overwrite_checkpoints_,
+             "Let this run replace the checkpoints of another run in --checkpoint-dir (else "
+             "refused); they are removed once this run's first checkpoint is saved");
   add_switch("--detect-anomaly", detect_anomaly_,
              "Check every layer's output and gradient for NaN or infinity in every step "
              "(slower; a non-finite loss or gradient stops training either way)");
@@ -225,6 +359,9 @@ void TrainCommand::check_flags() const {
     throw FlagError("--labels", "fashion-mnist brings its own labels");
   }
   if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
+  if (!init_.empty() && !resume_.empty()) {
+    throw FlagError("--init", "not with --resume: the checkpoint holds the weights");
+  }
   settings_from_flags();
   parse_integer("--threads", threads_, 1, 256);
   csv_.options();
@@ -261,8 +398,54 @@ void TrainCommand::check_paths() const {
 void TrainCommand::run(std::ostream& out) {
   check_flags();
   check_paths();
-  if (dtype_ == "f64") return train<double>(out);
-  train<float>(out);
+  // The checkpoint folder is this run's alone until the process ends, however it ends.
+  std::optional<io::FolderLock> lock;
+  if (!checkpoint_dir_.empty()) lock.emplace(checkpoint_dir_);
+  RunStart start = start_run();
+  // The precision is the run's: a resumed run keeps the one it began with.
+  if (start.settings.dtype == "f64") return train<double>(out, start);
+  train<float>(out, start);
+}
+
+// The settings and identity of a new run, or of the run --resume continues: the checkpoint's
+// settings, where any flag given must agree (but --epochs, which may change).
+RunStart TrainCommand::start_run() const {
+  RunStart start;
+  start.settings = settings_from_flags();
+  start.run_id = io::new_run_id();
+  if (!resume_.empty()) {
+    start.resumed = find_resumable(resume_, start.warnings);
+    const TrainSettings& run = start.resumed->settings;
+    for (const FlagSetting& setting : kFlagSettings) {
+      if (command_->count(setting.flag) == 0) continue;
+      const std::string was = setting.text(run), now = setting.text(start.settings);
+      if (was != now) {
+        throw FlagError("--resume", "the run in " + resume_ + " was trained with " + setting.flag +
+                                        " " + was + "; this command says " + now);
+      }
+    }
+    const int epochs = start.settings.epochs;
+    start.settings = run;
+    if (command_->count("--epochs") > 0) start.settings.epochs = epochs;
+    if (const auto problem = problem_of(start.settings, flag_of)) {
+      throw FlagError(flag_of(problem->key), problem->problem);
+    }
+    start.run_id = start.resumed->state.run_id;
+  }
+  if (!checkpoint_dir_.empty()) {
+    const std::vector<std::string> others =
+        io::other_runs_checkpoints(checkpoint_dir_, start.run_id);
+    if (!others.empty() && !overwrite_checkpoints_) {
+      throw std::runtime_error(
+          checkpoint_dir_ + ": holds checkpoints of another run (" +
+          std::filesystem::path(others.front()).filename().string() +
+          (others.size() > 1 ? " and " + std::to_string(others.size() - 1) + " more" : "") +
+          "); go on with that run with --resume " + checkpoint_dir_ +
+          ", or replace them with --overwrite-checkpoints");
+    }
+    start.replace_other_runs = !others.empty();
+  }
+  return start;
 }
 
 // Every training setting the flags give, each checked with a message that names its flag.
@@ -294,31 +477,22 @@ TrainSettings TrainCommand::settings_from_flags() const {
   settings.dtype = dtype_;
   if (!normalize_.empty())
     settings.normalize = one_of("--normalize", normalize_, {"standard", "none"});
-  if (settings.warmup >= settings.epochs && settings.warmup > 0) {
-    throw FlagError("--warmup", "must be fewer epochs than --epochs");
-  }
-  if (settings.nesterov && settings.momentum == 0) {
-    throw FlagError("--nesterov", "needs --momentum");
+  if (const auto problem = problem_of(settings, flag_of)) {
+    throw FlagError(flag_of(problem->key), problem->problem);
   }
   return settings;
 }
 
 template <typename T>
-void TrainCommand::train(std::ostream& out) {
-  TrainSettings settings = settings_from_flags();
+void TrainCommand::train(std::ostream& out, RunStart& start) {
+  TrainSettings& settings = start.settings;
   kernels::ThreadPool threads(int(parse_integer("--threads", threads_, 1, 256)));
 
   // A resumed run continues with the settings it began with; only --epochs may grow.
   io::ModelDescription description;
-  std::vector<std::string> warnings;
-  std::optional<Resumable> resumed;
-  if (!resume_.empty()) {
-    resumed = find_resumable(resume_, warnings);
-    const int epochs = settings.epochs;
-    settings = TrainSettings::from_json(resumed->state.options_json);
-    if (command_->count("--epochs") > 0) settings.epochs = epochs;
-    description = resumed->description;
-  }
+  std::vector<std::string>& warnings = start.warnings;
+  const std::optional<Resumable>& resumed = start.resumed;
+  if (resumed) description = resumed->description;
   if (settings.layers.empty() && init_.empty()) {
     throw FlagError("--layers", "required: the network, e.g. --layers 128:relu,10");
   }
@@ -326,6 +500,17 @@ void TrainCommand::train(std::ostream& out) {
   data::DataSource source{data_, labels_, csv_.options(), /*test_set=*/false};
   if (resumed && !csv_.label_given()) source.csv.label = description.label_name;
   data::RawRows rows = data::read_rows(source);
+  const data::DataFingerprint fingerprint = data::fingerprint_of(rows);
+  if (resumed && fingerprint != resumed->state.data) {
+    const data::DataFingerprint& was = resumed->state.data;
+    throw FlagError("--data",
+                    "not the data the run in " + resume_ + " was trained on (" +
+                        data::rows_and_features(was) + "; this data has " +
+                        (was.rows == fingerprint.rows && was.features == fingerprint.features
+                             ? "as many, with other values"
+                             : data::rows_and_features(fingerprint)) +
+                        ")");
+  }
   const Task task = task_of_loss(settings.loss);
 
   std::optional<io::LoadedModel<T>> initial;
@@ -432,9 +617,7 @@ void TrainCommand::train(std::ostream& out) {
     options.first_epoch = state.epoch + 1;
     options.resume_from = state.inside_epoch;
     best_epoch = state.best_epoch;
-    for (const auto& epoch : nlohmann::json::parse(state.history_json)) {
-      history.push_back(epoch_from_json(epoch));
-    }
+    history = resumed->history;
   }
   options.detect_anomaly = detect_anomaly_;
   Trainer<T> trainer(model, *loss, *optimizer, options);
@@ -451,14 +634,20 @@ void TrainCommand::train(std::ostream& out) {
   const auto save_checkpoint = [&](const std::string& folder, int epoch,
                                    const std::optional<EpochProgress>& inside_epoch) {
     io::CheckpointState state;
+    state.run_id = start.run_id;
+    state.data = fingerprint;
     state.epoch = epoch;
     state.random_state = random.state();
     state.options_json = settings.to_json();
     state.history_json = history_json(history).dump();
     state.inside_epoch = inside_epoch;
     state.best_epoch = trainer.best_epoch();
-    return io::save_checkpoint<T>(folder, model, *optimizer, description, state,
-                                  trainer.best_weights());
+    const std::string path = io::save_checkpoint<T>(folder, model, *optimizer, description, state,
+                                                    trainer.best_weights());
+    // What another run left goes only now that this run has a checkpoint in its place.
+    if (start.replace_other_runs) io::remove_other_runs_checkpoints(folder, start.run_id);
+    start.replace_other_runs = false;
+    return path;
   };
   callbacks.on_epoch = [&](const EpochMetrics& metrics) {
     progress.epoch(metrics);
@@ -486,7 +675,11 @@ void TrainCommand::train(std::ostream& out) {
     }
     if (result.stopped_by_request) {
       // Where training stands now, so that --resume goes on bit for bit; nothing else is written.
-      const std::string folder = checkpoint_dir_.empty() ? kInterruptedFolder : checkpoint_dir_;
+      std::optional<io::FolderLock> interrupted_lock;
+      const std::string folder =
+          checkpoint_dir_.empty()
+              ? claim_interrupted_folder(start, overwrite_checkpoints_, interrupted_lock)
+              : checkpoint_dir_;
       const int epochs_done = result.interrupted ? result.interrupted->epoch - 1
                                                  : (history.empty() ? 0 : history.back().epoch);
       const std::string path =

@@ -10,6 +10,9 @@
 
 namespace scratchnet::cli {
 
+// What a run begins with: its settings, its identity, and the checkpoint it resumes, if any.
+struct RunStart;
+
 class TrainCommand final : public Command {
  public:
   explicit TrainCommand(CLI::App& parent);
@@ -19,8 +22,9 @@ class TrainCommand final : public Command {
  private:
   TrainSettings settings_from_flags() const;
   void check_paths() const;
+  RunStart start_run() const;
   template <typename T>
-  void train(std::ostream& out);
+  void train(std::ostream& out, RunStart& start);
 
   // Data
   std::string data_, labels_, test_, test_labels_, normalize_, val_split_ = "0.1";
@@ -34,7 +38,7 @@ class TrainCommand final : public Command {
   bool no_shuffle_ = false;
   // Files and output
   std::string init_, out_, checkpoint_dir_, resume_, log_, report_;
-  bool quiet_ = false, json_ = false, detect_anomaly_ = false;
+  bool quiet_ = false, json_ = false, detect_anomaly_ = false, overwrite_checkpoints_ = false;
 };
 
 }  // namespace scratchnet::cli

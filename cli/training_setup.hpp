@@ -2,7 +2,9 @@
 // The pieces of a training run that the command line names: the loss (ce, bce, mse, sse), the
 // optimizer (sgd, adam, adamw, rmsprop) with its settings, and the learning-rate schedule.
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "scratchnet/layer_spec.hpp"
@@ -11,6 +13,11 @@
 #include "scratchnet/optimizers/lr_schedule.hpp"
 
 namespace scratchnet::cli {
+
+/// The most epochs (and warm-up, step and patience epochs) a run may have.
+constexpr std::int64_t kMaxEpochs = 1'000'000;
+/// The most rows a mini-batch may have.
+constexpr std::int64_t kMaxBatch = 1'000'000;
 
 /// Every setting of a training run that the model file and checkpoints record, so that a
 /// resumed run continues exactly as it began.
@@ -38,9 +45,33 @@ struct TrainSettings {
 
   /// As JSON text, for model files and checkpoints.
   std::string to_json() const;
-  /// From to_json() text; throws std::runtime_error when it is not one.
-  static TrainSettings from_json(const std::string& text);
+  /// From to_json() text in the metadata of the file at `path`, checked as strictly as the flags
+  /// are: an object with every key of to_json() and no other, each of its JSON type and in the
+  /// range its flag accepts (problem_of). Throws io::FormatError
+  /// "PATH: metadata 'options': 'batch' must be a whole number from 1 to 1000000, got 0".
+  static TrainSettings from_json(const std::string& text, const std::string& path);
 };
+
+/// A setting that cannot be used: the key to_json() names it by, and what is wrong, phrased to
+/// follow the setting's name ("must be fewer epochs than --epochs").
+struct SettingProblem {
+  std::string key;
+  std::string problem;
+};
+
+/// How a problem names a setting by its key: as its flag ("--batch") or as a file's key
+/// ("'batch'").
+using SettingName = std::string (*)(const std::string& key);
+
+/// The flag that gives the setting `key` ("val_split": "--val-split", "shuffle": "--no-shuffle").
+std::string flag_of(const std::string& key);
+
+/// The first problem of `settings`, the one check of every setting wherever it comes from: a
+/// value out of the range its flag accepts, a name that is not one of its choices, a layer spec
+/// that does not parse (an empty one is left to the caller: --init may supply it), or settings
+/// that do not go together (warm-up as long as the run, Nesterov without momentum). Other
+/// settings are named by `name`.
+std::optional<SettingProblem> problem_of(const TrainSettings& settings, SettingName name);
 
 /// The entries of the --layers spec; a malformed spec is a FlagError quoting the entry.
 std::vector<SpecEntry> parse_layers_flag(const std::string& spec);

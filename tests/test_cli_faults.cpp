@@ -58,8 +58,9 @@ TEST(CliFaults, KillNineAtAnyMomentLeavesTheLastCheckpointAndModelValid) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const std::string model_bytes = read_bytes(model);
 
+  // Each round goes on with the run (a new run would be refused the folder of another).
   std::vector<std::string> endless = train;
-  endless.insert(endless.end(), {"--epochs", "100000", "--out", model});
+  endless.insert(endless.end(), {"--resume", checkpoints, "--epochs", "100000", "--out", model});
   std::mt19937 random(/*seed=*/17);  // the moments differ from round to round, not run to run
   std::uniform_int_distribution<int> milliseconds(20, 700);
   int last_epoch = 2;
@@ -103,7 +104,9 @@ TEST(CliFaults, ANonFiniteLossStopsWithStatusThreeAndWritesNothing) {
 
   for (const char* detect : {"--quiet", "--detect-anomaly"}) {
     std::vector<std::string> diverging = good;
-    diverging.insert(diverging.end(), {"--optimizer", "sgd", "--lr", "1e30", detect});
+    // Told it may replace the good run's checkpoints, it still removes none before it has saved.
+    diverging.insert(diverging.end(),
+                     {"--optimizer", "sgd", "--lr", "1e30", "--overwrite-checkpoints", detect});
     const auto result = run_cli(diverging);
     EXPECT_EQ(result.exit_code, 3) << result.err;
     EXPECT_EQ(result.err,
