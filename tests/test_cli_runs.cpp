@@ -287,5 +287,45 @@ TEST(CliRuns, TwoRunsAtOnceOnOneFolderAreRefused) {
   EXPECT_EQ(after.exit_code, 0) << after.err;
 }
 
+// Ctrl-C without --checkpoint-dir saves into scratchnet-checkpoints/ of the working folder, under
+// the same rules: that folder holding another run's checkpoints, the interrupted run saves into
+// a folder of its own beside it, says so, and goes on from there.
+TEST(CliRuns, AnInterruptDoesNotMixItsCheckpointWithAnotherRuns) {
+  const Workspace w;
+  const std::filesystem::path previous = std::filesystem::current_path();
+  std::filesystem::current_path(w.folder);  // where scratchnet-checkpoints/ goes
+  ASSERT_EQ(w.train({"--layers", "8:relu,3", "--epochs", "1", "--checkpoint-dir",
+                     "scratchnet-checkpoints"})
+                .exit_code,
+            0);
+  const std::vector<std::string> other_run = names_in("scratchnet-checkpoints");
+
+  write_bytes(w.data, three_class_csv(3000));
+  const std::string log = w.folder + "/log.csv";
+  const testing::RunningCli running = start_cli({"train", "--data", w.data, "--layers", "64:relu,3",
+                                                 "--epochs", "100000", "--quiet", "--log", log});
+  while (!std::filesystem::exists(log))  // until training is under way
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const testing::CommandResult interrupted = finish_cli(running, SIGINT);
+  std::filesystem::current_path(previous);
+  ASSERT_EQ(interrupted.exit_code, 128 + SIGINT) << interrupted.err;
+
+  EXPECT_EQ(names_in(w.folder + "/scratchnet-checkpoints"), other_run);
+  const std::string marker = "go on with --resume ";
+  const std::size_t at = interrupted.err.find(marker);
+  ASSERT_NE(at, std::string::npos) << interrupted.err;
+  const std::string own =
+      interrupted.err.substr(at + marker.size(), interrupted.err.size() - at - marker.size() - 1);
+  EXPECT_TRUE(own.starts_with("scratchnet-checkpoints-")) << own;
+  const std::string folder = w.folder + "/" + own;
+  ASSERT_EQ(io::list_checkpoints(folder).size(), 1u);
+  const std::string saved = io::list_checkpoints(folder).front();
+  const int epoch = io::read_checkpoint_state(io::read_safetensors(saved).metadata, saved).epoch;
+  const auto resumed =
+      w.train({"--resume", folder, "--epochs", std::to_string(epoch + 1), "--json"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(nlohmann::json::parse(resumed.out)["epochs"].size(), std::size_t(epoch + 1));
+}
+
 }  // namespace
 }  // namespace scratchnet
