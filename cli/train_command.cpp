@@ -150,6 +150,12 @@ Resumable read_resumable(const std::string& path) {
                       {}};
   resumable.settings = TrainSettings::from_json(resumable.state.options_json, path);
   resumable.history = history_from_json(resumable.state.history_json, resumable.state.epoch, path);
+  if (resumable.state.best_epoch.epoch > resumable.state.epoch) {
+    throw io::FormatError(path + ": metadata 'best_epoch': epoch " +
+                          std::to_string(resumable.state.best_epoch.epoch) +
+                          " is after the checkpoint's epoch " +
+                          std::to_string(resumable.state.epoch));
+  }
   // The precision the run began with is the one its tensors hold.
   const io::Dtype dtype = resumable.settings.dtype == "f64" ? io::Dtype::F64 : io::Dtype::F32;
   for (const io::TensorRecord& tensor : file.tensors) {

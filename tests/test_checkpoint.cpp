@@ -394,7 +394,11 @@ TEST_F(CheckpointFolder, RefusesBadCheckpointMetadata) {
   EXPECT_EQ(error_with("checkpoint", "(absent)"),
             file + "not a checkpoint (its metadata has no 'checkpoint' key)");
   EXPECT_EQ(error_with("epoch", "-1"),
-            file + "metadata 'epoch': expected a whole number >= 0, got '-1'");
+            file + "metadata 'epoch': expected a whole number from 0 to 2147483646, got '-1'");
+  EXPECT_EQ(error_with("epoch", "2147483647"),
+            file +
+                "metadata 'epoch': expected a whole number from 0 to 2147483646, got "
+                "'2147483647'");
   EXPECT_EQ(error_with("optimizer_steps", "(absent)"),
             file + "metadata 'optimizer_steps': missing");
   EXPECT_EQ(error_with("learning_rate", "nan"),

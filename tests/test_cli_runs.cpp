@@ -115,6 +115,8 @@ TEST(CliRuns, ACheckpointsSettingsAreCheckedAsTheirFlagsAre) {
       {options_with("bach", 64), "'options': unknown key \"bach\""},
       {options_with("dtype", "f64"), "'options': 'dtype' is f64 but tensor '"},
       {resume_with("options", "[]"), "'options': not a JSON object of training settings"},
+      {resume_with("best_epoch", R"({"epoch":2,"val_loss":"0.5","epochs_since":0})"),
+       "'best_epoch': epoch 2 is after the checkpoint's epoch 1"},
       {resume_with("history", "[]"),
        "'history': holds 0 epochs but the checkpoint is after epoch 1"},
       {resume_with("history", R"([{"epoch":1,"loss":"low","accuracy":null,"val_loss":null,)"

@@ -401,8 +401,12 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
   state.data = read_data_fingerprint(required(metadata, "data", path), path);
   const std::string& epoch = required(metadata, "epoch", path);
   const auto epoch_number = number<int>(epoch);
-  if (!epoch_number || *epoch_number < 0) {
-    metadata_error(path, "epoch", "expected a whole number >= 0, got '" + epoch + "'");
+  // The epoch after it (a resume's first, an inside_epoch's) must be an int too.
+  if (!epoch_number || *epoch_number < 0 || *epoch_number == std::numeric_limits<int>::max()) {
+    metadata_error(path, "epoch",
+                   "expected a whole number from 0 to " +
+                       std::to_string(std::numeric_limits<int>::max() - 1) + ", got '" + epoch +
+                       "'");
   }
   state.epoch = *epoch_number;
 
