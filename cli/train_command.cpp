@@ -418,7 +418,6 @@ void TrainCommand::run(std::ostream& out) {
 RunStart TrainCommand::start_run() const {
   RunStart start;
   start.settings = settings_from_flags();
-  start.run_id = io::new_run_id();
   if (!resume_.empty()) {
     start.resumed = find_resumable(resume_, start.warnings);
     const TrainSettings& run = start.resumed->settings;
@@ -433,11 +432,13 @@ RunStart TrainCommand::start_run() const {
     const int epochs = start.settings.epochs;
     start.settings = run;
     if (command_->count("--epochs") > 0) start.settings.epochs = epochs;
-    if (const auto problem = problem_of(start.settings, flag_of)) {
-      throw FlagError(flag_of(problem->key), problem->problem);
+    // Only --epochs changed, so only it can be at odds with the rest (the run's warm-up).
+    if (problem_of(start.settings, flag_of)) {
+      throw FlagError("--epochs", "must be more than the run's --warmup of " +
+                                      std::to_string(run.warmup) + " epochs");
     }
-    start.run_id = start.resumed->state.run_id;
   }
+  start.run_id = start.resumed ? start.resumed->state.run_id : io::new_run_id();
   if (!checkpoint_dir_.empty()) {
     const std::vector<std::string> others =
         io::other_runs_checkpoints(checkpoint_dir_, start.run_id);

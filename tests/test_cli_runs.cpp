@@ -196,6 +196,17 @@ TEST(CliRuns, AResumeThatDisagreesWithTheRunIsRefused) {
     EXPECT_EQ(testing::lines(result.err).front(), run + difference);
   }
 
+  // --epochs may change, but not to as few as the run's warm-up.
+  const std::string warm = w.folder + "/warm";
+  ASSERT_EQ(
+      w.train({"--layers", "8:relu,3", "--warmup", "2", "--epochs", "3", "--checkpoint-dir", warm})
+          .exit_code,
+      0);
+  const auto short_run = w.train({"--resume", warm, "--epochs", "2"});
+  EXPECT_EQ(short_run.exit_code, 2);
+  EXPECT_EQ(testing::lines(short_run.err).front(),
+            "scratchnet: error: --epochs: must be more than the run's --warmup of 2 epochs");
+
   // Other data: fewer rows, or as many with other values.
   const auto other_data = [&](const std::string& csv) {
     const std::string path = w.folder + "/other.csv";
