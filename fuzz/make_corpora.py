@@ -20,6 +20,7 @@ script leaves them alone.
                  fuzz_model_metadata.cpp): the metadata of the network 3:relu,2 on 2 inputs, as
                  scratchnet writes it (with --scratchnet, also a real model's and checkpoint's),
                  and each key made hostile in turn
+  checkpoint_options/  a checkpoint's "options" text: the defaults, and every setting changed
 """
 import gzip
 import json
@@ -232,6 +233,24 @@ def layer_spec_corpus(out):
         write(folder, "spec-%02d" % i, spec)
 
 
+# --- checkpoint options --------------------------------------------------------------------------
+
+def checkpoint_options_corpus(out):
+    folder = os.path.join(out, "checkpoint_options")
+    default = {"batch": 64, "clip": 0.0, "dtype": "f32", "epochs": 10, "gamma": 0.1,
+               "layers": "16:relu,3", "loss": "ce", "lr": 0.0, "momentum": 0.0, "nesterov": False,
+               "normalize": "", "optimizer": "adam", "patience": 0, "schedule": "constant",
+               "seed": 0, "shuffle": True, "step_size": 0, "val_split": 0.1, "warmup": 0,
+               "weight_decay": -1.0}
+    every = dict(default, batch=32, clip=1.5, dtype="f64", epochs=40, gamma=0.5,
+                 layers="64:relu,dropout:0.2,10", loss="bce", lr=0.01, momentum=0.9,
+                 nesterov=True, normalize="standard", optimizer="sgd", patience=5,
+                 schedule="step", seed=4294967295, shuffle=False, step_size=3, val_split=0.2,
+                 warmup=2, weight_decay=0.0001)
+    for name, options in [("options-default", default), ("options-every-setting", every)]:
+        write(folder, name, json.dumps(options, separators=(",", ":"), sort_keys=True))
+
+
 # --- command lines -------------------------------------------------------------------------------
 
 def command_line_corpus(out):
@@ -367,7 +386,8 @@ def main():
     if len(args) != 1:
         sys.exit(__doc__)
     out = args[0]
-    for name in ["safetensors", "idx", "csv", "layer_spec", "command_line", "model_metadata"]:
+    for name in ["safetensors", "idx", "csv", "layer_spec", "command_line", "model_metadata",
+                 "checkpoint_options"]:
         os.makedirs(os.path.join(out, name), exist_ok=True)
     safetensors_corpus(out, scratchnet)
     idx_corpus(out)
@@ -375,6 +395,7 @@ def main():
     layer_spec_corpus(out)
     command_line_corpus(out)
     model_metadata_corpus(out, scratchnet)
+    checkpoint_options_corpus(out)
 
 
 if __name__ == "__main__":
