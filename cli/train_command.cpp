@@ -63,7 +63,8 @@ std::vector<EpochMetrics> history_from_json(const std::string& text, int epochs,
   const auto bad = [&](const std::string& problem) {
     throw io::FormatError(path + ": metadata 'history': " + problem);
   };
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json json =
+      io::parse_metadata_json(text, path, "history", "not a JSON array", io::kHistoryLimits);
   if (!json.is_array()) bad("not a JSON array");
   if (json.size() != std::size_t(epochs)) {
     bad("holds " + std::to_string(json.size()) + " epochs but the checkpoint is after epoch " +

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "flag_values.hpp"
+#include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/io/shortest.hpp"
 #include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
@@ -140,7 +141,8 @@ TrainSettings TrainSettings::from_json(const std::string& text, const std::strin
     throw io::FormatError(on_one_line(
         path + ": metadata 'options': " + (key.empty() ? "" : file_key(key) + " ") + problem));
   };
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json json =
+      io::parse_metadata_json(text, path, "options", "not a JSON object of training settings");
   if (!json.is_object()) bad("", "not a JSON object of training settings");
   const nlohmann::json known = nlohmann::json(TrainSettings{});
   for (const auto& entry : json.items()) {

@@ -406,6 +406,13 @@ TEST_F(CheckpointFolder, RefusesBadCheckpointMetadata) {
   EXPECT_EQ(error_with("random_state", "42"),
             file + "metadata 'random_state': not a random-generator state");
   EXPECT_EQ(error_with("history", "[{"), file + "metadata 'history': not valid JSON");
+  // Every JSON text is read with bounds: 100,000 nested brackets are refused at once, and the
+  // message still names the key.
+  const std::string nested = std::string(100'000, '[') + std::string(100'000, ']');
+  for (const char* key : {"history", "options", "best_epoch", "inside_epoch", "data"}) {
+    EXPECT_EQ(error_with(key, nested),
+              file + "metadata '" + key + "': nested deeper than 32 levels");
+  }
   EXPECT_EQ(error_with("run_id", "(absent)"), file + "metadata 'run_id': missing");
   EXPECT_EQ(error_with("run_id", "0123"),
             file + "metadata 'run_id': expected 32 lowercase hex digits");

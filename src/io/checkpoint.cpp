@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/shortest.hpp"
 #include "scratchnet/random.hpp"
 
@@ -96,7 +97,7 @@ std::string best_epoch_json(const BestEpoch& best) {
 
 BestEpoch read_best_epoch(const std::string& text, const std::string& path) {
   const auto bad = [&](const std::string& problem) { metadata_error(path, "best_epoch", problem); };
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json json = parse_metadata_json(text, path, "best_epoch", "not a JSON object");
   if (!json.is_object()) bad("not a JSON object");
   const auto whole = [&](const char* key, int minimum) {
     if (!json.contains(key) || !json[key].is_number_integer() ||
@@ -122,7 +123,7 @@ EpochProgress read_inside_epoch(const std::string& text, const CheckpointState& 
   const auto bad = [&](const std::string& problem) {
     metadata_error(path, "inside_epoch", problem);
   };
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json json = parse_metadata_json(text, path, "inside_epoch", "not a JSON object");
   if (!json.is_object()) bad("not a JSON object");
   const auto whole = [&](const char* key, std::int64_t minimum) {
     if (!json.contains(key) || !json[key].is_number_integer() ||
@@ -181,7 +182,8 @@ std::string data_json(const data::DataFingerprint& data) {
 
 data::DataFingerprint read_data_fingerprint(const std::string& text, const std::string& path) {
   const auto bad = [&](const std::string& problem) { metadata_error(path, "data", problem); };
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json json =
+      parse_metadata_json(text, path, "data", "expected a JSON object of rows, features, hash");
   if (!json.is_object() || json.size() != 3) bad("expected a JSON object of rows, features, hash");
   const auto count = [&](const char* key) {
     if (!json.contains(key) || !json[key].is_number_integer() ||
@@ -327,7 +329,16 @@ std::string checkpoint_run_id(const std::string& path) {
   if (error || length > kMaxHeader || length > size - 8) return "";
   std::string header(std::size_t(length), '\0');
   if (!file.read(header.data(), std::streamsize(length))) return "";
-  const nlohmann::json json = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
+  // A header is three levels deep and its strings (metadata values) may be long; anything
+  // deeper is no checkpoint of ours.
+  nlohmann::json json;
+  try {
+    json = parse_metadata_json(
+        header, path, "header", "not JSON",
+        {.max_depth = 3, .max_string_bytes = kMaxHeader, .max_values = kMaxHeader});
+  } catch (const FormatError&) {
+    return "";
+  }
   if (!json.is_object() || !json.contains("__metadata__")) return "";
   const nlohmann::json& metadata = json["__metadata__"];
   if (!metadata.is_object() || !metadata.contains("run_id") || !metadata["run_id"].is_string())
@@ -438,7 +449,7 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
   state.history_json = required(metadata, "history", path);
   for (const char* key : {"options", "history"}) {
     const std::string& text = metadata.at(key);
-    if (!text.empty() && !nlohmann::json::accept(text)) metadata_error(path, key, "not valid JSON");
+    if (!text.empty()) parse_metadata_json(text, path, key, "not valid JSON", kHistoryLimits);
   }
   if (const auto found = metadata.find("inside_epoch"); found != metadata.end()) {
     state.inside_epoch = read_inside_epoch(found->second, state, path);

@@ -33,11 +33,17 @@
 #include <vector>
 
 #include "scratchnet/data/fingerprint.hpp"
+#include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/optimizer.hpp"
 #include "scratchnet/trainer.hpp"
 
 namespace scratchnet::io {
+
+/// The bounds of a checkpoint's "options" and "history" texts (parse_metadata_json): a history
+/// holds 8 values for each of up to a million epochs.
+inline constexpr MetadataJsonLimits kHistoryLimits{
+    .max_depth = 32, .max_string_bytes = 65'536, .max_values = 10'000'000};
 
 /// Where a training run stands at the end of an epoch, besides the model and optimizer buffers.
 struct CheckpointState {
