@@ -339,7 +339,9 @@ def model_metadata_corpus(out, scratchnet):
     }
     for name, (key, value) in hostile.items():
         write(folder, "model-" + name, metadata_input(dict(model, **{key: value})))
-    checkpoint = dict(model, checkpoint="1", epoch="1", random_state="", optimizer="Adam",
+    checkpoint = dict(model, checkpoint="2", run_id="0123456789abcdef0123456789abcdef",
+                      data='{"rows":12,"features":2,"hash":"00000000000000ff"}',
+                      epoch="1", random_state="", optimizer="Adam",
                       optimizer_steps="3", learning_rate="0.001",
                       options=json.dumps({"layers": "3:relu,2", "loss": "ce", "optimizer": "adam",
                                           "batch": 64, "epochs": 1, "dtype": "f32"}),
