@@ -12,7 +12,7 @@
 #include "input_file.hpp"
 #include "message_text.hpp"
 #include "number_text.hpp"
-#include "utf8_text.hpp"
+#include "scratchnet/utf8.hpp"
 
 namespace scratchnet::data {
 namespace {
@@ -45,7 +45,7 @@ std::size_t label_column(const std::string& label, const std::vector<std::string
 // Header names and labels go into model files as JSON, which must be UTF-8: a malformed byte is
 // refused here, at its place in the file, rather than when the trained model is saved.
 void require_utf8(const Cell& cell, const std::string& what, const std::string& path) {
-  const auto bad = detail::first_invalid_utf8(cell.text);
+  const auto bad = first_invalid_utf8(cell.text);
   if (!bad) return;
   char byte[8];
   std::snprintf(byte, sizeof byte, "0x%02X", unsigned(static_cast<unsigned char>(cell.text[*bad])));

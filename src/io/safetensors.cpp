@@ -15,6 +15,8 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "scratchnet/utf8.hpp"
+
 namespace scratchnet::io {
 namespace {
 
@@ -69,48 +71,6 @@ std::string offsets_text(std::uint64_t begin, std::uint64_t end) {
   std::string text = "[";
   text.append(std::to_string(begin)).append(", ").append(std::to_string(end)).append("]");
   return text;
-}
-
-// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF);
-// if not, `bad` is the offset of the first byte of the first bad sequence.
-bool valid_utf8(std::string_view text, std::size_t& bad) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char lead = bytes[i];
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xbf;  // the allowed range of the second byte
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xc2 && lead <= 0xdf) {
-      length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      length = 3;
-      if (lead == 0xe0) low = 0xa0;   // overlong
-      if (lead == 0xed) high = 0x9f;  // surrogates
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      length = 4;
-      if (lead == 0xf0) low = 0x90;   // overlong
-      if (lead == 0xf4) high = 0x8f;  // past U+10FFFF
-    } else {
-      bad = i;
-      return false;
-    }
-    if (i + length > n) {
-      bad = i;
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const unsigned char byte = bytes[i + k];
-      const bool ok = k == 1 ? byte >= low && byte <= high : byte >= 0x80 && byte <= 0xbf;
-      if (!ok) {
-        bad = i;
-        return false;
-      }
-    }
-    i += length;
-  }
-  return true;
 }
 
 // One tensor's entry as the header states it, before its data is read.
@@ -497,9 +457,8 @@ SafetensorsFile read_safetensors(const std::string& path) {
     throw FormatError(prefix + "the file ended while being read");
   }
 
-  std::size_t bad = 0;
-  if (!valid_utf8(header, bad)) {
-    throw FormatError(prefix + "header is not valid UTF-8 (at byte " + std::to_string(bad) +
+  if (const auto bad = first_invalid_utf8(header)) {
+    throw FormatError(prefix + "header is not valid UTF-8 (at byte " + std::to_string(*bad) +
                       " of the header)");
   }
   if (header.empty() || header.front() != '{') {
