@@ -1,5 +1,6 @@
 // Fuzzes what a model file's __metadata__ can do to the commands that read it: `info` and
-// `predict`, run in process as the tool runs them, on a model whose tensors are sound and whose
+// `predict`, run in process as the tool runs them, and for a checkpoint what `train --resume`
+// reads (io::load_checkpoint, then the settings), on a model whose tensors are sound and whose
 // metadata is the input.
 //
 // An input is one options byte, then the metadata as KEY NUL VALUE NUL … (a last key without a
@@ -17,7 +18,9 @@
 //     NUL bytes from the file are shown escaped), and at most 64 bytes per byte of the file, plus
 //     a constant: its output is linear in the file's size;
 //   - predict prints a header and one line per row, every probability a finite number in
-//     [0, 1], or a regression value that is finite.
+//     [0, 1], or a regression value that is finite; it runs only on files info accepts (both
+//     load the model alike, and a refused file would only repeat info's work);
+//   - a checkpoint that load_checkpoint restores holds settings that the flags would accept.
 
 #include <algorithm>
 #include <cmath>
@@ -34,8 +37,12 @@
 #include "harness.hpp"
 #include "info_command.hpp"
 #include "predict_command.hpp"
+#include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/io/safetensors.hpp"
+#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/one_line.hpp"
+#include "scratchnet/optimizers/adam.hpp"
+#include "training_setup.hpp"
 
 namespace {
 
@@ -173,6 +180,27 @@ void check_predict(const Outcome& predict, std::size_t rows) {
           "predict wrote " + std::to_string(seen) + " rows for " + std::to_string(rows));
 }
 
+// What `train --resume FILE` reads of a checkpoint, into the network 3:relu,2 and Adam.
+void check_resume(const std::string& path) {
+  Sequential<float> network = build_model<float>(parse_layer_spec("3:relu,2"), /*inputs=*/2);
+  Adam<float> adam(AdamOptions{});
+  io::ModelDescription description;
+  std::vector<std::string> warnings;
+  try {
+    const io::CheckpointState state =
+        io::load_checkpoint(path, network, adam, description, warnings);
+    const cli::TrainSettings settings = cli::TrainSettings::from_json(state.options_json, path);
+    const auto problem = cli::problem_of(settings, cli::flag_of);
+    require(!problem, "resumed settings that the flags refuse: " +
+                          (problem ? problem->key + " " + problem->problem : std::string()));
+  } catch (const std::runtime_error& error) {  // FormatError and the rest
+    const std::string message = on_one_line(error.what());
+    require(fuzz::one_line(message), "resume: multi-line error: " + message);
+    require(message.find(path) != std::string::npos,
+            "resume: an error that does not name the file: " + message);
+  }
+}
+
 // The metadata an input spells: KEY NUL VALUE NUL …, 0x01 making the next byte literal.
 std::map<std::string, std::string> metadata_of(const std::uint8_t* data, std::size_t size) {
   std::map<std::string, std::string> metadata;
@@ -216,9 +244,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_error(info, "info", {path});
   check_info(info, file.size());
 
-  static ParsedCommand<cli::PredictCommand> predict_command({"predict", path, csv_path});
-  const Outcome predict = predict_command.run();
-  check_error(predict, "predict", {path, csv_path});
-  check_predict(predict, kRows);
+  if (info.succeeded) {
+    static ParsedCommand<cli::PredictCommand> predict_command({"predict", path, csv_path});
+    const Outcome predict = predict_command.run();
+    check_error(predict, "predict", {path, csv_path});
+    check_predict(predict, kRows);
+  }
+  if (data[0] & 1) check_resume(path);
   return 0;
 }
