@@ -318,9 +318,10 @@ def model_metadata_corpus(out, scratchnet):
     write(folder, "model-no-normalization",
           metadata_input({k: v for k, v in model.items() if k != "normalization"}))
     hostile = {
-        "nested-training": ("training", "[" * 5000 + "]" * 5000),
+        # Just past the bounds: a seed as long as the string bound would make every input the
+        # fuzzer tries that long, and the unit tests cover long strings.
+        "nested-training": ("training", "[" * 33 + "]" * 33),
         "deep-classes": ("classes", "[" * 40 + "]" * 40),
-        "long-class": ("classes", json.dumps(["x" * 70000, "y"])),
         "escape-classes": ("classes", json.dumps(["\x1b[2J\x1b[31mred", "a\rb"])),
         "nul-label": ("label_name", "lab\x00el\x1b]0;title\x07"),
         "tiny-scale": ("normalization", '{"mean":[0,0],"scale":[1e-320,1]}'),
