@@ -17,7 +17,7 @@
 //   - info prints no control character but line breaks (escape sequences, carriage returns and
 //     NUL bytes from the file are shown escaped), and at most 64 bytes per byte of the file, plus
 //     a constant: its output is linear in the file's size;
-//   - predict prints a header and one line per row, every probability a finite number in
+//   - predict prints a header and one CSV record per row, every probability a finite number in
 //     [0, 1], or a regression value that is finite; it runs only on files info accepts (both
 //     load the model alike, and a refused file would only repeat info's work);
 //   - a checkpoint that load_checkpoint restores holds settings that the flags would accept.
@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -138,46 +139,64 @@ void check_info(const Outcome& info, std::size_t file_size) {
               std::to_string(file_size));
 }
 
+// The number `text` spells whole, subnormal ones included (std::stod throws for those).
 std::optional<double> number(const std::string& text) {
-  std::size_t used = 0;
-  try {
-    const double value = std::stod(text, &used);
-    if (used == text.size()) return value;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return value;
 }
 
-// The last comma-separated fields of each row: probabilities, or one regression value.
+// predict's CSV as records of fields (RFC 4180: a quoted field may hold commas, quotes as "",
+// and line breaks, as a class name may).
+std::vector<std::vector<std::string>> csv_records(const std::string& text) {
+  std::vector<std::vector<std::string>> records(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+      records.back().back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (!quoted && c == ',') {
+      records.back().emplace_back();
+    } else if (!quoted && c == '\n') {
+      records.emplace_back(1);
+    } else {
+      records.back().back() += c;
+    }
+  }
+  if (records.back().size() == 1 && records.back()[0].empty()) records.pop_back();  // final \n
+  return records;
+}
+
+// A header, then one record per row: the predicted class and each class's probability, a
+// finite number in [0, 1], or one finite regression value.
 void check_predict(const Outcome& predict, std::size_t rows) {
   if (!predict.succeeded) return;
-  std::istringstream lines(predict.out);
-  std::string line;
-  std::getline(lines, line);
-  require(line.starts_with("prediction"), "predict's header is not 'prediction,…': " + line);
-  const bool regression = line == "prediction";
-  std::size_t seen = 0;
-  while (std::getline(lines, line)) {
-    ++seen;
-    std::vector<std::string> fields;
-    std::istringstream cells(line);
-    for (std::string cell; std::getline(cells, cell, ',');)
-      fields.push_back(cell);
-    if (regression) {
-      const auto value = fields.size() == 1 ? number(fields[0]) : std::nullopt;
-      require(value && std::isfinite(*value), "predict wrote the regression value " + line);
+  const auto records = csv_records(predict.out);
+  require(!records.empty() && records[0][0] == "prediction",
+          "predict's header is not 'prediction,…': " + predict.out.substr(0, 200));
+  const std::size_t columns = records[0].size();
+  require(records.size() == rows + 1, "predict wrote " + std::to_string(records.size() - 1) +
+                                          " rows for " + std::to_string(rows));
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const auto& fields = records[r];
+    require(fields.size() == columns, "predict wrote a row of " + std::to_string(fields.size()) +
+                                          " fields under a header of " + std::to_string(columns));
+    if (columns == 1) {
+      const auto value = number(fields[0]);
+      require(value && std::isfinite(*value), "predict wrote the regression value " + fields[0]);
       continue;
     }
-    // Class names may hold commas (quoted); the probabilities are the numbers at the end.
-    for (std::size_t i = fields.size(); i-- > 1;) {
+    for (std::size_t i = 1; i < fields.size(); ++i) {
       const auto value = number(fields[i]);
-      if (!value) break;
-      require(std::isfinite(*value) && *value >= 0 && *value <= 1,
+      require(value && std::isfinite(*value) && *value >= 0 && *value <= 1,
               "predict wrote the probability " + fields[i]);
     }
   }
-  require(seen == rows,
-          "predict wrote " + std::to_string(seen) + " rows for " + std::to_string(rows));
 }
 
 // What `train --resume FILE` reads of a checkpoint, into the network 3:relu,2 and Adam.
