@@ -44,4 +44,17 @@ std::string read_bytes(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+std::string error_without_folder(const std::function<void()>& body, const TemporaryFolder& folder) {
+  try {
+    body();
+  } catch (const std::exception& error) {
+    std::string text = error.what();
+    const std::string prefix = folder.path() + "/";
+    for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
+      text.erase(at, prefix.size());
+    return text;
+  }
+  return "no error";
+}
+
 }  // namespace scratchnet::testing

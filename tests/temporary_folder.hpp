@@ -3,6 +3,7 @@
 // whole-file reads and writes of raw bytes.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ class TemporaryFolder {
  private:
   std::filesystem::path path_;
 };
+
+/// What `body` throws (its what()), with every "FOLDER/" of `folder` taken out, so that a test
+/// can compare messages that name its files; "no error" when it throws nothing.
+std::string error_without_folder(const std::function<void()>& body, const TemporaryFolder& folder);
 
 /// The names of the entries of `folder`, sorted.
 std::vector<std::string> names_in(const std::string& folder);

@@ -73,20 +73,6 @@ ModelDescription full_description() {
   return description;
 }
 
-// The what() of the exception `load` throws, with `folder` taken out; "no error" otherwise.
-std::string load_error(const std::function<void()>& load, const TemporaryFolder& folder) {
-  try {
-    load();
-  } catch (const std::exception& error) {
-    std::string text = error.what();
-    const std::string prefix = folder.path() + "/";
-    for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
-      text.erase(at, prefix.size());
-    return text;
-  }
-  return "no error";
-}
-
 template <typename T>
 void expect_round_trip() {
   TemporaryFolder folder;
@@ -222,7 +208,7 @@ TEST(ModelFile, RefusesMissingExtraMisshapedAndUnusableTensors) {
   const auto metadata = model_metadata(model, description);
   const auto error_with = [&](std::vector<TensorRecord> tensors) {
     write_bytes(path, encode_safetensors(tensors, metadata));
-    return load_error([&] { load_model<float>(path); }, folder);
+    return testing::error_without_folder([&] { load_model<float>(path); }, folder);
   };
   auto tensors = parameter_tensors(model);
   EXPECT_EQ(error_with(tensors), "no error");
@@ -263,7 +249,7 @@ TEST(ModelFile, RefusesAGivenSpecThatDiffersFromTheFilesSpec) {
   const std::string path = folder.file("model.safetensors");
   Sequential<float> model = make_model<float>("4:relu,2", 3);
   save_model(path, model, with_spec("4:relu,2"));
-  EXPECT_EQ(load_error([&] { load_model<float>(path, "4:tanh,2"); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path, "4:tanh,2"); }, folder),
             "model.safetensors: the file holds the network '4:relu,2', not '4:tanh,2'");
   EXPECT_EQ(load_model<float>(path, " 4:relu , 2").description.spec, "4:relu,2");
 }
@@ -278,7 +264,7 @@ TEST(ModelFile, RefusesMetadataThatIsNotWhatItsKeyHolds) {
     auto metadata = good;
     metadata[key] = value;
     write_bytes(path, encode_safetensors(tensors, metadata));
-    return load_error([&] { load_model<float>(path); }, folder);
+    return testing::error_without_folder([&] { load_model<float>(path); }, folder);
   };
   EXPECT_EQ(error_with("inputs", "3"), "no error");
   EXPECT_EQ(error_with("inputs", "three"),
@@ -319,7 +305,7 @@ TEST(ModelFile, RefusesMetadataThatIsNotWhatItsKeyHolds) {
   metadata["loss"] = "ce";
   metadata["classes"] = R"(["a","b","c"])";
   write_bytes(path, encode_safetensors(tensors, metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: metadata 'classes': 3 names for a classifier of 2 outputs");
 }
 
@@ -331,12 +317,12 @@ TEST(ModelFile, RefusesAHugeNetworkBeforeBuildingIt) {
   metadata["spec"] = "100000000,100000000";
   metadata["inputs"] = "100000000";
   write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: tensor '0.weight' has shape [4, 3] but the network "
             "100000000,100000000 (100000000 inputs) needs [100000000, 100000000]");
   metadata["inputs"] = "9223372036854775807";
   write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: the network 100000000,100000000 (9223372036854775807 inputs) has "
             "more parameters than 64 bits can count");
 }
@@ -356,7 +342,7 @@ TEST(ModelFile, RefusesMetadataJsonNestedTooDeeplyWhateverItsKey) {
     auto metadata = good;
     metadata[key] = value;
     write_bytes(path, encode_safetensors(tensors, metadata));
-    return load_error([&] { load_model<float>(path); }, folder);
+    return testing::error_without_folder([&] { load_model<float>(path); }, folder);
   };
   // 100,000 brackets crashed `info` after 9 s and 4 GB; now every key refuses them in one pass.
   for (const char* key : {"classes", "feature_names", "normalization", "training"}) {
@@ -380,16 +366,16 @@ TEST(ModelFile, RefusesMetadataJsonWithTooLongAStringOrTooManyValues) {
   auto metadata = model_metadata(model, with_spec("4:relu,2"));
   metadata["training"] = R"({"note":")" + std::string(65'536, 'x') + R"("})";
   write_bytes(path, encode_safetensors(tensors, metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder), "no error");
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder), "no error");
   metadata["training"] = R"({"note":")" + std::string(65'537, 'x') + R"("})";
   write_bytes(path, encode_safetensors(tensors, metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: metadata 'training': a string of 65537 bytes, over the limit of "
             "65536");
   metadata = model_metadata(model, with_spec("4:relu,2"));
   metadata["classes"] = R"([")" + std::string(70'000, 'c') + R"("])";
   write_bytes(path, encode_safetensors(tensors, metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: metadata 'classes': a string of 70000 bytes, over the limit of "
             "65536");
 
@@ -399,7 +385,7 @@ TEST(ModelFile, RefusesMetadataJsonWithTooLongAStringOrTooManyValues) {
   metadata = model_metadata(model, with_spec("4:relu,2"));
   metadata["training"] = many + "]";  // the list and its 4,000,000 items: one value too many
   write_bytes(path, encode_safetensors(tensors, metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: metadata 'training': holds more than 4000000 values");
 }
 
@@ -421,14 +407,17 @@ TEST(ModelFile, TheJsonBoundsCanBeCheckedAndChosen) {
   EXPECT_EQ(metadata_json_problem("[1,2,3,4]", small), "holds more than 4 values");
   const nlohmann::json parsed = parse_metadata_json(R"({"a":[1,"b"]})", "m.safetensors", "k");
   EXPECT_EQ(parsed, nlohmann::json::parse(R"({"a":[1,"b"]})"));
-  EXPECT_EQ(load_error([] { parse_metadata_json("[", "m.safetensors", "k"); }, TemporaryFolder()),
+  EXPECT_EQ(testing::error_without_folder([] { parse_metadata_json("[", "m.safetensors", "k"); },
+                                          TemporaryFolder()),
             "m.safetensors: metadata 'k': not valid JSON");
-  EXPECT_EQ(load_error([] { parse_metadata_json("[", "m.safetensors", "k", "expected a list"); },
-                       TemporaryFolder()),
+  EXPECT_EQ(testing::error_without_folder(
+                [] { parse_metadata_json("[", "m.safetensors", "k", "expected a list"); },
+                TemporaryFolder()),
             "m.safetensors: metadata 'k': expected a list");
-  EXPECT_EQ(load_error([&] { parse_metadata_json("[[[", "m.safetensors", "k", "", small); },
-                       TemporaryFolder()),
-            "m.safetensors: metadata 'k': nested deeper than 2 levels");
+  EXPECT_EQ(
+      testing::error_without_folder(
+          [&] { parse_metadata_json("[[[", "m.safetensors", "k", "", small); }, TemporaryFolder()),
+      "m.safetensors: metadata 'k': nested deeper than 2 levels");
 }
 
 TEST(ModelFile, RefusesScalesThatAreNotPositiveNormalNumbers) {
@@ -440,7 +429,7 @@ TEST(ModelFile, RefusesScalesThatAreNotPositiveNormalNumbers) {
     auto metadata = model_metadata(model, with_spec("4:relu,2"));
     metadata["normalization"] = R"({"mean":[0,0,0],"scale":[1,)" + scale + ",1]}";
     write_bytes(path, encode_safetensors(tensors, metadata));
-    return load_error([&] { load_model<float>(path); }, folder);
+    return testing::error_without_folder([&] { load_model<float>(path); }, folder);
   };
   EXPECT_EQ(error_with("2.2250738585072014e-308"), "no error");  // the smallest normal double
   EXPECT_EQ(error_with("1e300"), "no error");
@@ -454,7 +443,7 @@ TEST(ModelFile, RefusesScalesThatAreNotPositiveNormalNumbers) {
   ModelDescription description;
   description.mean = {0, 0, 0};
   description.scale = {1, -2, 1};
-  EXPECT_EQ(load_error([&] { save_model(path, model, description); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { save_model(path, model, description); }, folder),
             "model.safetensors: cannot save: model description: 'normalization': feature 1 has "
             "scale -2; a scale must be a positive normal number");
 }
@@ -469,7 +458,7 @@ TEST(ModelFile, RefusesALossThatDoesNotFitTheOutputsOrClasses) {
     metadata["loss"] = loss;
     metadata["classes"] = classes;
     write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
-    return load_error([&] { load_model<float>(path); }, folder);
+    return testing::error_without_folder([&] { load_model<float>(path); }, folder);
   };
   // A 3-output model saying bce read a third "probability" from memory never written.
   EXPECT_EQ(error_with("4:relu,3", "bce", "[]"),
@@ -521,7 +510,7 @@ TEST(ModelFile, QuotesControlCharactersFromTheFileEscapedAndWhole) {
   // what() of a message holding a NUL ends there; and ESC, CR or CSI must not reach a terminal.
   metadata["loss"] = std::string("x\0\x1b[2J\r\xc2\x9b", 9) + "tail";
   write_bytes(path, encode_safetensors(parameter_tensors(model), metadata));
-  EXPECT_EQ(load_error([&] { load_model<float>(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { load_model<float>(path); }, folder),
             "model.safetensors: metadata 'loss': unknown loss 'x\\x00\\x1b[2J\\r\\u009btail' "
             "(valid: ce, bce, mse, sse)");
 }
@@ -532,7 +521,7 @@ TEST(ModelFile, RefusesToSaveNonFiniteWeightsAndLeavesTheFileAlone) {
   write_bytes(path, "the old model");
   Sequential<double> model = make_model<double>("4:relu,2", 3);
   model.parameters()[13] = std::numeric_limits<double>::quiet_NaN();  // 0.weight is 12 values
-  EXPECT_EQ(load_error([&] { save_model(path, model, {}); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { save_model(path, model, {}); }, folder),
             "model.safetensors: cannot save: parameter '0.bias' holds nan at element 1");
   model.parameters()[13] = -std::numeric_limits<double>::infinity();
   EXPECT_THROW(save_model(path, model, {}), std::invalid_argument);
@@ -545,7 +534,7 @@ TEST(ModelFile, RefusesADescriptionThatDoesNotFitTheModel) {
   const std::string path = folder.file("model.safetensors");
   Sequential<float> model = make_model<float>("4:relu,2", 3);
   const auto error = [&](const ModelDescription& description) {
-    return load_error([&] { save_model(path, model, description); }, folder);
+    return testing::error_without_folder([&] { save_model(path, model, description); }, folder);
   };
   ModelDescription description = with_spec("4:tanh,2");
   EXPECT_EQ(error(description),
@@ -608,11 +597,12 @@ TEST(AtomicFile, RemovesOnlyTheTemporariesOfProcessesThatAreGone) {
 TEST(AtomicFile, SaysWhenTheFolderIsMissing) {
   TemporaryFolder folder;
   const std::string path = folder.file("missing/out.safetensors");
-  EXPECT_EQ(load_error([&] { write_file_atomically(path, "x"); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { write_file_atomically(path, "x"); }, folder),
             "missing/out.safetensors: cannot write: No such file or directory");
   EXPECT_TRUE(names_in(folder.path()).empty());
-  EXPECT_EQ(load_error([&] { write_file_atomically(folder.path(), "x"); }, folder),
-            folder.path() + ": cannot write: a folder, not a regular file");
+  EXPECT_EQ(
+      testing::error_without_folder([&] { write_file_atomically(folder.path(), "x"); }, folder),
+      folder.path() + ": cannot write: a folder, not a regular file");
   EXPECT_TRUE(names_in(folder.path()).empty());
 }
 

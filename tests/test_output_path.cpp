@@ -31,20 +31,6 @@ using testing::read_bytes;
 using testing::TemporaryFolder;
 using testing::write_bytes;
 
-// What `body` throws, with `folder`'s path taken out; "no error" when it throws nothing.
-std::string error_of(const std::function<void()>& body, const TemporaryFolder& folder) {
-  try {
-    body();
-  } catch (const std::exception& error) {
-    std::string text = error.what();
-    const std::string prefix = folder.path() + "/";
-    for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
-      text.erase(at, prefix.size());
-    return text;
-  }
-  return "no error";
-}
-
 mode_t mode_of(const std::string& path) {
   struct stat info {};
   EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
@@ -64,20 +50,21 @@ int bind_socket(const std::string& path) {
 TEST(OutputPath, RefusesDevicesAndLeavesThemDevices) {
   TemporaryFolder folder;
   for (const std::string device : {"/dev/null", "/dev/full"}) {
-    EXPECT_EQ(error_of([&] { check_output_file(device); }, folder),
+    EXPECT_EQ(testing::error_without_folder([&] { check_output_file(device); }, folder),
               device + ": cannot write: a character device, not a regular file");
-    EXPECT_EQ(error_of([&] { write_file_atomically(device, "model"); }, folder),
-              device + ": cannot write: a character device, not a regular file");
+    EXPECT_EQ(
+        testing::error_without_folder([&] { write_file_atomically(device, "model"); }, folder),
+        device + ": cannot write: a character device, not a regular file");
     EXPECT_TRUE(S_ISCHR(mode_of(device))) << device;
   }
   // A device of one's own, where the process may make one (root may).
   const std::string made = folder.file("null");
   if (::mknod(made.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) {
-    EXPECT_EQ(error_of([&] { write_file_atomically(made, "model"); }, folder),
+    EXPECT_EQ(testing::error_without_folder([&] { write_file_atomically(made, "model"); }, folder),
               "null: cannot write: a character device, not a regular file");
     EXPECT_TRUE(S_ISCHR(mode_of(made)));
   }
-  EXPECT_EQ(error_of([&] { check_output_folder("/dev/null"); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_folder("/dev/null"); }, folder),
             "/dev/null: cannot write: a character device, not a folder");
 }
 
@@ -87,17 +74,17 @@ TEST(OutputPath, RefusesAFifoAFolderAndASocket) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0666), 0);
   const int socket_fd = bind_socket(socket);
   fs::create_directory(folder.file("sub"));
-  EXPECT_EQ(error_of([&] { check_output_file(fifo); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_file(fifo); }, folder),
             "fifo: cannot write: a FIFO, not a regular file");
-  EXPECT_EQ(error_of([&] { check_output_file(folder.file("sub")); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_file(folder.file("sub")); }, folder),
             "sub: cannot write: a folder, not a regular file");
-  EXPECT_EQ(error_of([&] { check_output_file(socket); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_file(socket); }, folder),
             "socket: cannot write: a socket, not a regular file");
   // The writer refuses them itself (a FIFO made after a command's check, say): opening a FIFO
   // with no reader would block, and renaming over it would destroy it.
-  EXPECT_EQ(error_of([&] { write_file_atomically(fifo, "x"); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { write_file_atomically(fifo, "x"); }, folder),
             "fifo: cannot write: a FIFO, not a regular file");
-  EXPECT_EQ(error_of([&] { write_file_atomically(socket, "x"); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { write_file_atomically(socket, "x"); }, folder),
             "socket: cannot write: a socket, not a regular file");
   EXPECT_TRUE(S_ISFIFO(mode_of(fifo)));
   EXPECT_TRUE(S_ISSOCK(mode_of(socket)));
@@ -107,13 +94,18 @@ TEST(OutputPath, RefusesAFifoAFolderAndASocket) {
 
 TEST(OutputPath, TakesANewPathOrAWritableFileInAnExistingFolder) {
   TemporaryFolder folder;
-  EXPECT_EQ(error_of([&] { check_output_file(folder.file("new.safetensors")); }, folder),
+  EXPECT_EQ(testing::error_without_folder(
+                [&] { check_output_file(folder.file("new.safetensors")); }, folder),
             "no error");
   write_bytes(folder.file("old.csv"), "x");
-  EXPECT_EQ(error_of([&] { check_output_file(folder.file("old.csv")); }, folder), "no error");
-  EXPECT_EQ(error_of([&] { check_output_file(folder.file("missing/new.csv")); }, folder),
+  EXPECT_EQ(
+      testing::error_without_folder([&] { check_output_file(folder.file("old.csv")); }, folder),
+      "no error");
+  EXPECT_EQ(testing::error_without_folder(
+                [&] { check_output_file(folder.file("missing/new.csv")); }, folder),
             "missing/new.csv: cannot write: No such file or directory");
-  EXPECT_EQ(error_of([&] { check_output_file(folder.file("old.csv/new.csv")); }, folder),
+  EXPECT_EQ(testing::error_without_folder(
+                [&] { check_output_file(folder.file("old.csv/new.csv")); }, folder),
             "old.csv/new.csv: cannot write: Not a directory");
 }
 
@@ -123,9 +115,9 @@ TEST(OutputPath, RefusesAReadOnlyFileEvenForRoot) {
   const std::string path = folder.file("model.safetensors");
   write_bytes(path, "precious");
   fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  EXPECT_EQ(error_of([&] { check_output_file(path); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_file(path); }, folder),
             "model.safetensors: cannot write: read-only (mode 0444)");
-  EXPECT_EQ(error_of([&] { write_file_atomically(path, "new"); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { write_file_atomically(path, "new"); }, folder),
             "model.safetensors: cannot write: read-only (mode 0444)");
   EXPECT_EQ(read_bytes(path), "precious");
   EXPECT_EQ(mode_of(path) & 07777, 0444u);
@@ -204,11 +196,13 @@ TEST(OutputPath, WritesThroughASymbolicLinkAndKeepsIt) {
   EXPECT_EQ(names_in(folder.file("models")), std::vector<std::string>{"v1.safetensors"});
 
   fs::create_symlink("nowhere.csv", folder.file("dangling.csv"));
-  EXPECT_EQ(error_of([&] { write_file_atomically(folder.file("dangling.csv"), "x"); }, folder),
+  EXPECT_EQ(testing::error_without_folder(
+                [&] { write_file_atomically(folder.file("dangling.csv"), "x"); }, folder),
             "dangling.csv: cannot write: a symbolic link to nothing");
   EXPECT_FALSE(fs::exists(folder.file("nowhere.csv")));
   fs::create_symlink("/dev/null", folder.file("null.csv"));
-  EXPECT_EQ(error_of([&] { write_file_atomically(folder.file("null.csv"), "x"); }, folder),
+  EXPECT_EQ(testing::error_without_folder(
+                [&] { write_file_atomically(folder.file("null.csv"), "x"); }, folder),
             "null.csv: cannot write: a character device, not a regular file");
   EXPECT_TRUE(fs::is_symlink(folder.file("null.csv")));
   EXPECT_TRUE(S_ISCHR(mode_of("/dev/null")));
@@ -217,11 +211,16 @@ TEST(OutputPath, WritesThroughASymbolicLinkAndKeepsIt) {
 TEST(OutputPath, AnOutputFolderIsAFolderOrANewPath) {
   TemporaryFolder folder;
   write_bytes(folder.file("data.csv"), "x");
-  EXPECT_EQ(error_of([&] { check_output_folder(folder.path()); }, folder), "no error");
-  EXPECT_EQ(error_of([&] { check_output_folder(folder.file("new/deeper")); }, folder), "no error");
-  EXPECT_EQ(error_of([&] { check_output_folder(folder.file("data.csv")); }, folder),
-            "data.csv: cannot write: a regular file, not a folder");
-  EXPECT_EQ(error_of([&] { check_output_folder(folder.file("data.csv/checkpoints")); }, folder),
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_folder(folder.path()); }, folder),
+            "no error");
+  EXPECT_EQ(testing::error_without_folder([&] { check_output_folder(folder.file("new/deeper")); },
+                                          folder),
+            "no error");
+  EXPECT_EQ(
+      testing::error_without_folder([&] { check_output_folder(folder.file("data.csv")); }, folder),
+      "data.csv: cannot write: a regular file, not a folder");
+  EXPECT_EQ(testing::error_without_folder(
+                [&] { check_output_folder(folder.file("data.csv/checkpoints")); }, folder),
             "data.csv/checkpoints: cannot write: Not a directory");
 }
 
