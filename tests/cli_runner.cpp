@@ -103,4 +103,14 @@ std::vector<std::string> lines(const std::string& text) {
   return result;
 }
 
+std::string two_feature_csv(int rows) {
+  std::ostringstream text;
+  text << "a,b,label\n";
+  for (int i = 0; i < rows; ++i) {
+    const double a = (i * 37 % 100) / 10.0, b = (i * 61 % 100) / 10.0;
+    text << a << "," << b << "," << (a > b ? "high" : "low") << "\n";
+  }
+  return text.str();
+}
+
 }  // namespace scratchnet::testing

@@ -36,4 +36,8 @@ std::string fresh_folder(const std::string& name);
 /// `text` split into lines, without their line ends.
 std::vector<std::string> lines(const std::string& text);
 
+/// A CSV file of `rows` rows: two numeric features a, b and the label "high" when a > b, else
+/// "low" (a header first).
+std::string two_feature_csv(int rows);
+
 }  // namespace scratchnet::testing

@@ -22,19 +22,8 @@ using testing::fresh_folder;
 using testing::read_bytes;
 using testing::run_cli;
 using testing::start_cli;
+using testing::two_feature_csv;
 using testing::write_bytes;
-
-// Two numeric features and a class decided by which is larger: enough rows that an epoch
-// takes a few milliseconds, with a checkpoint after each.
-std::string two_feature_csv(int rows) {
-  std::ostringstream text;
-  text << "a,b,label\n";
-  for (int i = 0; i < rows; ++i) {
-    const double a = (i * 37 % 100) / 10.0, b = (i * 61 % 100) / 10.0;
-    text << a << "," << b << "," << (a > b ? "high" : "low") << "\n";
-  }
-  return text.str();
-}
 
 // The newest checkpoint of `folder` reads whole and says what it is; throws if not.
 int newest_checkpoint_epoch(const std::string& folder) {

@@ -20,18 +20,8 @@ using testing::CommandResult;
 using testing::fresh_folder;
 using testing::read_bytes;
 using testing::run_cli;
+using testing::two_feature_csv;
 using testing::write_bytes;
-
-// Two numeric features and a class decided by which is larger.
-std::string two_feature_csv(int rows) {
-  std::ostringstream text;
-  text << "a,b,label\n";
-  for (int i = 0; i < rows; ++i) {
-    const double a = (i * 37 % 100) / 10.0, b = (i * 61 % 100) / 10.0;
-    text << a << "," << b << "," << (a > b ? "high" : "low") << "\n";
-  }
-  return text.str();
-}
 
 mode_t mode_of(const std::string& path) {
   struct stat info {};
