@@ -8,8 +8,8 @@
 // a key or value, as a file may hold). The tensors are those of the network "3:relu,2" on 2 inputs
 // ("0.weight" [3, 2], "0.bias" [3], "2.weight" [2, 3], "2.bias" [2]), F32; when the options byte is
 // odd, also the Adam state a checkpoint holds ("optimizer.exp_avg", "optimizer.exp_avg_sq", [17]).
-// predict reads a CSV of two features whose rows include ±1e308, so that a metadata scale or mean
-// that sends the outputs to infinity is met.
+// predict reads a small CSV of two features; a metadata scale or mean can still send the outputs
+// to infinity (a scale of 1e-308 does), which predict must refuse.
 //
 // Properties checked on every input:
 //   - each command either succeeds or fails with one error line (after escaping, as main()
