@@ -85,8 +85,8 @@ class Optimizer {
   std::vector<std::string> state_names_;
   bool allocated_ = false;
   Index state_size_ = 0;
-  std::vector<std::vector<T>> buffers_;
-  kernels::ThreadPool* pool_ = nullptr;  // one per state name, state_size_ values each
+  std::vector<std::vector<T>> buffers_;  // one per state name, state_size_ values each
+  kernels::ThreadPool* pool_ = nullptr;
 };
 
 }  // namespace scratchnet

@@ -169,8 +169,7 @@ class Trainer {
   Loss<T>& loss_;
   Optimizer<T>& optimizer_;
   TrainingOptions options_;
-  std::vector<Index> order_;            // this epoch's training rows
-  std::vector<Index> evaluation_rows_;  // one evaluation batch's rows
+  std::vector<Index> order_;  // this epoch's training rows
   BatchBuffer<T> features_;
   BatchBuffer<T> targets_;
   ConstMatrixView<T> output_{nullptr, 0, 0};  // the model's output in the last train_step

@@ -1,9 +1,7 @@
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/io/shortest.hpp"
 
-#include <charconv>
 #include <cmath>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 
