@@ -228,11 +228,13 @@ std::vector<T> flat_values(const TensorRecord& tensor, Index count, const std::s
   return tensor_values<T>(tensor);
 }
 
-// Restores one checkpoint file: every check first, then every change.
+}  // namespace
+
+// Every check first, then every change.
 template <typename T>
-CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer,
-                          ModelDescription& description, std::vector<T>* best_weights) {
-  const SafetensorsFile file = read_safetensors(path);
+CheckpointState load_checkpoint(const SafetensorsFile& file, const std::string& path,
+                                Sequential<T>& model, Optimizer<T>& optimizer,
+                                ModelDescription& description, std::vector<T>* best_weights) {
   if (!is_checkpoint(file)) {
     throw FormatError(path + ": not a checkpoint (its metadata has no 'checkpoint' key)");
   }
@@ -301,6 +303,15 @@ CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimiz
   optimizer.set_learning_rate(state.learning_rate);
   description = std::move(stored);
   return state;
+}
+
+namespace {
+
+// Restores one checkpoint file.
+template <typename T>
+CheckpointState load_file(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer,
+                          ModelDescription& description, std::vector<T>* best_weights) {
+  return load_checkpoint(read_safetensors(path), path, model, optimizer, description, best_weights);
 }
 
 }  // namespace
@@ -588,6 +599,12 @@ template std::string save_checkpoint<float>(const std::string&, Sequential<float
 template std::string save_checkpoint<double>(const std::string&, Sequential<double>&,
                                              Optimizer<double>&, const ModelDescription&,
                                              const CheckpointState&, std::span<const double>, int);
+template CheckpointState load_checkpoint<float>(const SafetensorsFile&, const std::string&,
+                                                Sequential<float>&, Optimizer<float>&,
+                                                ModelDescription&, std::vector<float>*);
+template CheckpointState load_checkpoint<double>(const SafetensorsFile&, const std::string&,
+                                                 Sequential<double>&, Optimizer<double>&,
+                                                 ModelDescription&, std::vector<double>*);
 template CheckpointState load_checkpoint<float>(const std::string&, Sequential<float>&,
                                                 Optimizer<float>&, ModelDescription&,
                                                 std::vector<std::string>&, std::vector<float>*);

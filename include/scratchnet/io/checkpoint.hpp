@@ -133,4 +133,13 @@ CheckpointState load_checkpoint(const std::string& path_or_folder, Sequential<T>
                                 std::vector<std::string>& warnings,
                                 std::vector<T>* best_weights = nullptr);
 
+/// Restores the checkpoint `file`, already read from `path` (named in errors), as
+/// load_checkpoint restores a checkpoint file: for a caller that has read and checked the file
+/// itself (train --resume), so that it is read once.
+template <typename T>
+CheckpointState load_checkpoint(const SafetensorsFile& file, const std::string& path,
+                                Sequential<T>& model, Optimizer<T>& optimizer,
+                                ModelDescription& description,
+                                std::vector<T>* best_weights = nullptr);
+
 }  // namespace scratchnet::io
