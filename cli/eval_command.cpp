@@ -3,7 +3,7 @@
 #include "evaluation_output.hpp"
 #include "scratchnet/data/classes.hpp"
 #include "scratchnet/data/data_error.hpp"
-#include "training_setup.hpp"
+#include "scratchnet/training/factories.hpp"
 
 namespace scratchnet::cli {
 
@@ -36,7 +36,7 @@ void EvalCommand::run(std::ostream& out) {
   if (!rows.has_labels())
     throw std::runtime_error(rows.path + ": no label column to evaluate against");
 
-  const Task task = task_of_loss(description.loss);
+  const Task task = training::task_of_loss(description.loss);
   if (task != Task::regression && description.classes.empty()) {
     description.classes = data::classes_of(rows);  // a file without scratchnet metadata
   }
@@ -51,7 +51,7 @@ void EvalCommand::run(std::ostream& out) {
     scaling = data::Standardization{description.mean, description.scale};
   const auto dataset =
       data::make_dataset<double>(std::move(rows), targets, scaling ? &*scaling : nullptr);
-  auto loss = make_loss<double>(description.loss);
+  auto loss = training::make_loss<double>(description.loss);
   const Evaluation evaluation = evaluate(loaded.network, *loss, *dataset, /*batch_size=*/256);
   if (evaluation.first_non_finite_row) {  // its loss is NaN, its argmax class 0: no metrics
     throw data::DataError(data_, "row " + std::to_string(*evaluation.first_non_finite_row + 1) +

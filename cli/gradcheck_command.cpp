@@ -7,7 +7,8 @@
 #include "scratchnet/gradient_check.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/layer_spec.hpp"
-#include "training_setup.hpp"
+#include "scratchnet/training/factories.hpp"
+#include "setting_flags.hpp"
 
 namespace scratchnet::cli {
 namespace {
@@ -54,14 +55,14 @@ void GradcheckCommand::run(std::ostream& out) {
     x = 2 * random.uniform() - 1;
     if (std::abs(x) < kKink) x = x < 0 ? -kKink : kKink;
   }
-  const Task task = task_of_loss(loss_);
+  const Task task = training::task_of_loss(loss_);
   Matrix<double> target(batch, task == Task::multiclass ? 1 : model.outputs());
   for (double& y : target.reshaped()) {
     y = task == Task::multiclass ? double(random.at_most(std::uint64_t(model.outputs() - 1)))
         : task == Task::binary   ? double(random.at_most(1))
                                  : random.normal();
   }
-  auto loss = make_loss<double>(loss_);
+  auto loss = training::make_loss<double>(loss_);
   double worst = 0, worst_ratio = 0;
   char line[160];
   for (const TensorError& error : check_gradients(model, *loss, input, target)) {

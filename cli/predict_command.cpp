@@ -9,7 +9,7 @@
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/shortest.hpp"
-#include "training_setup.hpp"
+#include "scratchnet/training/factories.hpp"
 
 namespace scratchnet::cli {
 namespace {
@@ -94,7 +94,7 @@ void PredictCommand::run(std::ostream& out) {
   if (!description.mean.empty())
     data::Standardization{description.mean, description.scale}.apply(features);
 
-  const Task task = task_of_loss(description.loss);
+  const Task task = training::task_of_loss(description.loss);
   std::vector<std::string> classes = description.classes;
   if (task != Task::regression && classes.empty()) {
     for (Index c = 0; c < (task == Task::binary ? 2 : model.outputs()); ++c) {

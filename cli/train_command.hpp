@@ -1,17 +1,28 @@
 #pragma once
 // `scratchnet train`: a network from a layer spec (or a model file), trained on a CSV file, an
-// IDX pair or Fashion-MNIST, with checkpoints, logs, a report and a model file at the end.
+// IDX pair or Fashion-MNIST, with checkpoints, logs, a report and a model file at the end. The
+// training itself is the library's (training/training_run.hpp); the command turns its flags
+// into settings, shows progress, handles Ctrl-C and writes what the flags ask for.
 
 #include <string>
 
 #include "command.hpp"
 #include "data_flags.hpp"
-#include "training_setup.hpp"
+#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/settings.hpp"
+
+namespace scratchnet::training {
+struct RunInputs;
+struct RunOutcome;
+template <typename T>
+class TrainingRun;
+}  // namespace scratchnet::training
 
 namespace scratchnet::cli {
 
 // What a run begins with: its settings, its identity, and the checkpoint it resumes, if any.
 struct RunStart;
+class Progress;
 
 class TrainCommand final : public Command {
  public:
@@ -20,11 +31,25 @@ class TrainCommand final : public Command {
   void run(std::ostream& out) override;
 
  private:
-  TrainSettings settings_from_flags() const;
+  void add_data_flags();
+  void add_training_flags();
+  void add_file_flags();
+  training::TrainSettings settings_from_flags() const;
   void check_paths() const;
   RunStart start_run() const;
+  training::RunInputs run_inputs(const RunStart& start) const;
   template <typename T>
   void train(std::ostream& out, RunStart& start);
+  template <typename T>
+  TrainingResult fit(training::TrainingRun<T>& run, Progress& progress);
+  template <typename T>
+  void save_interrupted(training::TrainingRun<T>& run, const TrainingResult& result,
+                        Progress& progress);
+  template <typename T>
+  void write_report(training::TrainingRun<T>& run, const training::RunOutcome& outcome) const;
+  template <typename T>
+  void print_result(std::ostream& out, const training::TrainingRun<T>& run,
+                    const TrainingResult& result, const training::RunOutcome& outcome) const;
 
   // Data
   std::string data_, labels_, test_, test_labels_, normalize_, val_split_ = "0.1";

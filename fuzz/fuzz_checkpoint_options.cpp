@@ -17,7 +17,8 @@
 
 #include "harness.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "training_setup.hpp"
+#include "scratchnet/training/settings.hpp"
+#include "setting_flags.hpp"
 
 namespace {
 
@@ -26,9 +27,9 @@ using fuzz::require;
 
 constexpr const char* kPath = "checkpoint.safetensors";
 
-cli::TrainSettings read(const std::string& text, bool must_accept) {
+training::TrainSettings read(const std::string& text, bool must_accept) {
   try {
-    return cli::TrainSettings::from_json(text, kPath);
+    return training::TrainSettings::from_json(text, kPath);
   } catch (const io::FormatError& error) {
     const std::string message = error.what();
     require(!must_accept, "to_json's own text refused: " + message);
@@ -45,16 +46,17 @@ cli::TrainSettings read(const std::string& text, bool must_accept) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  cli::TrainSettings settings;
+  training::TrainSettings settings;
   try {
     settings = read(text, /*must_accept=*/false);
   } catch (const io::FormatError&) {
     return 0;
   }
-  require(!cli::problem_of(settings, cli::flag_of), "accepted settings the flags would refuse");
+  require(!training::problem_of(settings, cli::flag_of),
+          "accepted settings the flags would refuse");
   require(!settings.layers.empty(), "accepted settings without layers");
-  require(settings.batch >= 1 && settings.batch <= cli::kMaxBatch, "a batch out of range");
-  require(settings.epochs >= 1 && settings.epochs <= cli::kMaxEpochs, "epochs out of range");
+  require(settings.batch >= 1 && settings.batch <= training::kMaxBatch, "a batch out of range");
+  require(settings.epochs >= 1 && settings.epochs <= training::kMaxEpochs, "epochs out of range");
   require(settings.dtype == "f32" || settings.dtype == "f64", "an unknown dtype");
   const std::string written = settings.to_json();
   require(read(written, /*must_accept=*/true).to_json() == written, "to_json does not round-trip");

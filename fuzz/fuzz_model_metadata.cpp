@@ -43,7 +43,8 @@
 #include "scratchnet/layer_spec.hpp"
 #include "scratchnet/one_line.hpp"
 #include "scratchnet/optimizers/adam.hpp"
-#include "training_setup.hpp"
+#include "scratchnet/training/settings.hpp"
+#include "setting_flags.hpp"
 
 namespace {
 
@@ -208,8 +209,9 @@ void check_resume(const std::string& path) {
   try {
     const io::CheckpointState state =
         io::load_checkpoint(path, network, adam, description, warnings);
-    const cli::TrainSettings settings = cli::TrainSettings::from_json(state.options_json, path);
-    const auto problem = cli::problem_of(settings, cli::flag_of);
+    const training::TrainSettings settings =
+        training::TrainSettings::from_json(state.options_json, path);
+    const auto problem = training::problem_of(settings, cli::flag_of);
     require(!problem, "resumed settings that the flags refuse: " +
                           (problem ? problem->key + " " + problem->problem : std::string()));
   } catch (const std::runtime_error& error) {  // FormatError and the rest

@@ -1,0 +1,261 @@
+#include "scratchnet/training/training_run.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "scratchnet/init/initializer.hpp"
+#include "scratchnet/io/checkpoint.hpp"
+#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/training/evaluation_json.hpp"
+#include "scratchnet/training/factories.hpp"
+#include "scratchnet/training/history.hpp"
+#include "scratchnet/training/setting_error.hpp"
+
+namespace scratchnet::training {
+namespace {
+
+// Standardisation fitted on the training rows only (a table's features read in place).
+data::Standardization fit_on_rows(const data::RawRows& data, const std::vector<Index>& rows) {
+  if (data.table) return data::Standardization::fit(data.table->features, rows);
+  return data::Standardization::fit(data::features_of(data), rows);
+}
+
+// The scaling a run applies: the one it began with, the one of the model it starts from, or,
+// when its settings ask (CSV rows do by default), one fitted on its training rows.
+template <typename T>
+std::optional<data::Standardization> scaling_for(const TrainSettings& settings,
+                                                 const data::RawRows& rows,
+                                                 const std::vector<Index>& training_rows,
+                                                 const std::optional<io::LoadedModel<T>>& initial,
+                                                 const Resumable* resume) {
+  const std::string normalize =
+      !settings.normalize.empty() ? settings.normalize : (rows.table ? "standard" : "none");
+  if (resume && !resume->description.mean.empty()) {
+    return data::Standardization{resume->description.mean, resume->description.scale};
+  }
+  if (initial && initial->has_metadata && !initial->description.mean.empty()) {
+    return data::Standardization{initial->description.mean, initial->description.scale};
+  }
+  if (!resume && normalize == "standard") return fit_on_rows(rows, training_rows);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void require_network(const TrainSettings& settings, const std::string& init, SettingName name) {
+  if (settings.layers.empty() && init.empty()) {
+    throw SettingError("layers", "required: the network, e.g. " + name("layers") + " 128:relu,10");
+  }
+}
+
+template <typename T>
+TrainingRun<T>::TrainingRun(TrainSettings settings, RunInputs inputs, SettingName name)
+    : settings_(std::move(settings)),
+      name_(name),
+      data_name_(inputs.data_name.empty() ? inputs.rows.path : inputs.data_name),
+      random_(settings_.seed),
+      checkpoint_folder_(std::move(inputs.checkpoint_folder)),
+      replace_other_runs_(inputs.replace_other_runs) {
+  const Resumable* resume = inputs.resume;
+  if (resume && !inputs.init.empty()) {
+    throw std::invalid_argument("a run resumes a checkpoint or starts from a model file, not both");
+  }
+  require_network(settings_, inputs.init, name_);
+  run_id_ = !inputs.run_id.empty() ? inputs.run_id
+            : resume               ? resume->state.run_id
+                                   : io::new_run_id();
+  fingerprint_ = data::fingerprint_of(inputs.rows);
+  if (resume) require_same_data(*resume, fingerprint_);
+  task_ = task_of_loss(settings_.loss);
+  std::optional<io::LoadedModel<T>> initial = load_initial(inputs.init);
+  prepare_data(std::move(inputs.rows), initial, resume);
+  prepare_model(std::move(initial), inputs.threads);
+  if (inputs.read_test_rows) prepare_test(inputs.read_test_rows());
+  prepare_training(resume, inputs.detect_anomaly);
+}
+
+template <typename T>
+TrainingRun<T>::~TrainingRun() = default;
+
+template <typename T>
+std::optional<io::LoadedModel<T>> TrainingRun<T>::load_initial(const std::string& init) {
+  if (init.empty()) return std::nullopt;
+  io::LoadedModel<T> initial = io::load_model<T>(init, settings_.layers);
+  const std::string problem =
+      io::loss_fit_problem(settings_.loss, initial.network.outputs(), /*classes=*/0);
+  if (!problem.empty()) throw SettingError("loss", init + ": " + problem);
+  if (settings_.layers.empty()) settings_.layers = initial.description.spec;
+  return initial;
+}
+
+// The classes and targets, the split, the scaling and the data sets over the rows.
+template <typename T>
+void TrainingRun<T>::prepare_data(data::RawRows rows,
+                                  const std::optional<io::LoadedModel<T>>& initial,
+                                  const Resumable* resume) {
+  if (resume) {
+    classes_ = resume->description.classes;
+  } else if (initial && initial->has_metadata) {
+    classes_ = initial->description.classes;
+  } else if (task_ != Task::regression) {
+    classes_ = data::classes_of(rows);
+  }
+  const Matrix<double> targets = data::targets_of(rows, task_, classes_);
+  auto [training_rows, validation_rows] = split_rows(rows.rows(), settings_.val_split, random_);
+  scaling_ = scaling_for(settings_, rows, training_rows, initial, resume);
+  features_ = rows.features();
+  images_ = rows.images.has_value();
+  std::vector<std::string> feature_names =
+      rows.table ? rows.table->feature_names : std::vector<std::string>{};
+  const std::string label_name = rows.table ? rows.table->label_name : "label";
+  if (resume) description_ = resume->description;
+  describe(feature_names, label_name);
+  dataset_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr);
+  training_ = std::make_unique<Subset<T>>(*dataset_, std::move(training_rows));
+  validation_ = std::make_unique<Subset<T>>(*dataset_, std::move(validation_rows));
+}
+
+template <typename T>
+void TrainingRun<T>::describe(const std::vector<std::string>& feature_names,
+                              const std::string& label_name) {
+  description_.spec = format_layer_spec(parse_layer_spec(settings_.layers));
+  description_.inputs = features_;
+  description_.loss = settings_.loss;
+  description_.classes = classes_;
+  description_.mean = scaling_ ? scaling_->mean : std::vector<double>{};
+  description_.scale = scaling_ ? scaling_->scale : std::vector<double>{};
+  description_.feature_names = feature_names;
+  description_.label_name = label_name;
+}
+
+// The model to train, checked against the data: its inputs, and its outputs against the task.
+template <typename T>
+void TrainingRun<T>::prepare_model(std::optional<io::LoadedModel<T>> initial,
+                                   kernels::ThreadPool* threads) {
+  if (initial) {
+    model_.emplace(std::move(initial->network));
+  } else {
+    model_.emplace(build_model<T>(parse_layer_spec(settings_.layers), features_));
+    initialize(*model_, Initializer::torch_default, random_);
+  }
+  model_->use_threads(threads);
+  if (model_->inputs() != features_) {
+    throw std::runtime_error("the model takes " + std::to_string(model_->inputs()) +
+                             " features but " + data_name_ + " has " + std::to_string(features_));
+  }
+  const Index expected_outputs = task_ == Task::multiclass ? Index(classes_.size()) : 1;
+  if (model_->outputs() != expected_outputs) {
+    throw std::runtime_error(
+        "the network has " + std::to_string(model_->outputs()) + " outputs but " +
+        (task_ == Task::multiclass ? "the data has " + std::to_string(classes_.size()) + " classes"
+                                   : std::string("this loss needs 1")) +
+        "; end " + name_("layers") + " with " + std::to_string(expected_outputs));
+  }
+}
+
+// The test rows checked (features, classes, labels) before the first epoch.
+template <typename T>
+void TrainingRun<T>::prepare_test(data::RawRows rows) {
+  if (rows.features() != features_) {
+    throw std::runtime_error(rows.path + " has " + std::to_string(rows.features()) +
+                             " features, the training data " + std::to_string(features_));
+  }
+  const Matrix<double> targets = data::targets_of(rows, task_, classes_);
+  test_path_ = rows.path;
+  test_data_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr);
+}
+
+// The loss, optimizer and schedule, and a resumed run's state restored into them.
+template <typename T>
+void TrainingRun<T>::prepare_training(const Resumable* resume, bool detect_anomaly) {
+  loss_ = make_loss<T>(settings_.loss);
+  optimizer_ = make_optimizer<T>(settings_);
+  const std::int64_t steps_per_epoch = (training_->size() + settings_.batch - 1) / settings_.batch;
+  options_.batch_size = settings_.batch;
+  options_.epochs = settings_.epochs;
+  options_.shuffle = settings_.shuffle;
+  options_.patience = settings_.patience;
+  options_.clip_norm = settings_.clip;
+  options_.schedule = make_schedule(settings_, optimizer_->learning_rate(), steps_per_epoch);
+  options_.detect_anomaly = detect_anomaly;
+  BestEpoch best_epoch;
+  std::vector<T> best_weights;
+  if (resume) {
+    const io::CheckpointState state = io::load_checkpoint<T>(
+        resume->file, resume->path, *model_, *optimizer_, description_, &best_weights);
+    random_.restore(state.random_state);
+    options_.first_epoch = state.epoch + 1;
+    options_.resume_from = state.inside_epoch;
+    best_epoch = state.best_epoch;
+    history_ = resume->history;
+  }
+  trainer_ = std::make_unique<Trainer<T>>(*model_, *loss_, *optimizer_, options_);
+  // Early stopping goes on with what it knew, so that a resumed run stops where it would have.
+  if (resume) trainer_->resume_early_stopping(best_epoch, std::move(best_weights));
+}
+
+template <typename T>
+bool TrainingRun<T>::has_epochs_left() const {
+  return options_.first_epoch <= options_.epochs;
+}
+
+template <typename T>
+TrainingResult TrainingRun<T>::fit(const TrainingCallbacks& callbacks) {
+  if (!has_epochs_left()) return {};
+  TrainingCallbacks run_callbacks = callbacks;
+  run_callbacks.on_epoch = [&](const EpochMetrics& metrics) {
+    history_.push_back(metrics);
+    const bool go_on = !callbacks.on_epoch || callbacks.on_epoch(metrics);
+    if (!checkpoint_folder_.empty()) save_checkpoint(checkpoint_folder_, metrics.epoch);
+    return go_on;
+  };
+  return trainer_->fit(*training_, validation_->size() > 0 ? validation_.get() : nullptr, random_,
+                       run_callbacks);
+}
+
+template <typename T>
+std::string TrainingRun<T>::save_checkpoint(const std::string& folder, int epoch,
+                                            const std::optional<EpochProgress>& inside_epoch) {
+  io::CheckpointState state;
+  state.run_id = run_id_;
+  state.data = fingerprint_;
+  state.epoch = epoch;
+  state.random_state = random_.state();
+  state.options_json = settings_.to_json();
+  state.history_json = history_json(history_).dump();
+  state.inside_epoch = inside_epoch;
+  state.best_epoch = trainer_->best_epoch();
+  const std::string path = io::save_checkpoint<T>(folder, *model_, *optimizer_, description_, state,
+                                                  trainer_->best_weights());
+  // What another run left goes only now that this run has a checkpoint in its place.
+  if (replace_other_runs_) io::remove_other_runs_checkpoints(folder, run_id_);
+  replace_other_runs_ = false;
+  return path;
+}
+
+template <typename T>
+RunOutcome TrainingRun<T>::finish(const TrainingResult& result) {
+  RunOutcome outcome;
+  if (test_data_) {
+    Evaluation test = evaluate(*model_, *loss_, *test_data_, settings_.batch);
+    if (test.first_non_finite_row) {  // no argmax of NaN reported as a result
+      outcome.warnings.push_back(
+          test_path_ + ": row " + std::to_string(*test.first_non_finite_row + 1) +
+          ": the model's output is not finite (" + std::to_string(test.non_finite_rows) + " of " +
+          std::to_string(test_data_->size()) + " rows); no test metrics");
+    } else {
+      outcome.test = std::move(test);
+    }
+  }
+  nlohmann::json training = {{"settings", nlohmann::json::parse(settings_.to_json())},
+                             {"epochs", history_.size()},
+                             {"stopped_early", result.stopped_early}};
+  if (outcome.test) training["test"] = evaluation_json(*outcome.test, classes_);
+  description_.training_json = training.dump();
+  return outcome;
+}
+
+template class TrainingRun<float>;
+template class TrainingRun<double>;
+
+}  // namespace scratchnet::training
