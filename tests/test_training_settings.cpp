@@ -32,6 +32,10 @@ TEST(DefaultLearningRates, AreWhatEachOptimizerTrainsWithWhenNoneIsGiven) {
   }
   EXPECT_EQ(default_learning_rates_text(), "sgd 0.01, adam 1e-3, adamw 1e-3, rmsprop 1e-2");
   EXPECT_THROW(default_learning_rate("lbfgs"), std::invalid_argument);
+  TrainSettings unknown;
+  unknown.optimizer = "lbfgs";
+  unknown.lr = 0.1;
+  EXPECT_THROW(make_optimizer<float>(unknown), std::invalid_argument);
 }
 
 TEST(History, ReadsBackWhatItWrites) {

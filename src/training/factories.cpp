@@ -32,8 +32,7 @@ std::unique_ptr<Loss<T>> make_loss(const std::string& loss) {
 
 template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const TrainSettings& settings) {
-  const double lr =
-      settings.lr > 0 ? settings.lr : default_learning_rate(settings.optimizer);  // may throw
+  const double lr = settings.lr > 0 ? settings.lr : default_learning_rate(settings.optimizer);
   const double decay = settings.weight_decay;
   if (settings.optimizer == "sgd") {
     SgdOptions options;
@@ -50,11 +49,14 @@ std::unique_ptr<Optimizer<T>> make_optimizer(const TrainSettings& settings) {
     return std::make_unique<AdamW<T>>(
         AdamWOptions{.lr = lr, .weight_decay = decay < 0 ? 1e-2 : decay});
   }
-  RmspropOptions options;  // default_learning_rate knows no other optimizer
-  options.lr = lr;
-  options.momentum = settings.momentum;
-  options.weight_decay = decay < 0 ? 0 : decay;
-  return std::make_unique<Rmsprop<T>>(options);
+  if (settings.optimizer == "rmsprop") {
+    RmspropOptions options;
+    options.lr = lr;
+    options.momentum = settings.momentum;
+    options.weight_decay = decay < 0 ? 0 : decay;
+    return std::make_unique<Rmsprop<T>>(options);
+  }
+  throw std::invalid_argument("unknown optimizer '" + settings.optimizer + "'");
 }
 
 LrSchedule make_schedule(const TrainSettings& settings, double base_lr,
