@@ -33,6 +33,7 @@ setup:
 # python3, numpy and torch (which pyenv's python3 would shadow).
 fixtures: setup
 	$(PYTHON) tools/make_xor_fixtures.py tests/fixtures
+	$(PYTHON) tools/make_sample_random_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_network_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_optimizer_fixtures.py tests/fixtures
 	$(PYTHON) tools/make_torch_training_fixtures.py tests/fixtures

@@ -127,8 +127,8 @@ void train_step(benchmark::State& state, Index batch, std::string name, int thre
   std::unique_ptr<kernels::ThreadPool> pool;
   if (threads > 1) pool = std::make_unique<kernels::ThreadPool>(threads);
   model.use_threads(pool.get());
-  Random random(/*seed=*/1);
-  model.train(random);
+  const SampleRandom masks(/*seed=*/1);
+  model.train(masks);
   Matrix<float> inputs = random_matrix(batch, kInputs, 5);
   inputs = (inputs.array() + 1) / 2;  // pixels in [0, 1]
   const Matrix<float> targets = labels(batch);

@@ -32,12 +32,17 @@ double Evaluation::accuracy() const {
 template <typename T>
 Trainer<T>::Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer,
                     TrainingOptions options)
-    : model_(model), loss_(loss), optimizer_(optimizer), options_(std::move(options)) {
+    : model_(model),
+      loss_(loss),
+      optimizer_(optimizer),
+      options_(std::move(options)),
+      masks_(options_.dropout_seed) {
   if (options_.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
   if (options_.epochs < 1) throw std::invalid_argument("epochs must be at least 1");
   if (options_.first_epoch < 1) throw std::invalid_argument("the first epoch is 1 or later");
   if (options_.patience < 0) throw std::invalid_argument("patience must not be negative");
   if (!(options_.clip_norm >= 0)) throw std::invalid_argument("clip norm must be >= 0");
+  if (options_.shard_rows < 0) throw std::invalid_argument("shard rows must not be negative");
   if (options_.schedule) options_.schedule->validate();
   if (options_.resume_from && (options_.resume_from->epoch != options_.first_epoch ||
                                options_.resume_from->batches_done < 1)) {
@@ -46,31 +51,79 @@ Trainer<T>::Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer
 }
 
 template <typename T>
-T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) {
+T Trainer<T>::forward_backward(ConstMatrixRef<T> features, ConstMatrixRef<T> targets,
+                               Index first_row) {
+  masks_.set_position(optimizer_.steps(), first_row);
   model_.zero_gradients();
-  T value;
   if (options_.detect_anomaly) {
     const CheckedStep<T> step = checked_forward_backward(model_, loss_, features, targets);
-    value = step.loss;
     rebind(output_, step.output);
-  } else {
-    rebind(output_, model_.forward(features));
-    value = loss_.forward(output_, targets);
-    model_.backward_parameters(loss_.backward());
-    const VectorView<T> gradients = model_.gradients();
-    if (!std::isfinite(value) ||
-        !all_finite(gradients.data(), gradients.size(), model_.thread_pool())) {
-      // Again, checking each layer as it goes, to say where it began. (The weights are as
-      // they were; only Dropout's draws differ.)
-      model_.zero_gradients();
-      checked_forward_backward(model_, loss_, features, targets);
-      throw NonFiniteError({std::isfinite(value) ? "gradient" : "loss", {}, "", 0, 0});
+    return step.loss;
+  }
+  rebind(output_, model_.forward(features));
+  const T value = loss_.forward(output_, targets);
+  model_.backward_parameters(loss_.backward());
+  const VectorView<T> gradients = model_.gradients();
+  if (!std::isfinite(value) ||
+      !all_finite(gradients.data(), gradients.size(), model_.thread_pool())) {
+    // Again, checking each layer as it goes, to say where it began. The weights are as they
+    // were, and Dropout draws the same masks (they depend on the step and the rows only).
+    model_.zero_gradients();
+    checked_forward_backward(model_, loss_, features, targets);
+    throw NonFiniteError({std::isfinite(value) ? "gradient" : "loss", {}, "", 0, 0});
+  }
+  return value;
+}
+
+template <typename T>
+T Trainer<T>::sharded_forward_backward(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) {
+  const Index rows = features.rows();
+  VectorView<T> gradients = model_.gradients();
+  batch_gradients_.resize(std::size_t(gradients.size()));
+  VectorView<T> sum(batch_gradients_.data(), gradients.size());
+  auto output = sharded_output_.reshape(rows, model_.outputs());
+  // Each shard's loss is its part of the batch's mean: the batch's rows are the divisor. Only
+  // for these shards: evaluation uses the same loss.
+  loss_.set_batch_rows(rows);
+  T value = 0;
+  try {
+    for (Index first = 0; first < rows; first += options_.shard_rows) {
+      const Index count = std::min(options_.shard_rows, rows - first);
+      value += forward_backward(features.middleRows(first, count), targets.middleRows(first, count),
+                                first);
+      output.middleRows(first, count) = output_;
+      if (first == 0) {
+        sum = gradients;
+      } else {
+        sum += gradients;
+      }
+    }
+  } catch (...) {
+    loss_.set_batch_rows(0);
+    throw;
+  }
+  loss_.set_batch_rows(0);
+  gradients = sum;
+  rebind(output_, sharded_output_.const_view());
+  return value;
+}
+
+template <typename T>
+T Trainer<T>::train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets) {
+  const bool sharded = options_.shard_rows > 0 && features.rows() > options_.shard_rows;
+  const T value = sharded ? sharded_forward_backward(features, targets)
+                          : forward_backward(features, targets, /*first_row=*/0);
+  const VectorView<T> gradients = model_.gradients();
+  if (gradient_hook_) {
+    gradient_hook_(gradients);
+    if (!all_finite(gradients.data(), gradients.size(), model_.thread_pool())) {
+      throw NonFiniteError({"gradient", {}, "", 0, 0});
     }
   }
-  if (options_.clip_norm > 0) clip_grad_norm(model_.gradients(), T(options_.clip_norm));
+  if (options_.clip_norm > 0) clip_grad_norm(gradients, T(options_.clip_norm));
   if (options_.schedule) optimizer_.set_learning_rate(options_.schedule->at(optimizer_.steps()));
   optimizer_.use_threads(model_.thread_pool());
-  optimizer_.step(model_.parameters(), model_.gradients());
+  optimizer_.step(model_.parameters(), gradients);
   return value;
 }
 
@@ -130,7 +183,7 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
     if (resuming) random.restore(resumed->start_random_state);
     // Kept only when someone may ask to stop: the text of a generator's state is a few KB.
     const std::string start_random_state = callbacks.stop_requested ? random.state() : "";
-    model_.train(random);
+    model_.train(masks_);
     order_rows(rows, random);
     double weighted_loss = 0;
     std::int64_t correct = 0, predictions = 0;

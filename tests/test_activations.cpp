@@ -151,27 +151,12 @@ TEST(GradientCheck, DropoutInEvaluationMode) {
   expect_layer_gradient_matches(std::make_unique<Dropout<double>>(/*p=*/0.5), /*seed=*/23);
 }
 
-// A pass-through layer that reseeds the generator Dropout draws from on every forward(), so each
-// forward pass of the finite difference sees the same mask.
-class ReseedOnForward final : public Layer<double> {
- public:
-  ReseedOnForward(Random& random, std::uint32_t seed) : random_(random), seed_(seed) {}
-  std::string name() const override { return "ReseedOnForward"; }
-  ConstMatrixView<double> forward(ConstMatrixView<double> input) override {
-    random_ = Random(seed_);
-    return input;
-  }
-  ConstMatrixView<double> backward(ConstMatrixView<double> doutput) override { return doutput; }
-
- private:
-  Random& random_;
-  std::uint32_t seed_;
-};
-
+// Dropout's numbers depend on the position only, so every forward pass of the finite difference
+// (made at one position) sees the same mask.
 TEST(GradientCheck, DropoutInTrainingModeWithAFixedMask) {
-  Random random(/*seed=*/24), dropout_random(/*seed=*/0);
+  Random random(/*seed=*/24);
+  const SampleRandom dropout_random(/*seed=*/25);
   Sequential<double> model(/*inputs=*/4);
-  model.emplace<ReseedOnForward>(dropout_random, /*seed=*/25);
   model.emplace<Dense<double>>(4, 8, Bias::add);
   auto& dropout = model.emplace<Dropout<double>>(/*p=*/0.5);
   model.emplace<Dense<double>>(8, 2, Bias::none);
@@ -179,10 +164,11 @@ TEST(GradientCheck, DropoutInTrainingModeWithAFixedMask) {
   model.train(dropout_random);
   ASSERT_TRUE(dropout.training());
 
-  Random mask_draws(/*seed=*/25);  // the draws every forward pass makes: 6 rows × 8 units
-  int kept = 0;
-  for (int i = 0; i < 6 * 8; ++i)
-    kept += mask_draws.uniform() >= 0.5;
+  int kept = 0;  // of the mask every forward pass applies: 6 rows × 8 units of stream 1
+  for (Index row = 0; row < 6; ++row) {
+    for (Index unit = 0; unit < 8; ++unit)
+      kept += dropout_random.uniform(/*stream=*/1, row, unit) >= 0.5;
+  }
   ASSERT_GT(kept, 0);
   ASSERT_LT(kept, 6 * 8);
   expect_gradients_match(model, random_matrix(6, 4, random), random);
@@ -304,7 +290,8 @@ TEST(Dropout, EvaluationModeIsTheIdentity) {
   EXPECT_EQ(forward(dropout, input), input);
   EXPECT_EQ(backward(dropout, doutput), doutput);
 
-  dropout.train(random);
+  const SampleRandom masks(/*seed=*/31);
+  dropout.train(masks.stream(0));
   dropout.eval();
   EXPECT_FALSE(dropout.training());
   EXPECT_EQ(forward(dropout, input), input);
@@ -316,8 +303,9 @@ TEST(Dropout, EvaluationModeIsTheIdentity) {
 TEST(Dropout, TrainingDropsAboutPAndScalesSurvivors) {
   Random random(/*seed=*/32);
   const Matrix<double> input = random_matrix(100, 100, random, 0.5, 1.5);  // never 0
+  const SampleRandom masks(/*seed=*/32);
   Dropout<double> dropout(/*p=*/0.5);
-  dropout.train(random);
+  dropout.train(masks.stream(0));
   const Matrix<double>& output = forward(dropout, input);
   Index dropped = 0;
   for (Index r = 0; r < input.rows(); ++r) {
@@ -332,7 +320,7 @@ TEST(Dropout, TrainingDropsAboutPAndScalesSurvivors) {
   EXPECT_NEAR(double(dropped), 5000, 500);
 
   Dropout<double> light(/*p=*/0.2);
-  light.train(random);
+  light.train(masks.stream(1));
   const Matrix<double>& light_output = forward(light, input);
   const Index light_dropped = (light_output.array() == 0).count();
   EXPECT_NEAR(double(light_dropped), 2000, 400);  // sd 40
@@ -344,16 +332,19 @@ TEST(Dropout, TrainingDropsAboutPAndScalesSurvivors) {
   }
 }
 
-// The mask follows the documented draw: element i (row-major) survives when the i-th uniform
-// from the generator is >= p.
-TEST(Dropout, MaskIsOneDrawPerElementRowMajor) {
-  Random random(/*seed=*/33), reference(/*seed=*/33);
+// The mask follows the documented draw: element (r, c) survives when the stream's number for
+// row r, element c, at the position set, is >= p; rows are counted from the position's first row.
+TEST(Dropout, MaskIsTheStreamsNumberForEachElement) {
+  SampleRandom masks(/*seed=*/33);
+  masks.set_position(/*step=*/7, /*first_row=*/2);
   Dropout<double> dropout(/*p=*/0.3);
-  dropout.train(random);
+  dropout.train(masks.stream(4));
   const Matrix<double>& output = forward(dropout, Matrix<double>::Ones(3, 4));
+  SampleRandom reference(/*seed=*/33);
+  reference.set_position(/*step=*/7, /*first_row=*/0);
   for (Index r = 0; r < 3; ++r) {
     for (Index c = 0; c < 4; ++c) {
-      const bool kept = reference.uniform() >= 0.3;
+      const bool kept = reference.uniform(/*stream=*/4, r + 2, c) >= 0.3;
       EXPECT_EQ(output(r, c), kept ? 1 / (1 - 0.3) : 0) << "at (" << r << ", " << c << ")";
     }
   }
@@ -362,48 +353,70 @@ TEST(Dropout, MaskIsOneDrawPerElementRowMajor) {
 TEST(Dropout, BackwardUsesTheForwardMask) {
   Random random(/*seed=*/34);
   const Matrix<double> doutput = random_matrix(20, 30, random);
+  SampleRandom masks(/*seed=*/34);
   Dropout<double> dropout(/*p=*/0.4);
-  dropout.train(random);
+  dropout.train(masks.stream(0));
   const Matrix<double> mask = forward(dropout, Matrix<double>::Ones(20, 30));  // 0 or 1/(1−p)
   EXPECT_GT((mask.array() == 0).count(), 0);
   EXPECT_GT((mask.array() != 0).count(), 0);
   EXPECT_EQ(backward(dropout, doutput), doutput.cwiseProduct(mask));
 
   // Switching to evaluation between forward and backward does not change the pass in flight.
+  masks.set_position(/*step=*/1, /*first_row=*/0);
   const Matrix<double> second_mask = forward(dropout, Matrix<double>::Ones(20, 30));
+  EXPECT_NE(second_mask, mask);
   dropout.eval();
   EXPECT_EQ(backward(dropout, doutput), doutput.cwiseProduct(second_mask));
 }
 
-TEST(Dropout, SameSeedSameMask) {
+TEST(Dropout, SameSeedAndPositionSameMask) {
   const Matrix<double> input = Matrix<double>::Ones(8, 16);
-  Random first_random(/*seed=*/35), second_random(/*seed=*/35), other_random(/*seed=*/36);
-  Dropout<double> first(/*p=*/0.5), second(/*p=*/0.5), other(/*p=*/0.5);
-  first.train(first_random);
-  second.train(second_random);
-  other.train(other_random);
+  SampleRandom first_random(/*seed=*/35), other_random(/*seed=*/36);
+  const SampleRandom second_random(/*seed=*/35);
+  Dropout<double> first(/*p=*/0.5), second(/*p=*/0.5), other(/*p=*/0.5), other_stream(/*p=*/0.5);
+  first.train(first_random.stream(0));
+  second.train(second_random.stream(0));
+  other.train(other_random.stream(0));
+  other_stream.train(first_random.stream(1));
   const Matrix<double> first_mask = forward(first, input);
+  EXPECT_EQ(forward(first, input), first_mask);  // the same position: the same mask
   EXPECT_EQ(forward(second, input), first_mask);
   EXPECT_NE(forward(other, input), first_mask);
-  EXPECT_NE(forward(first, input), first_mask);  // each forward draws a fresh mask
+  EXPECT_NE(forward(other_stream, input), first_mask);  // another layer draws its own
+  first_random.set_position(/*step=*/1, /*first_row=*/0);
+  EXPECT_NE(forward(first, input), first_mask);  // each step draws a fresh mask
+}
+
+// A row's mask depends on its place in the batch, not on the rows forwarded with it: the rows
+// 3..7 of a batch forwarded alone (as a shard) get the masks they get in the whole batch.
+TEST(Dropout, AShardDrawsTheWholeBatchsMasksForItsRows) {
+  const Matrix<double> input = Matrix<double>::Ones(8, 16);
+  SampleRandom masks(/*seed=*/39);
+  Dropout<double> dropout(/*p=*/0.5);
+  dropout.train(masks.stream(2));
+  masks.set_position(/*step=*/5, /*first_row=*/0);
+  const Matrix<double> whole = forward(dropout, input);
+  masks.set_position(/*step=*/5, /*first_row=*/3);
+  EXPECT_EQ(forward(dropout, Matrix<double>(input.middleRows(3, 5))), whole.middleRows(3, 5));
 }
 
 TEST(Dropout, ZeroProbabilityIsTheIdentityWhileTraining) {
   Random random(/*seed=*/37);
   const Matrix<double> input = random_matrix(5, 7, random);
+  const SampleRandom masks(/*seed=*/37);
   Dropout<double> dropout(/*p=*/0.0);
-  dropout.train(random);
+  dropout.train(masks.stream(0));
   EXPECT_EQ(forward(dropout, input), input);
   EXPECT_EQ(backward(dropout, input), input);
 }
 
 TEST(Dropout, SequentialSwitchesModes) {
-  Random random(/*seed=*/38);
+  const SampleRandom masks(/*seed=*/38);
   Sequential<double> model(/*inputs=*/50);
   auto& dropout = model.emplace<Dropout<double>>(/*p=*/0.5);
   const Matrix<double> input = Matrix<double>::Ones(4, 50);
   EXPECT_EQ(model.forward(input), input);
-  model.train(random);
+  model.train(masks);
   EXPECT_TRUE(dropout.training());
   EXPECT_GT((model.forward(input).array() == 0).count(), 0);
   model.eval();

@@ -83,7 +83,8 @@ TEST(AllocationCounter, SeesNewAndTheLibrarysMalloc) {
 }
 
 TEST(LayerAllocations, NoneAfterTheFirstBatch) {
-  Random random(/*seed=*/39), dropout_random(/*seed=*/40);
+  Random random(/*seed=*/39);
+  const SampleRandom dropout_random(/*seed=*/40);
   const Matrix<double> input = testing::random_matrix(16, 32, random);
   const Matrix<double> doutput = testing::random_matrix(16, 32, random);
   const Matrix<double> smaller_input = input.topRows(5), smaller_doutput = doutput.topRows(5);
@@ -95,7 +96,7 @@ TEST(LayerAllocations, NoneAfterTheFirstBatch) {
   layers.push_back(std::make_unique<Softmax<double>>());
   layers.push_back(std::make_unique<Dropout<double>>(/*p=*/0.5));
   layers.push_back(std::make_unique<Dropout<double>>(/*p=*/0.5));
-  layers.back()->train(dropout_random);
+  layers.back()->train(dropout_random.stream(0));
   for (auto& layer : layers) {
     layer->forward(view_of(input));  // the first batch sizes the buffers
     layer->backward(view_of(doutput));
@@ -163,7 +164,7 @@ TEST(TrainingAllocations, NoneAfterTheFirstBatch) {
   options.schedule =
       LrSchedule::cosine(/*base_lr=*/1e-3, /*total_steps=*/10, /*min_lr=*/0).with_warmup(2);
   Trainer<float> trainer(model, loss, adam, options);
-  model.train(random);
+  model.train(trainer.sample_random());
   kernels::ThreadPool pool(2);  // the threads are started here, not during a step
   model.use_threads(&pool);
 

@@ -64,9 +64,10 @@ CheckpointState state_at(int epoch, const Random& random, const std::string& run
   return state;
 }
 
-// `steps` full-batch training steps, Dropout drawing its masks from `random`.
+// `steps` full-batch training steps, Dropout drawing its masks as a Trainer does: by step count,
+// which a checkpoint restores with the optimizer.
 template <typename T>
-void train(Sequential<T>& model, Optimizer<T>& optimizer, Random& random, int steps) {
+void train(Sequential<T>& model, Optimizer<T>& optimizer, int steps) {
   Random data(/*seed=*/11);  // the same batch every time
   Matrix<T> x(8, kInputs), y(8, 2);
   for (T& value : x.reshaped())
@@ -74,8 +75,10 @@ void train(Sequential<T>& model, Optimizer<T>& optimizer, Random& random, int st
   for (T& value : y.reshaped())
     value = T(data.normal());
   MeanSquaredError<T> loss;
-  model.train(random);
+  SampleRandom masks(/*seed=*/12);
+  model.train(masks);
   for (int i = 0; i < steps; ++i) {
+    masks.set_position(optimizer.steps(), /*first_row=*/0);
     model.zero_gradients();
     loss.forward(model.forward(x), y);
     model.backward(loss.backward());
@@ -107,13 +110,13 @@ void expect_bit_exact_continuation(const std::function<std::unique_ptr<Optimizer
   Sequential<T> model = untrained_model<T>();
   initialize(model, Initializer::torch_default, random);
   const std::unique_ptr<Optimizer<T>> optimizer = make();
-  train(model, *optimizer, random, 3);
+  train(model, *optimizer, 3);
   optimizer->set_learning_rate(0.005);  // as a schedule would between epochs
   const CheckpointState saved = state_at(1, random);
   const std::string path =
       save_checkpoint(folder.path(), model, *optimizer, description_of_run(), saved);
   EXPECT_EQ(path, folder.file("checkpoint-epoch-0001.safetensors"));
-  train(model, *optimizer, random, 3);  // the run that never stopped
+  train(model, *optimizer, 3);  // the run that never stopped
 
   Sequential<T> resumed = untrained_model<T>();
   const std::unique_ptr<Optimizer<T>> resumed_optimizer = make();
@@ -133,7 +136,7 @@ void expect_bit_exact_continuation(const std::function<std::unique_ptr<Optimizer
 
   Random resumed_random(/*seed=*/999);
   resumed_random.restore(loaded.random_state);
-  train(resumed, *resumed_optimizer, resumed_random, 3);
+  train(resumed, *resumed_optimizer, 3);
   EXPECT_TRUE(same_bits(values_of(resumed.parameters()), values_of(model.parameters())));
   const auto state = optimizer->state(), resumed_state = resumed_optimizer->state();
   ASSERT_EQ(state.size(), resumed_state.size());
@@ -175,7 +178,7 @@ class CheckpointFolder : public ::testing::Test {
  protected:
   void SetUp() override {
     initialize(model_, Initializer::torch_default, random_);
-    train(model_, adam_, random_, 2);
+    train(model_, adam_, 2);
   }
   std::string save(int epoch, int keep = 3, const std::string& run_id = kRunId) {
     return save_checkpoint(folder_.path(), model_, adam_, description_of_run(),
@@ -341,7 +344,7 @@ TEST_F(CheckpointFolder, RefusesAnotherOptimizerOrOtherState) {
 
   SgdOptions momentum = nesterov_options();
   Sgd<float> with_momentum(momentum);
-  train(model_, with_momentum, random_, 1);
+  train(model_, with_momentum, 1);
   const std::string sgd_path = save_checkpoint(folder_.path(), model_, with_momentum,
                                                description_of_run(), state_at(2, random_));
   EXPECT_EQ(load_error(sgd_path, sgd),
@@ -349,7 +352,7 @@ TEST_F(CheckpointFolder, RefusesAnotherOptimizerOrOtherState) {
             "that SGD keeps (with these options)");
 
   Sgd<float> plain(/*learning_rate=*/0.1);
-  train(model_, plain, random_, 1);
+  train(model_, plain, 1);
   const std::string plain_path =
       save_checkpoint(folder_.path(), model_, plain, description_of_run(), state_at(3, random_));
   Sgd<float> fresh_momentum(momentum);

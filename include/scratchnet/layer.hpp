@@ -14,7 +14,7 @@
 #include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/matrix.hpp"
-#include "scratchnet/random.hpp"
+#include "scratchnet/sample_random.hpp"
 
 namespace scratchnet {
 
@@ -46,9 +46,9 @@ class Layer {
   /// the tensors of parameter_shapes() back to back. Called again whenever the buffers move.
   virtual void bind_parameters(T* /*values*/, T* /*gradients*/) {}
 
-  /// Training mode: layers that are random while training (Dropout) draw from `random`, which
-  /// must outlive the training. Layers start in evaluation mode.
-  virtual void train(Random& /*random*/) {}
+  /// Training mode: layers that are random while training (Dropout) draw from `random`, whose
+  /// SampleRandom must outlive the training. Layers start in evaluation mode.
+  virtual void train(SampleStream /*random*/) {}
 
   /// Evaluation mode: every layer is deterministic (Dropout is the identity).
   virtual void eval() {}

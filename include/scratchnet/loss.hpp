@@ -34,7 +34,16 @@ class Loss {
   /// dloss/dprediction, [batch, outputs], for the last forward(); valid until the next call.
   virtual ConstMatrixView<T> backward() = 0;
 
+  /// For a batch given to forward() in shards (contiguous parts of its rows): the rows of the
+  /// whole batch, which a mean divides by, so that each shard's loss is its part of the batch's
+  /// sum and its dloss/dprediction rows are bit for bit those of the whole batch. 0 (the
+  /// default): the rows of each forward().
+  void set_batch_rows(Index rows) { batch_rows_ = rows; }
+
  protected:
+  /// The rows a mean divides by, for a forward() of `rows` rows.
+  Index mean_rows(Index rows) const { return batch_rows_ > 0 ? batch_rows_ : rows; }
+
   /// Throws std::invalid_argument, naming the loss `name`, unless prediction and target have
   /// the same shape and hold at least one value.
   static void require_same_shape(const char* name, ConstMatrixRef<T> prediction,
@@ -47,6 +56,9 @@ class Loss {
     }
     if (prediction.size() == 0) throw std::invalid_argument(std::string(name) + ": empty batch");
   }
+
+ private:
+  Index batch_rows_ = 0;
 };
 
 }  // namespace scratchnet

@@ -46,10 +46,11 @@ class Sequential {
     return added;
   }
 
-  /// Puts every layer in training mode, drawing its randomness (Dropout) from `random`.
-  void train(Random& random) {
-    for (auto& layer : layers_)
-      layer->train(random);
+  /// Puts every layer in training mode, layer i drawing its randomness (Dropout) from stream i
+  /// of `random`, which must outlive the training.
+  void train(const SampleRandom& random) {
+    for (std::size_t i = 0; i < layers_.size(); ++i)
+      layers_[i]->train(random.stream(i));
   }
 
   /// Puts every layer in evaluation mode (deterministic; Dropout is the identity).

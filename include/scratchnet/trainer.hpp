@@ -3,12 +3,22 @@
 // one optimizer step per batch (gradient clipping and a learning-rate schedule optional),
 // evaluation on validation data after each epoch, early stopping on the validation loss, and
 // hooks after every batch and epoch for progress, logs and checkpoints.
-// Per step: zero_gradients → forward → loss → backward → clip → set lr → optimizer step.
-// After the largest batch has been seen once, a step allocates nothing.
+// Per step: zero_gradients → forward → loss → backward → gradient hook → clip → set lr →
+// optimizer step. After the largest batch has been seen once, a step allocates nothing.
+//
+// Two seams for data-parallel training. The shuffle order comes from the Random that fit() is
+// given, which every participant seeds alike; Dropout's masks come from a SampleRandom of their
+// own (options.dropout_seed), addressed by step and row, so a participant that holds rows 32..63
+// of a batch draws for them what one process would. With options.shard_rows, a batch is cut into
+// contiguous shards of that many rows, each shard's gradient computed on its own and the shards'
+// gradients added in shard order: the fixed order that a distributed run can reproduce whoever
+// computes which shard. The gradient hook (set_gradient_hook) sees the batch's gradient before
+// the optimizer does: where an all-reduce goes.
 // A NaN or an infinity stops training at once with a NonFiniteError (anomaly.hpp) that names
 // the epoch, the batch and the first layer where it appeared, before the optimizer step that
 // would have spread it into the weights.
 
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -22,6 +32,7 @@
 #include "scratchnet/optimizer.hpp"
 #include "scratchnet/optimizers/lr_schedule.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/sample_random.hpp"
 #include "scratchnet/sequential.hpp"
 
 namespace scratchnet {
@@ -60,7 +71,10 @@ struct TrainingOptions {
   bool restore_best = true;  // when stopping early, end with the best epoch's weights
   double clip_norm = 0;      // clip the gradients' global L2 norm to this; 0 does not clip
   std::optional<LrSchedule> schedule = std::nullopt;  // every step's rate; none: the optimizer's
-  bool detect_anomaly = false;  // check every layer's output and gradient in every step (slow)
+  std::uint64_t dropout_seed = 0;  // seeds the SampleRandom that Dropout's masks come from
+  Index shard_rows = 0;            // > 0: a batch's gradient is the ordered sum over shards of
+                                   // this many rows (see the top of this file); 0: one piece
+  bool detect_anomaly = false;     // check every layer's output and gradient in every step (slow)
   /// Go on from inside epoch resume_from->epoch (which must be first_epoch) rather than from its
   /// start. fit() restores `random` from the progress's states itself.
   std::optional<EpochProgress> resume_from = std::nullopt;
@@ -137,14 +151,26 @@ class Trainer {
   Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer, TrainingOptions options);
 
   /// Trains on `training` from options.first_epoch to options.epochs, evaluating on `validation`
-  /// (nullptr or empty: none) after each epoch. `random` shuffles and drives Dropout.
+  /// (nullptr or empty: none) after each epoch. `random` shuffles; Dropout draws from
+  /// sample_random().
   TrainingResult fit(const Dataset<T>& training, const Dataset<T>* validation, Random& random,
                      const TrainingCallbacks& callbacks = {});
 
   /// One optimizer step on one batch (features [n, inputs], targets [n, width]); returns the
-  /// batch's loss. The model must be in the mode wanted (train() or eval()). Throws
-  /// NonFiniteError, with the weights untouched, when the loss or a gradient is not finite.
+  /// batch's loss. The model must be in the mode wanted: eval(), or train(sample_random()) for
+  /// Dropout's masks of each step. Throws NonFiniteError, with the weights untouched, when the
+  /// loss or a gradient is not finite.
   T train_step(ConstMatrixRef<T> features, ConstMatrixRef<T> targets);
+
+  /// Called in every step with the batch's gradient (the model's flat gradient buffer), after
+  /// backward and before clipping and the optimizer step; it may change the values (an
+  /// all-reduce replaces them with the sum over participants), which must stay finite.
+  void set_gradient_hook(std::function<void(VectorView<T>)> hook) {
+    gradient_hook_ = std::move(hook);
+  }
+
+  /// The numbers Dropout draws in training mode; train_step sets its position every step.
+  const SampleRandom& sample_random() const { return masks_; }
 
   /// Early stopping's memory after the last epoch fit() finished, and the weights of its best
   /// epoch (kept only with patience and restore_best; otherwise empty): what a checkpoint saves.
@@ -165,6 +191,13 @@ class Trainer {
   /// Training rows in the order of one epoch.
   void order_rows(Index rows, Random& random);
 
+  /// Forward and backward over rows [first_row, first_row + n) of this step's batch (features
+  /// and targets are those rows): their gradient, in the zeroed gradients(), and their loss.
+  T forward_backward(ConstMatrixRef<T> features, ConstMatrixRef<T> targets, Index first_row);
+
+  /// The batch's gradient as the sum, in shard order, of its shards' gradients; and its loss.
+  T sharded_forward_backward(ConstMatrixRef<T> features, ConstMatrixRef<T> targets);
+
   Sequential<T>& model_;
   Loss<T>& loss_;
   Optimizer<T>& optimizer_;
@@ -173,6 +206,10 @@ class Trainer {
   BatchBuffer<T> features_;
   BatchBuffer<T> targets_;
   ConstMatrixView<T> output_{nullptr, 0, 0};  // the model's output in the last train_step
+  SampleRandom masks_;
+  std::function<void(VectorView<T>)> gradient_hook_;
+  BatchBuffer<T> sharded_output_;   // the shards' outputs, gathered: the batch's output
+  std::vector<T> batch_gradients_;  // the shards' gradients, summed in order
   BestEpoch best_;
   std::vector<T> best_weights_;
 };

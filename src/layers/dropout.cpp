@@ -1,8 +1,6 @@
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/io/shortest.hpp"
 
-#include <charconv>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -20,9 +18,11 @@ ConstMatrixView<T> Dropout<T>::forward(ConstMatrixView<T> input) {
   masked_ = training();
   if (!masked_) return input;  // the identity needs no copy
   auto mask = mask_.reshape(input.rows(), input.cols());
-  T* keep = mask.data();  // row-major: one draw per element, row by row
-  for (Index i = 0; i < mask.size(); ++i)
-    keep[i] = random_->uniform() >= p_ ? scale_ : T(0);
+  for (Index row = 0; row < mask.rows(); ++row) {
+    const std::uint64_t key = random_->row_key(row);
+    for (Index column = 0; column < mask.cols(); ++column)
+      mask(row, column) = SampleRandom::uniform_at(key, column) >= p_ ? scale_ : T(0);
+  }
   output_.reshape(input.rows(), input.cols()) = input.cwiseProduct(mask);
   return output_.const_view();
 }

@@ -27,14 +27,16 @@ T BinaryCrossEntropyWithLogits<T>::forward(ConstMatrixRef<T> prediction, ConstMa
   // σ(x) = 1 / (1 + e^(−x)): e^(−x) may be inf for x ≪ 0, and then σ is exactly 0, as in torch.
   residual_.reshape(prediction.rows(), prediction.cols()) =
       (T(1) / (T(1) + (-x).exp()) - y).matrix();
-  return (x.max(T(0)) - x * y + (-x.abs()).exp().log1p()).sum() / T(prediction.size());
+  return (x.max(T(0)) - x * y + (-x.abs()).exp().log1p()).sum() /
+         T(this->mean_rows(prediction.rows()) * prediction.cols());
 }
 
 // dL/dx = (σ(x) − y) / N
 template <typename T>
 ConstMatrixView<T> BinaryCrossEntropyWithLogits<T>::backward() {
   const auto residual = residual_.view();
-  dprediction_.reshape(residual.rows(), residual.cols()) = residual / T(residual.size());
+  const T count = T(this->mean_rows(residual.rows()) * residual.cols());
+  dprediction_.reshape(residual.rows(), residual.cols()) = residual / count;
   return dprediction_.const_view();
 }
 

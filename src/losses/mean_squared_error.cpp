@@ -11,14 +11,15 @@ T MeanSquaredError<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T> t
   this->require_same_shape("MeanSquaredError", prediction, target);
   auto error = error_.reshape(prediction.rows(), prediction.cols());
   error = prediction - target;
-  return error.squaredNorm() / T(error.size());
+  return error.squaredNorm() / T(this->mean_rows(error.rows()) * error.cols());
 }
 
 // dL/dŷ = 2 (ŷ − y) / N
 template <typename T>
 ConstMatrixView<T> MeanSquaredError<T>::backward() {
   const auto error = error_.view();
-  dprediction_.reshape(error.rows(), error.cols()) = (T(2) / T(error.size())) * error;
+  const T count = T(this->mean_rows(error.rows()) * error.cols());
+  dprediction_.reshape(error.rows(), error.cols()) = (T(2) / count) * error;
   return dprediction_.const_view();
 }
 

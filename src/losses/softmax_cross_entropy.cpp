@@ -39,7 +39,7 @@ T SoftmaxCrossEntropy<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T
   for (Index i = 0; i < batch; ++i)
     loss += std::log(row_sum(i)) - (prediction(i, labels_[std::size_t(i)]) - row_max(i));
   probabilities.array().colwise() /= row_sum.array();
-  return loss / T(batch);
+  return loss / T(this->mean_rows(batch));
 }
 
 // dL/dx = (p − onehot(c)) / B
@@ -47,10 +47,11 @@ template <typename T>
 ConstMatrixView<T> SoftmaxCrossEntropy<T>::backward() {
   const auto probabilities = probabilities_.view();
   const Index batch = probabilities.rows();
+  const T mean_rows = T(this->mean_rows(batch));
   auto dprediction = dprediction_.reshape(batch, probabilities.cols());
-  dprediction = probabilities / T(batch);
+  dprediction = probabilities / mean_rows;
   for (Index i = 0; i < batch; ++i)
-    dprediction(i, labels_[std::size_t(i)]) -= T(1) / T(batch);
+    dprediction(i, labels_[std::size_t(i)]) -= T(1) / mean_rows;
   return dprediction_.const_view();
 }
 

@@ -3,8 +3,11 @@
 //   training:   y = x ⊙ m,  m_ij = (u_ij >= p ? 1/(1−p) : 0),  u_ij ~ uniform[0, 1);  dx = dy ⊙ m
 //   evaluation: y = x,  dx = dy
 //   input [batch, n] -> output [batch, n]
-// Scaling the survivors by 1/(1−p) keeps E[y] = x, so evaluation needs no rescaling. The mask is
-// drawn from the Random passed to train(), one uniform per element in row-major order.
+// Scaling the survivors by 1/(1−p) keeps E[y] = x, so evaluation needs no rescaling. u_ij is the
+// number of row i, element j of the SampleStream passed to train(): a row's mask depends on the
+// step and the row's place in its batch only, so a batch cut into shards draws the same masks.
+
+#include <optional>
 
 #include "scratchnet/layer.hpp"
 
@@ -24,12 +27,13 @@ class Dropout final : public Layer<T> {
   double p() const { return p_; }
 
   /// Whether forward() draws a mask (training mode).
-  bool training() const { return random_ != nullptr; }
+  bool training() const { return random_.has_value(); }
 
-  /// Training mode: each forward() draws a fresh mask from `random`, which must outlive it.
-  void train(Random& random) override { random_ = &random; }
+  /// Training mode: forward() masks with the numbers `random` gives for its rows, at the position
+  /// its SampleRandom is set to (a fresh mask per step).
+  void train(SampleStream random) override { random_ = random; }
   /// Evaluation mode: the identity.
-  void eval() override { random_ = nullptr; }
+  void eval() override { random_.reset(); }
 
   /// [batch, n] -> [batch, n]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
@@ -38,10 +42,10 @@ class Dropout final : public Layer<T> {
 
  private:
   double p_;
-  T scale_;                   // 1/(1−p)
-  Random* random_ = nullptr;  // set in training mode only
-  bool masked_ = false;       // whether the last forward() applied mask_
-  BatchBuffer<T> mask_;       // [batch, n]: 0 or 1/(1−p)
+  T scale_;                             // 1/(1−p)
+  std::optional<SampleStream> random_;  // set in training mode only
+  bool masked_ = false;                 // whether the last forward() applied mask_
+  BatchBuffer<T> mask_;                 // [batch, n]: 0 or 1/(1−p)
   BatchBuffer<T> output_;
   BatchBuffer<T> dinput_;
 };
