@@ -176,6 +176,7 @@ void TrainingRun<T>::prepare_training(const Resumable* resume, bool detect_anoma
   options_.shuffle = settings_.shuffle;
   options_.patience = settings_.patience;
   options_.clip_norm = settings_.clip;
+  options_.dropout_seed = settings_.seed;
   options_.schedule = make_schedule(settings_, optimizer_->learning_rate(), steps_per_epoch);
   options_.detect_anomaly = detect_anomaly;
   BestEpoch best_epoch;
