@@ -1,6 +1,8 @@
 #include "info_command.hpp"
 
+#include <functional>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "scratchnet/io/metadata_json.hpp"
@@ -56,15 +58,27 @@ void InfoCommand::run(std::ostream& out) {
       training = io::parse_metadata_json(loaded->description.training_json, model_, "training");
   }
 
+  // Buffers (running statistics) are the model's state but not its parameters: counted apart.
+  std::set<std::string, std::less<>> buffer_names;
+  if (loaded) {
+    for (const NamedBuffer& buffer : loaded->network.named_buffers())
+      buffer_names.insert(buffer.name);
+  }
+
   out << shown(model_) << "\n";
-  std::int64_t values = 0;
+  std::int64_t values = 0, buffer_values = 0;
   out << "tensors:\n";
   for (const io::TensorRecord& tensor : file.tensors) {
     out << "  " << shown(tensor.name) << "  " << io::dtype_name(tensor.dtype) << " "
         << io::shape_text(tensor.shape) << "\n";
-    if (!io::is_training_state(tensor.name)) values += io::element_count(tensor.shape);
+    if (buffer_names.count(tensor.name) > 0) {
+      buffer_values += io::element_count(tensor.shape);
+    } else if (!io::is_training_state(tensor.name)) {
+      values += io::element_count(tensor.shape);
+    }
   }
   out << "parameters: " << values << "\n";
+  if (!buffer_names.empty()) out << "buffers: " << buffer_values << "\n";
   if (!described) {
     out << "no scratchnet metadata: give its architecture with --layers to eval or predict\n";
     return;

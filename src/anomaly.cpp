@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
@@ -102,24 +101,15 @@ CheckedStep<T> checked_forward_backward(Sequential<T>& model, Loss<T>& loss,
   }
   ConstMatrixView<T> activation = rows_of<T>(features);
   if (!is_finite(activation)) stop("input", {});
-  for (std::size_t i = 0; i < model.size(); ++i) {
-    rebind(activation, model.layer(i).forward(activation));
-    if (!is_finite(activation)) stop("output", i);
-  }
+  model.for_each_layer([&](std::size_t index, Layer<T>& layer, const LayerSlices&) {
+    rebind(activation, layer.forward(activation));
+    if (!is_finite(activation)) stop("output", index);
+  });
   const T value = loss.forward(activation, targets);
   if (!std::isfinite(value)) stop("loss", {});
 
-  // Where each layer's parameters sit in the flat buffers, and the first layer that has any:
-  // backward stops there, as Sequential::backward_parameters does.
-  std::vector<Index> offsets(model.size() + 1, 0);
-  std::size_t first_with_parameters = model.size();
-  for (std::size_t i = 0; i < model.size(); ++i) {
-    Index size = 0;
-    for (const ParameterShape& shape : model.layer(i).parameter_shapes())
-      size += shape.size();
-    if (size > 0 && first_with_parameters == model.size()) first_with_parameters = i;
-    offsets[i + 1] = offsets[i] + size;
-  }
+  // Backward stops at the first layer with parameters, as Sequential::backward_parameters does.
+  const std::size_t first_with_parameters = model.first_with_parameters();
   ConstMatrixView<T> gradient = loss.backward();
   if (!is_finite(gradient)) stop("loss gradient", {});
   const VectorView<T> gradients = model.gradients();
@@ -129,7 +119,8 @@ CheckedStep<T> checked_forward_backward(Sequential<T>& model, Loss<T>& loss,
     } else {
       rebind(gradient, model.layer(i).backward(gradient));
     }
-    if (!all_finite(gradients.data() + offsets[i], offsets[i + 1] - offsets[i])) {
+    const LayerSlices& slices = model.slices(i);
+    if (!all_finite(gradients.data() + slices.parameter_offset, slices.parameter_count)) {
       stop("parameter gradient", i);
     }
     if (i != first_with_parameters && !is_finite(gradient)) stop("gradient", i);

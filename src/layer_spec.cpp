@@ -1,27 +1,10 @@
 #include "scratchnet/layer_spec.hpp"
 
-#include <charconv>
-#include <cmath>
-#include <limits>
-#include <optional>
-
-#include "scratchnet/io/shortest.hpp"
-#include "scratchnet/layers/dense.hpp"
-#include "scratchnet/layers/dropout.hpp"
-#include "scratchnet/layers/gelu.hpp"
-#include "scratchnet/layers/leaky_relu.hpp"
-#include "scratchnet/layers/relu.hpp"
-#include "scratchnet/layers/sigmoid.hpp"
-#include "scratchnet/layers/softmax.hpp"
-#include "scratchnet/layers/tanh.hpp"
+#include "scratchnet/layer_kinds.hpp"
 #include "scratchnet/one_line.hpp"
 
 namespace scratchnet {
 namespace {
-
-constexpr Index kMaxUnits = 100'000'000;
-constexpr double kDefaultLeakySlope = 0.01;
-constexpr const char* kActivations = "sigmoid, tanh, relu, leaky_relu, gelu, softmax";
 
 std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
@@ -34,13 +17,22 @@ std::string_view trimmed(std::string_view text) {
                               std::string(entry) + "': " + problem));
 }
 
-// A whole decimal number for the whole of `text`, or nullopt.
-template <typename Number>
-std::optional<Number> number(std::string_view text) {
-  Number value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+// The activations a Linear entry may end with, as the table lists them.
+std::string activation_tokens() {
+  std::string list;
+  for (const LayerKind* row : layer_kinds()) {
+    if (row->activation) list += (list.empty() ? "" : ", ") + row->token;
+  }
+  return list;
+}
+
+const LayerKind& row_of(const LayerDescription& layer) {
+  const LayerKind* row = find_layer_kind(layer.kind);
+  if (row == nullptr) {
+    throw std::invalid_argument("layer kind " + layer.kind +
+                                " has no layer spec entry (register_layer_kind)");
+  }
+  return *row;
 }
 
 SpecEntry parse_entry(std::size_t position, std::string_view entry) {
@@ -52,58 +44,43 @@ SpecEntry parse_entry(std::size_t position, std::string_view entry) {
       colon == std::string_view::npos ? std::string_view() : trimmed(entry.substr(colon + 1));
   if (colon != std::string_view::npos && tail.empty()) fail(position, entry, "nothing after ':'");
 
-  SpecEntry parsed;
-  if (head == "dropout") {
-    parsed.kind = SpecEntry::Kind::dropout;
-    const auto p = number<double>(tail);
-    if (tail.empty()) fail(position, entry, "dropout needs a probability, as in dropout:0.2");
-    if (!p || !(*p >= 0 && *p < 1)) fail(position, entry, "dropout probability must be in [0, 1)");
-    parsed.parameter = *p;
-    return parsed;
-  }
-
-  const auto units = number<Index>(head);
-  if (!units) {
-    fail(position, entry,
-         "expected UNITS[:ACTIVATION] or dropout:P, and '" + std::string(head) +
-             "' is not a number of units");
-  }
-  if (*units < 1 || *units > kMaxUnits) {
-    fail(position, entry, "units must be in 1.." + std::to_string(kMaxUnits));
-  }
-  parsed.units = *units;
-  if (tail.empty()) return parsed;
-
-  const auto equals = tail.find('=');
-  const std::string_view name = tail.substr(0, equals);
-  if (name != "sigmoid" && name != "tanh" && name != "relu" && name != "leaky_relu" &&
-      name != "gelu" && name != "softmax") {
-    fail(position, entry,
-         "unknown activation '" + std::string(name) + "' (valid: " + kActivations + ")");
-  }
-  parsed.activation = std::string(name);
-  if (name == "leaky_relu") parsed.parameter = kDefaultLeakySlope;
-  if (equals != std::string_view::npos) {
-    if (name != "leaky_relu") fail(position, entry, "only leaky_relu takes a value");
-    const auto slope = number<double>(tail.substr(equals + 1));
-    if (!slope || !std::isfinite(*slope)) {
-      fail(position, entry, "leaky_relu's slope must be a finite number, as in leaky_relu=0.2");
+  try {
+    // A layer of its own: "relu", "leaky_relu=0.2", "dropout:0.2".
+    const std::string_view token = head.substr(0, head.find('='));
+    if (const LayerKind* row = find_layer_token(token)) {
+      std::string arguments(head.substr(token.size()));
+      if (colon != std::string_view::npos) arguments.append(":").append(tail);
+      return {{row->parse(arguments)}};
     }
-    parsed.parameter = *slope;
+
+    // A Linear layer, "UNITS[:nobias]", then perhaps its activation.
+    std::string_view activation = tail;
+    std::string linear(head);
+    if (activation == "nobias" || activation.starts_with("nobias:")) {
+      linear += ":nobias";
+      activation = activation == "nobias" ? std::string_view() : trimmed(activation.substr(7));
+      if (activation.empty() && tail != "nobias") fail(position, entry, "nothing after ':'");
+    }
+    SpecEntry parsed{{find_layer_kind("Linear")->parse(linear)}};
+    if (activation.empty()) return parsed;
+    const std::string_view name = activation.substr(0, activation.find('='));
+    const LayerKind* row = find_layer_token(name);
+    if (row == nullptr || !row->activation) {
+      fail(position, entry,
+           "unknown activation '" + std::string(name) + "' (valid: " + activation_tokens() + ")");
+    }
+    parsed.layers.push_back(row->parse(activation.substr(name.size())));
+    return parsed;
+  } catch (const SpecError&) {
+    throw;
+  } catch (const std::invalid_argument& problem) {
+    fail(position, entry, problem.what());
   }
-  return parsed;
 }
 
-template <typename T>
-void add_activation(Sequential<T>& model, const SpecEntry& entry) {
-  const std::string& name = entry.activation;
-  if (name.empty()) return;
-  if (name == "sigmoid") model.template emplace<Sigmoid<T>>();
-  if (name == "tanh") model.template emplace<Tanh<T>>();
-  if (name == "relu") model.template emplace<ReLU<T>>();
-  if (name == "leaky_relu") model.template emplace<LeakyReLU<T>>(T(entry.parameter));
-  if (name == "gelu") model.template emplace<GELU<T>>();
-  if (name == "softmax") model.template emplace<Softmax<T>>();
+// A description's text after its token: the whole entry for a Linear, "=0.2" for a leaky_relu.
+std::string arguments_of(const LayerDescription& layer) {
+  return row_of(layer).format(layer);
 }
 
 }  // namespace
@@ -126,33 +103,63 @@ std::string format_layer_spec(const std::vector<SpecEntry>& entries) {
   std::string text;
   for (const SpecEntry& entry : entries) {
     if (!text.empty()) text += ",";
-    if (entry.kind == SpecEntry::Kind::dropout) {
-      text.append("dropout:").append(io::shortest(entry.parameter));
-      continue;
-    }
-    text += std::to_string(entry.units);
-    if (!entry.activation.empty()) text.append(":").append(entry.activation);
-    if (entry.activation == "leaky_relu" && entry.parameter != kDefaultLeakySlope) {
-      text.append("=").append(io::shortest(entry.parameter));
+    for (std::size_t i = 0; i < entry.layers.size(); ++i) {
+      const LayerKind& row = row_of(entry.layers[i]);
+      if (i > 0) text += ":";
+      text.append(row.token).append(arguments_of(entry.layers[i]));
     }
   }
   return text;
 }
 
 template <typename T>
+std::vector<SpecEntry> model_spec(const Sequential<T>& model) {
+  std::vector<SpecEntry> entries;
+  bool after_linear = false;  // whether the last entry is a Linear alone, which may take one
+  model.for_each_layer([&](std::size_t, const Layer<T>& layer, const LayerSlices&) {
+    const LayerDescription description = layer.describe();
+    const LayerKind& row = row_of(description);
+    // Its spec attributes: those the entry's text gives (a Linear's in_features is not one).
+    const LayerDescription spec = row.parse(row.format(description));
+    if (after_linear && row.activation) {
+      entries.back().layers.push_back(spec);
+      after_linear = false;
+      return;
+    }
+    entries.push_back({{spec}});
+    after_linear = row.kind == "Linear";
+  });
+  return entries;
+}
+
+template <typename T>
+std::vector<std::unique_ptr<Layer<T>>> make_layers(const std::vector<SpecEntry>& entries,
+                                                   Index inputs) {
+  std::vector<std::unique_ptr<Layer<T>>> layers;
+  Index features = inputs;
+  for (const SpecEntry& entry : entries) {
+    for (const LayerDescription& description : entry.layers) {
+      layers.push_back(row_of(description).factory<T>()(description, features));
+      features = layers.back()->output_size(features);
+    }
+  }
+  return layers;
+}
+
+template <typename T>
 Sequential<T> build_model(const std::vector<SpecEntry>& entries, Index inputs) {
   Sequential<T> model(inputs);
-  for (const SpecEntry& entry : entries) {
-    if (entry.kind == SpecEntry::Kind::dropout) {
-      model.template emplace<Dropout<T>>(entry.parameter);
-      continue;
-    }
-    model.template emplace<Dense<T>>(model.outputs(), entry.units, Bias::add);
-    add_activation(model, entry);
-  }
+  for (auto& layer : make_layers<T>(entries, inputs))
+    model.add(std::move(layer));
   return model;
 }
 
+template std::vector<SpecEntry> model_spec<float>(const Sequential<float>&);
+template std::vector<SpecEntry> model_spec<double>(const Sequential<double>&);
+template std::vector<std::unique_ptr<Layer<float>>> make_layers<float>(
+    const std::vector<SpecEntry>&, Index);
+template std::vector<std::unique_ptr<Layer<double>>> make_layers<double>(
+    const std::vector<SpecEntry>&, Index);
 template Sequential<float> build_model<float>(const std::vector<SpecEntry>&, Index);
 template Sequential<double> build_model<double>(const std::vector<SpecEntry>&, Index);
 

@@ -1,24 +1,24 @@
 #include "scratchnet/predictor.hpp"
 
-#include "scratchnet/layers/dense.hpp"
-
 namespace scratchnet {
 
 template <typename T>
 Predictor<T>::Predictor(Sequential<T> model) : model_(std::move(model)) {
   model_.eval();
-  for (std::size_t i = 0; i < model_.size(); ++i) {
-    auto* dense = dynamic_cast<Dense<T>*>(&model_.layer(i));
-    if (dense == nullptr) {
+  // A Linear layer's products are what the input-major copy speeds up; its weight and bias are
+  // read in place, through the model.
+  model_.for_each_layer([&](std::size_t index, const Layer<T>& layer, const LayerSlices&) {
+    const ParameterView<T> weight = model_.parameter(index, "weight");
+    if (layer.name() != "Linear" || weight.values == nullptr) {
       input_major_.emplace_back();
       single_outputs_.emplace_back();
-      continue;
+      return;
     }
-    const ConstMatrixView<T> weight(dense->weight().data(), dense->outputs(), dense->inputs());
-    input_major_.emplace_back(std::in_place, weight,
-                              dense->has_bias() ? dense->bias().data() : nullptr);
-    single_outputs_.emplace_back(1, dense->outputs());
-  }
+    const Index outputs = weight.shape[0], inputs = weight.shape[1];  // [out, in]
+    input_major_.emplace_back(std::in_place, ConstMatrixView<T>(weight.values, outputs, inputs),
+                              model_.parameter(index, "bias").values);
+    single_outputs_.emplace_back(1, outputs);
+  });
 }
 
 template <typename T>

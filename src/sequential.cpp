@@ -13,38 +13,51 @@ Sequential<T>::Sequential(Index inputs) : inputs_(inputs), outputs_(inputs) {
 template <typename T>
 void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
   const Index outputs = layer->output_size(outputs_);
-  Index parameter_count = 0;
+  LayerSlices slices;
+  slices.parameter_offset = Index(parameters_.size());
   for (const ParameterShape& shape : layer->parameter_shapes())
-    parameter_count += shape.size();
+    slices.parameter_count += shape.size();
+  slices.buffer_offset = Index(buffers_.size());
+  slices.integer_buffer_offset = Index(integer_buffers_.size());
+  for (const BufferShape& shape : layer->buffer_shapes()) {
+    (shape.type == BufferType::int64 ? slices.integer_buffer_count : slices.buffer_count) +=
+        shape.size();
+  }
 
-  offsets_.push_back(Index(parameters_.size()));
-  if (parameter_count > 0 && first_with_parameters_ == SIZE_MAX) {
+  if (slices.parameter_count > 0 && first_with_parameters_ == SIZE_MAX) {
     first_with_parameters_ = layers_.size();
   }
   layer->use_threads(pool_);
   layers_.push_back(std::move(layer));
+  slices_.push_back(slices);
   outputs_ = outputs;
   const T* const old_parameters = parameters_.data();
   const T* const old_gradients = gradients_.data();
-  parameters_.resize(parameters_.size() + parameter_count, T(0));
+  const T* const old_buffers = buffers_.data();
+  const std::int64_t* const old_integers = integer_buffers_.data();
+  parameters_.resize(parameters_.size() + slices.parameter_count, T(0));
   gradients_.resize(parameters_.size(), T(0));
+  buffers_.resize(buffers_.size() + slices.buffer_count, T(0));
+  integer_buffers_.resize(integer_buffers_.size() + slices.integer_buffer_count, 0);
   // Only when the buffers moved do the earlier layers need binding again; they grow
   // geometrically, so building a network of n layers stays linear in n (it was quadratic:
   // loading a file of 36,000 layers took most of a minute).
-  if (parameters_.data() != old_parameters || gradients_.data() != old_gradients) {
-    bind_all_layers();
+  if (parameters_.data() != old_parameters || gradients_.data() != old_gradients ||
+      buffers_.data() != old_buffers || integer_buffers_.data() != old_integers) {
+    for (std::size_t i = 0; i < layers_.size(); ++i)
+      bind_layer(i);
   } else {
-    const std::size_t last = layers_.size() - 1;
-    layers_[last]->bind_parameters(parameters_.data() + offsets_[last],
-                                   gradients_.data() + offsets_[last]);
+    bind_layer(layers_.size() - 1);
   }
 }
 
 template <typename T>
-void Sequential<T>::bind_all_layers() {
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->bind_parameters(parameters_.data() + offsets_[i], gradients_.data() + offsets_[i]);
-  }
+void Sequential<T>::bind_layer(std::size_t index) {
+  const LayerSlices& slices = slices_[index];
+  layers_[index]->bind_parameters(parameters_.data() + slices.parameter_offset,
+                                  gradients_.data() + slices.parameter_offset);
+  layers_[index]->bind_buffers(buffers_.data() + slices.buffer_offset,
+                               integer_buffers_.data() + slices.integer_buffer_offset);
 }
 
 namespace {
@@ -106,13 +119,37 @@ void Sequential<T>::backward_parameters(ConstMatrixRef<T> doutput) {
 template <typename T>
 std::vector<NamedParameter> Sequential<T>::named_parameters() const {
   std::vector<NamedParameter> named;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    Index offset = offsets_[i];
-    for (const ParameterShape& shape : layers_[i]->parameter_shapes()) {
-      named.push_back({std::to_string(i) + "." + shape.name, shape.shape, offset});
+  for_each_layer([&](std::size_t index, const Layer<T>& layer, const LayerSlices& slices) {
+    Index offset = slices.parameter_offset;
+    for (const ParameterShape& shape : layer.parameter_shapes()) {
+      named.push_back({std::to_string(index) + "." + shape.name, shape.shape, offset});
       offset += shape.size();
     }
+  });
+  return named;
+}
+
+template <typename T>
+ParameterView<T> Sequential<T>::parameter(std::size_t index, const std::string& name) {
+  Index offset = slices(index).parameter_offset;
+  for (const ParameterShape& shape : layers_[index]->parameter_shapes()) {
+    if (shape.name == name) return {parameters_.data() + offset, shape.shape};
+    offset += shape.size();
   }
+  return {};
+}
+
+template <typename T>
+std::vector<NamedBuffer> Sequential<T>::named_buffers() const {
+  std::vector<NamedBuffer> named;
+  for_each_layer([&](std::size_t index, const Layer<T>& layer, const LayerSlices& slices) {
+    Index floating = slices.buffer_offset, integer = slices.integer_buffer_offset;
+    for (const BufferShape& shape : layer.buffer_shapes()) {
+      Index& offset = shape.type == BufferType::int64 ? integer : floating;
+      named.push_back({std::to_string(index) + "." + shape.name, shape.shape, shape.type, offset});
+      offset += shape.size();
+    }
+  });
   return named;
 }
 

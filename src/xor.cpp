@@ -42,8 +42,9 @@ void require_iterations(std::int64_t iterations) {
 }
 
 // The seed keeps weights as [in, out]; a Dense layer keeps torch's [out, in].
-Matrix<double> seed_orientation(Layer<double>& dense_layer) {
-  return dynamic_cast<Dense<double>&>(dense_layer).weight().transpose();
+Matrix<double> seed_orientation(Sequential<double>& network, std::size_t layer) {
+  const ParameterView<double> weight = network.parameter(layer, "weight");
+  return ConstMatrixView<double>(weight.values, weight.shape[0], weight.shape[1]).transpose();
 }
 
 // ---- The seed's network at the seed's size, as plain arrays ----------------------------------
@@ -145,8 +146,8 @@ XorRun train_xor_sequential(const XorOptions& options) {
   Sgd<double> sgd(options.learning_rate);
 
   XorRun run;
-  run.initial_weights1 = seed_orientation(network.layer(0));
-  run.initial_weights2 = seed_orientation(network.layer(2));
+  run.initial_weights1 = seed_orientation(network, 0);
+  run.initial_weights2 = seed_orientation(network, 2);
   for (std::int64_t iteration = 0; iteration < options.iterations; ++iteration) {
     network.zero_gradients();
     run.loss = loss.forward(network.forward(inputs), targets);
@@ -154,8 +155,8 @@ XorRun train_xor_sequential(const XorOptions& options) {
     sgd.step(network.parameters(), network.gradients());
   }
   run.output = network.output();  // the update changes weights, not the last forward's output
-  run.final_weights1 = seed_orientation(network.layer(0));
-  run.final_weights2 = seed_orientation(network.layer(2));
+  run.final_weights1 = seed_orientation(network, 0);
+  run.final_weights2 = seed_orientation(network, 2);
   return run;
 }
 
@@ -167,8 +168,8 @@ XorRun train_xor(const XorOptions& options) {
   Random random(options.seed);
   Sequential<double> network = make_xor_network(options.hidden, random);
   XorRun run;
-  run.initial_weights1 = seed_orientation(network.layer(0));
-  run.initial_weights2 = seed_orientation(network.layer(2));
+  run.initial_weights1 = seed_orientation(network, 0);
+  run.initial_weights2 = seed_orientation(network, 2);
   SeedXorWeights weights;
   for (int u = 0; u < kHidden; ++u) {
     for (int i = 0; i < 2; ++i)

@@ -59,7 +59,7 @@ class Poison final : public Layer<float> {
   float parameter_gradient = 0;    // added to the parameter's gradient by backward
   int poison_from_call = 0;        // forward calls before the poison starts
 
-  std::string name() const override { return "Poison"; }
+  LayerDescription describe() const override { return {"Poison", {}}; }
   std::vector<ParameterShape> parameter_shapes() const override { return {{"scale", {1}}}; }
   void bind_parameters(float* values, float* gradients) override {
     value_ = values;

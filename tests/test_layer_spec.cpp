@@ -1,19 +1,32 @@
 // Layer spec strings: parsing, PyTorch's parameter numbering, round trips and clear errors.
 #include <gtest/gtest.h>
 
+#include "scratchnet/layer_kinds.hpp"
 #include "scratchnet/layer_spec.hpp"
+#include "scratchnet/layers/dense.hpp"
+#include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/layers/gelu.hpp"
+#include "scratchnet/layers/leaky_relu.hpp"
+#include "scratchnet/layers/relu.hpp"
+#include "scratchnet/layers/sigmoid.hpp"
+#include "scratchnet/layers/softmax.hpp"
+#include "scratchnet/layers/tanh.hpp"
 
 namespace scratchnet {
 namespace {
 
-using Kind = SpecEntry::Kind;
+LayerDescription linear(std::int64_t units, bool bias = true) {
+  return {"Linear", {{"out_features", units}, {"bias", bias}}};
+}
+
+const LayerDescription kReLU{"ReLU", {}};
 
 TEST(LayerSpec, ParsesTheIssueExample) {
   const auto entries = parse_layer_spec("256:relu,128:relu,dropout:0.2,10");
-  const std::vector<SpecEntry> expected = {{Kind::dense, 256, "relu", 0},
-                                           {Kind::dense, 128, "relu", 0},
-                                           {Kind::dropout, 0, "", 0.2},
-                                           {Kind::dense, 10, "", 0}};
+  const std::vector<SpecEntry> expected = {{{linear(256), kReLU}},
+                                           {{linear(128), kReLU}},
+                                           {{{"Dropout", {{"p", 0.2}}}}},
+                                           {{linear(10)}}};
   EXPECT_EQ(entries, expected);
 }
 
@@ -49,8 +62,9 @@ TEST(LayerSpec, EveryActivationBuildsItsLayer) {
 
 TEST(LayerSpec, LeakySlopeIsParsedAndUsed) {
   const auto entries = parse_layer_spec("1:leaky_relu=0.25");
-  EXPECT_DOUBLE_EQ(entries[0].parameter, 0.25);
-  EXPECT_DOUBLE_EQ(parse_layer_spec("1:leaky_relu")[0].parameter, 0.01);
+  EXPECT_DOUBLE_EQ(entries[0].layers[1].get<double>("negative_slope"), 0.25);
+  EXPECT_DOUBLE_EQ(parse_layer_spec("1:leaky_relu")[0].layers[1].get<double>("negative_slope"),
+                   0.01);
   auto model = build_model<double>(entries, 1);
   model.parameters().setConstant(1);  // weight 1, bias 1: y = leaky(x + 1)
   Matrix<double> input(1, 1);
@@ -65,6 +79,90 @@ TEST(LayerSpec, FormatRoundTrips) {
     EXPECT_EQ(format_layer_spec(parse_layer_spec(spec)), spec);
   }
   EXPECT_EQ(format_layer_spec(parse_layer_spec(" 16 : relu , 3 ")), "16:relu,3");
+}
+
+TEST(LayerSpec, ParsesDenseWithoutBiasAndActivationsOnTheirOwn) {
+  const auto entries =
+      parse_layer_spec("4:nobias:relu, relu,leaky_relu=0.2,3:nobias,dropout:0.1,2");
+  const std::vector<SpecEntry> expected = {{{linear(4, false), kReLU}},
+                                           {{kReLU}},
+                                           {{{"LeakyReLU", {{"negative_slope", 0.2}}}}},
+                                           {{linear(3, false)}},
+                                           {{{"Dropout", {{"p", 0.1}}}}},
+                                           {{linear(2)}}};
+  EXPECT_EQ(entries, expected);
+  EXPECT_EQ(format_layer_spec(entries), "4:nobias:relu,relu,leaky_relu=0.2,3:nobias,dropout:0.1,2");
+
+  auto model = build_model<double>(entries, 5);
+  std::vector<std::string> kinds;
+  for (std::size_t i = 0; i < model.size(); ++i)
+    kinds.push_back(model.layer(i).name());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"Linear", "ReLU", "ReLU", "LeakyReLU", "Linear",
+                                             "Dropout", "Linear"}));
+  std::vector<std::string> names;
+  for (const auto& parameter : model.named_parameters())
+    names.push_back(parameter.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"0.weight", "4.weight", "6.weight", "6.bias"}));
+  EXPECT_EQ(model.parameters().size(), 4 * 5 + 3 * 4 + 2 * 3 + 2);
+}
+
+TEST(LayerSpec, EveryLayerDescribesItselfAsTorchConstructsIt) {
+  using Attributes = std::vector<LayerAttribute>;
+  EXPECT_EQ(Dense<float>(3, 2).describe(),
+            (LayerDescription{"Linear", Attributes{{"in_features", std::int64_t{3}},
+                                                   {"out_features", std::int64_t{2}},
+                                                   {"bias", true}}}));
+  EXPECT_EQ(Dense<double>(3, 2, Bias::none).describe().get<bool>("bias"), false);
+  EXPECT_EQ(Dropout<float>(0.3).describe(), (LayerDescription{"Dropout", {{"p", 0.3}}}));
+  // A float slope describes itself as the decimal it was written as, not 0.20000000298…
+  EXPECT_EQ(LeakyReLU<float>(0.2f).describe(),
+            (LayerDescription{"LeakyReLU", {{"negative_slope", 0.2}}}));
+  EXPECT_EQ(LeakyReLU<double>().describe().get<double>("negative_slope"), 0.01);
+  EXPECT_EQ(GELU<float>().describe(),
+            (LayerDescription{"GELU", {{"approximate", std::string("none")}}}));
+  EXPECT_EQ(Softmax<float>().describe(), (LayerDescription{"Softmax", {{"dim", std::int64_t{1}}}}));
+  EXPECT_EQ(ReLU<float>().describe(), (LayerDescription{"ReLU", {}}));
+  EXPECT_EQ(Sigmoid<float>().describe(), (LayerDescription{"Sigmoid", {}}));
+  EXPECT_EQ(Tanh<float>().describe(), (LayerDescription{"Tanh", {}}));
+  EXPECT_EQ(Dense<float>(784, 128).describe().text(),
+            "Linear(in_features=784, out_features=128, bias=True)");
+  EXPECT_THROW(Tanh<float>().describe().get<double>("p"), std::invalid_argument);
+}
+
+TEST(LayerSpec, EveryBuiltInKindIsOneRowOfTheTable) {
+  std::vector<std::string> kinds;
+  for (const LayerKind* row : layer_kinds())
+    kinds.push_back(row->kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU",
+                                             "GELU", "Softmax", "Dropout"}));
+  EXPECT_EQ(find_layer_token("leaky_relu"), find_layer_kind("LeakyReLU"));
+  EXPECT_EQ(find_layer_token(""), nullptr);
+  EXPECT_EQ(find_layer_kind("Conv2d"), nullptr);
+  LayerKind taken = *find_layer_kind("ReLU");
+  EXPECT_THROW(register_layer_kind(taken), std::invalid_argument);
+  taken.kind = "ReLU6";
+  taken.token = "Relu6";  // tokens are lowercase
+  EXPECT_THROW(register_layer_kind(taken), std::invalid_argument);
+}
+
+// The spec a model built in C++ derives from its layers builds the same model, and for a model
+// built from a spec it is that spec's canonical text.
+TEST(LayerSpec, AModelWritesItsOwnSpec) {
+  for (const char* spec : {"256:relu,128:relu,dropout:0.2,10", "4:sigmoid,1:sigmoid",
+                           "8:leaky_relu=0.3,dropout:0,3:softmax", "5:gelu,5:tanh,5:leaky_relu,1",
+                           "4:nobias:relu,relu,leaky_relu=0.2,3:nobias,dropout:0.1,2"}) {
+    EXPECT_EQ(format_layer_spec(model_spec(build_model<float>(parse_layer_spec(spec), 3))), spec);
+    EXPECT_EQ(format_layer_spec(model_spec(build_model<double>(parse_layer_spec(spec), 3))), spec);
+  }
+  Sequential<float> model(/*inputs=*/3);
+  model.emplace<Dropout<float>>(0.25);
+  model.emplace<ReLU<float>>();
+  model.emplace<Dense<float>>(3, 2, Bias::none);
+  model.emplace<Dense<float>>(2, 2);
+  model.emplace<LeakyReLU<float>>(0.2f);
+  model.emplace<Sigmoid<float>>();
+  EXPECT_EQ(format_layer_spec(model_spec(model)),
+            "dropout:0.25,relu,2:nobias,2:leaky_relu=0.2,sigmoid");
 }
 
 struct BadSpec {
@@ -95,8 +193,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "layer spec entry 1 '256:rleu': unknown activation 'rleu' (valid: sigmoid, tanh, "
                 "relu, leaky_relu, gelu, softmax)"},
         BadSpec{
-            "relu,10",
-            "layer spec entry 1 'relu': expected UNITS[:ACTIVATION] or dropout:P, and 'relu' is "
+            "rleu,10",
+            "layer spec entry 1 'rleu': expected UNITS[:ACTIVATION] or dropout:P, and 'rleu' is "
             "not a number of units"},
         BadSpec{"10,0", "layer spec entry 2 '0': units must be in 1..100000000"},
         BadSpec{"-5", "layer spec entry 1 '-5': units must be in 1..100000000"},
@@ -117,6 +215,18 @@ INSTANTIATE_TEST_SUITE_P(
             "8:leaky_relu=x",
             "layer spec entry 1 '8:leaky_relu=x': leaky_relu's slope must be a finite number, as "
             "in leaky_relu=0.2"},
+        BadSpec{"8:nobias:", "layer spec entry 1 '8:nobias:': nothing after ':'"},
+        BadSpec{"8:nobias:rleu",
+                "layer spec entry 1 '8:nobias:rleu': unknown activation 'rleu' (valid: sigmoid, "
+                "tanh, relu, leaky_relu, gelu, softmax)"},
+        BadSpec{"8:dropout:0.5",
+                "layer spec entry 1 '8:dropout:0.5': unknown activation 'dropout:0.5' (valid: "
+                "sigmoid, tanh, relu, leaky_relu, gelu, softmax)"},
+        BadSpec{"relu:3", "layer spec entry 1 'relu:3': relu takes no arguments"},
+        BadSpec{"tanh=3", "layer spec entry 1 'tanh=3': only leaky_relu takes a value"},
+        BadSpec{"leaky_relu=inf",
+                "layer spec entry 1 'leaky_relu=inf': leaky_relu's slope must be a finite number, "
+                "as in leaky_relu=0.2"},
         BadSpec{"8:relu:sigmoid",
                 "layer spec entry 1 '8:relu:sigmoid': unknown activation 'relu:sigmoid' (valid: "
                 "sigmoid, tanh, relu, leaky_relu, gelu, softmax)"}));

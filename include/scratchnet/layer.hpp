@@ -7,12 +7,17 @@
 // allocates nothing once it has seen its largest batch.
 // A layer owns no parameter storage: the model binds it to its slice of the model's one flat
 // buffer of values and one of gradients, in the order parameter_shapes() lists them.
+// Nor does it own its buffers, the state it keeps that no optimizer trains (BatchNorm's running
+// mean): the model binds it to its slices of the model's buffer arrays, in the order
+// buffer_shapes() lists them.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
+#include "scratchnet/layer_description.hpp"
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/sample_random.hpp"
 
@@ -27,13 +32,35 @@ struct ParameterShape {
   Index size() const;
 };
 
+/// How a buffer's elements are kept.
+enum class BufferType {
+  /// The model's scalar type T, in the model's floating buffer; F32 or F64 in a file.
+  floating,
+  /// std::int64_t, in the model's integer buffer (a count, as torch's num_batches_tracked); I64
+  /// in a file. Counts are kept apart from T so that a float model counts past 2^24 exactly.
+  int64,
+};
+
+/// One buffer tensor of a layer: its PyTorch name ("running_mean"), row-major shape and type.
+struct BufferShape {
+  std::string name;
+  std::vector<Index> shape;
+  BufferType type = BufferType::floating;
+
+  /// Number of elements in the tensor.
+  Index size() const;
+};
+
 template <typename T>
 class Layer {
  public:
   virtual ~Layer() = default;
 
-  /// The layer's kind, as its torch.nn class is named ("Linear", "Sigmoid").
-  virtual std::string name() const = 0;
+  /// The layer's kind and attributes (layer_description.hpp): what it takes to build it again.
+  virtual LayerDescription describe() const = 0;
+
+  /// The layer's kind, as its torch.nn class is named ("Linear", "Sigmoid"): describe().kind.
+  std::string name() const { return describe().kind; }
 
   /// Features per sample that this layer outputs when given `input_size` features.
   /// Throws std::invalid_argument when the layer cannot take that input size.
@@ -45,6 +72,15 @@ class Layer {
   /// Points the layer at its slice of the model's flat buffers (values, gradients), which hold
   /// the tensors of parameter_shapes() back to back. Called again whenever the buffers move.
   virtual void bind_parameters(T* /*values*/, T* /*gradients*/) {}
+
+  /// The buffer tensors: state that is saved and restored with the model but never trained
+  /// (no gradient, no optimizer update, no weight decay). Default: none.
+  virtual std::vector<BufferShape> buffer_shapes() const { return {}; }
+
+  /// Points the layer at its slices of the model's buffers: `values` holds the floating tensors
+  /// of buffer_shapes() back to back, `integers` the int64 ones, each list in its order. Called
+  /// again whenever the buffers move. New buffers start at zero.
+  virtual void bind_buffers(T* /*values*/, std::int64_t* /*integers*/) {}
 
   /// Training mode: layers that are random while training (Dropout) draw from `random`, whose
   /// SampleRandom must outlive the training. Layers start in evaluation mode.

@@ -1,12 +1,15 @@
 #pragma once
 // A model that chains layers, torch.nn.Sequential. It is the one owner of the parameters:
 // one flat buffer of values and one of gradients, each layer bound to its slice. So the
-// optimizer is one loop over one array and saving a model is one write.
+// optimizer is one loop over one array and saving a model is one write. Beside them it owns the
+// layers' buffers (state that is saved but never trained): one flat buffer of T and one of
+// std::int64_t, never handed to an optimizer.
 //   forward:  [batch, inputs] -> layer 0 -> … -> layer n−1 -> [batch, outputs]
 //   backward: dloss/doutput -> layer n−1 -> … -> layer 0 -> dloss/dinput
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +27,33 @@ struct NamedParameter {
   Index offset;
 };
 
+/// One parameter tensor of one layer, in place in the model's flat buffer.
+template <typename T>
+struct ParameterView {
+  T* values = nullptr;       // row-major; nullptr when the layer has no such tensor
+  std::vector<Index> shape;  // PyTorch's layout: a Linear weight is [out, in]
+};
+
+/// A buffer tensor of a model: its torch.nn.Sequential state-dict name ("3.running_mean"),
+/// shape, type, and offset in the flat buffer of its type (buffers() or integer_buffers()).
+struct NamedBuffer {
+  std::string name;
+  std::vector<Index> shape;
+  BufferType type = BufferType::floating;
+  Index offset;
+};
+
+/// Where one layer's state lies in the model's flat buffers: its slice of parameters() (and of
+/// gradients(), laid out alike), of buffers() and of integer_buffers().
+struct LayerSlices {
+  Index parameter_offset = 0;
+  Index parameter_count = 0;
+  Index buffer_offset = 0;
+  Index buffer_count = 0;
+  Index integer_buffer_offset = 0;
+  Index integer_buffer_count = 0;
+};
+
 template <typename T>
 class Sequential {
  public:
@@ -34,7 +64,7 @@ class Sequential {
   Sequential& operator=(Sequential&&) noexcept = default;
 
   /// Appends a layer; its input size must be this model's current output size. New parameters
-  /// start at zero; existing ones keep their values.
+  /// and buffers start at zero; existing ones keep their values.
   void add(std::unique_ptr<Layer<T>> layer);
 
   /// Constructs a layer in place and appends it: model.emplace<Dense<T>>(2, 4).
@@ -100,22 +130,60 @@ class Sequential {
   /// Every parameter tensor with its torch.nn.Sequential name, shape and offset.
   std::vector<NamedParameter> named_parameters() const;
 
+  /// Layer `index`'s parameter tensor named `name` ("weight"), in place; values is nullptr when
+  /// the layer has none of that name.
+  ParameterView<T> parameter(std::size_t index, const std::string& name);
+
+  /// The layers' floating buffers, back to back in named_buffers() order. Never trained.
+  VectorView<T> buffers() { return {buffers_.data(), Index(buffers_.size())}; }
+  /// The layers' integer buffers (counts), back to back in named_buffers() order.
+  std::span<std::int64_t> integer_buffers() { return integer_buffers_; }
+
+  /// Every buffer tensor with its torch.nn.Sequential name, shape, type and offset (in buffers()
+  /// for a floating one, in integer_buffers() for an int64 one).
+  std::vector<NamedBuffer> named_buffers() const;
+
+  /// Visits every layer in order, as visit(index, layer, slices): the one walk over the layers
+  /// and where their state lies, which everything that goes layer by layer shares.
+  template <typename Visit>
+  void for_each_layer(Visit&& visit) {
+    for (std::size_t i = 0; i < layers_.size(); ++i)
+      visit(i, *layers_[i], slices_[i]);
+  }
+  template <typename Visit>
+  void for_each_layer(Visit&& visit) const {
+    for (std::size_t i = 0; i < layers_.size(); ++i)
+      visit(i, std::as_const(*layers_[i]), slices_[i]);
+  }
+
+  /// Where layer `index`'s parameters and buffers lie in the flat buffers.
+  const LayerSlices& slices(std::size_t index) const { return slices_.at(index); }
+
+  /// The index of the first layer with parameters, where a backward pass that only needs the
+  /// parameter gradients stops; size() when no layer has any.
+  std::size_t first_with_parameters() const {
+    return first_with_parameters_ == SIZE_MAX ? layers_.size() : first_with_parameters_;
+  }
+
   Index inputs() const { return inputs_; }
   Index outputs() const { return outputs_; }
   std::size_t size() const { return layers_.size(); }
   Layer<T>& layer(std::size_t index) { return *layers_.at(index); }
+  const Layer<T>& layer(std::size_t index) const { return *layers_.at(index); }
 
  private:
-  void bind_all_layers();
+  void bind_layer(std::size_t index);
 
   Index inputs_;
   Index outputs_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
-  std::vector<Index> offsets_;  // where each layer's parameters start in the flat buffers
-  std::size_t first_with_parameters_ = SIZE_MAX;
-  kernels::ThreadPool* pool_ = nullptr;  // SIZE_MAX while no layer has any
-  AlignedVector<T> parameters_;          // on cache lines: the kernels read weights in place
+  std::vector<LayerSlices> slices_;               // one per layer
+  std::size_t first_with_parameters_ = SIZE_MAX;  // SIZE_MAX while no layer has any
+  kernels::ThreadPool* pool_ = nullptr;
+  AlignedVector<T> parameters_;  // on cache lines: the kernels read weights in place
   AlignedVector<T> gradients_;
+  AlignedVector<T> buffers_;
+  std::vector<std::int64_t> integer_buffers_;
   ConstMatrixView<T> output_{nullptr, 0, 0};
 };
 

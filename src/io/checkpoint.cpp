@@ -248,8 +248,8 @@ CheckpointState load_checkpoint(const SafetensorsFile& file, const std::string& 
     throw std::runtime_error(path + ": the checkpoint was trained with " + state.optimizer +
                              " but this optimizer is " + optimizer.name());
   }
-  const std::vector<T> parameters =
-      parameter_values<T>(file, path, model.named_parameters(), "the model");
+  const ModelState<T> model_state =
+      state_values<T>(file, path, {model.named_parameters(), model.named_buffers()}, "the model");
 
   // The optimizer's buffers: exactly those it keeps, each laid out as the parameters.
   const Index count = model.parameters().size();
@@ -295,7 +295,7 @@ CheckpointState load_checkpoint(const SafetensorsFile& file, const std::string& 
     }
   }
 
-  std::copy(parameters.begin(), parameters.end(), model.parameters().data());
+  restore_state(model, model_state);
   if (best_weights != nullptr) *best_weights = std::move(best);
   for (std::size_t i = 0; i < buffers.size(); ++i)
     std::copy(values[i].begin(), values[i].end(), buffers[i].values.data());
@@ -515,6 +515,8 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
 
   std::map<std::string, std::string> metadata = model_metadata(model, description);
   std::vector<TensorRecord> tensors = parameter_tensors(model);
+  for (TensorRecord& buffer : buffer_tensors(model))
+    tensors.push_back(std::move(buffer));
   for (const OptimizerState<T>& buffer : optimizer.state()) {
     const std::span<const T> values(buffer.values.data(), std::size_t(buffer.values.size()));
     tensors.push_back(make_tensor<T>(std::string(kStatePrefix) + buffer.name,

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/metadata_json.hpp"
@@ -98,17 +100,24 @@ std::string description_problem(const ModelDescription& description, Index input
   return "";
 }
 
-// The description's spec must build the very layers and tensors `model` has.
+// The description's spec must build the very layers and tensors `model` has: the same kinds
+// with the same attributes, parameters and buffers.
 template <typename T>
 void check_spec_fits(Sequential<T>& model, const std::string& spec) {
-  Sequential<T> built = build_model<T>(parse_layer_spec(spec), model.inputs());
+  const auto built = make_layers<T>(parse_layer_spec(spec), model.inputs());
   bool same = built.size() == model.size();
-  for (std::size_t i = 0; same && i < built.size(); ++i)
-    same = built.layer(i).name() == model.layer(i).name();
-  const auto a = built.named_parameters(), b = model.named_parameters();
-  same = same && a.size() == b.size();
-  for (std::size_t i = 0; same && i < a.size(); ++i)
-    same = a[i].name == b[i].name && a[i].shape == b[i].shape;
+  for (std::size_t i = 0; same && i < built.size(); ++i) {
+    const Layer<T>& layer = model.layer(i);
+    same = built[i]->describe() == layer.describe();
+    const auto a = built[i]->parameter_shapes(), b = layer.parameter_shapes();
+    same = same && a.size() == b.size();
+    for (std::size_t k = 0; same && k < a.size(); ++k)
+      same = a[k].name == b[k].name && a[k].shape == b[k].shape;
+    const auto c = built[i]->buffer_shapes(), d = layer.buffer_shapes();
+    same = same && c.size() == d.size();
+    for (std::size_t k = 0; same && k < c.size(); ++k)
+      same = c[k].name == d[k].name && c[k].shape == d[k].shape && c[k].type == d[k].type;
+  }
   if (!same) {
     throw std::invalid_argument("model description: spec " + in_quotes(spec) + " on " +
                                 std::to_string(model.inputs()) +
@@ -158,9 +167,16 @@ std::vector<double> number_list(const Json& list, const std::string& path, const
 // The first Linear layer's weight, [out, in], gives the inputs of a file without metadata.
 Index inputs_from_first_weight(const SafetensorsFile& file, const std::vector<SpecEntry>& entries,
                                const std::string& path) {
-  std::size_t module = 0;  // each leading dropout entry is one torch module
-  while (module < entries.size() && entries[module].kind == SpecEntry::Kind::dropout)
-    ++module;
+  const std::size_t module = [&] {
+    std::size_t before = 0;  // each layer before it is one torch module
+    for (const SpecEntry& entry : entries) {
+      for (const LayerDescription& layer : entry.layers) {
+        if (layer.kind == "Linear") return before;
+        ++before;
+      }
+    }
+    return before;
+  }();
   const std::string name = std::to_string(module) + ".weight";
   const TensorRecord* weight = file.find(name);
   if (!weight) {
@@ -174,34 +190,63 @@ Index inputs_from_first_weight(const SafetensorsFile& file, const std::vector<Sp
   return Index(weight->shape[1]);
 }
 
-// The tensors build_model gives `entries` on `inputs` features, named as torch numbers the
-// modules (a Dense entry is a Linear, plus one module for its activation if it has one; a
-// dropout entry is one module). Worked out without building the network, so that a file's
-// tensors are checked against them before a network of the spec's size is allocated; load_model
-// then checks that build_model agrees.
-std::vector<NamedParameter> expected_parameters(const std::vector<SpecEntry>& entries, Index inputs,
-                                                const std::string& path,
-                                                const std::string& network) {
-  std::vector<NamedParameter> named;
-  Index module = 0, features = inputs, offset = 0;
-  for (const SpecEntry& entry : entries) {
-    if (entry.kind == SpecEntry::Kind::dropout) {
-      ++module;
-      continue;
+// The tensors a network of `layers` has, named as torch numbers the modules, with their offsets
+// in the model's flat buffers. Worked out from layers that are not in a model yet, so that a
+// file's tensors are checked against them before a network of the spec's size is allocated;
+// load_model then checks that the model built of them agrees.
+template <typename T>
+ModelTensors expected_tensors(const std::vector<std::unique_ptr<Layer<T>>>& layers,
+                              const std::string& path, const std::string& network) {
+  const auto too_many = [&] {
+    throw FormatError(path + ": " + network + " has more parameters than 64 bits can count");
+  };
+  // The elements of a tensor, and the running end of its flat buffer, without overflow.
+  const auto place = [&](const std::vector<Index>& shape, Index& end) {
+    Index size = 1;
+    for (const Index dimension : shape)
+      if (__builtin_mul_overflow(size, dimension, &size)) too_many();
+    const Index offset = end;
+    if (__builtin_add_overflow(end, size, &end)) too_many();
+    return offset;
+  };
+  ModelTensors named;
+  Index parameters = 0, buffers = 0, integers = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string prefix = std::to_string(i) + ".";
+    for (const ParameterShape& shape : layers[i]->parameter_shapes())
+      named.parameters.push_back(
+          {prefix + shape.name, shape.shape, place(shape.shape, parameters)});
+    for (const BufferShape& shape : layers[i]->buffer_shapes()) {
+      Index& end = shape.type == BufferType::int64 ? integers : buffers;
+      named.buffers.push_back(
+          {prefix + shape.name, shape.shape, shape.type, place(shape.shape, end)});
     }
-    Index weights = 0;
-    if (__builtin_mul_overflow(features, entry.units, &weights) ||
-        __builtin_add_overflow(offset, weights, &offset) ||
-        __builtin_add_overflow(offset, entry.units, &offset)) {
-      throw FormatError(path + ": " + network + " has more parameters than 64 bits can count");
-    }
-    const std::string prefix = std::to_string(module) + ".";
-    named.push_back({prefix + "weight", {entry.units, features}, offset - entry.units - weights});
-    named.push_back({prefix + "bias", {entry.units}, offset - entry.units});
-    module += entry.activation.empty() ? 1 : 2;
-    features = entry.units;
   }
   return named;
+}
+
+// An I64 tensor of `values`, little-endian as the format stores every number.
+TensorRecord int64_tensor(std::string name, std::vector<std::int64_t> shape,
+                          std::span<const std::int64_t> values) {
+  TensorRecord tensor{std::move(name), Dtype::I64, std::move(shape), {}};
+  tensor.data.resize(values.size() * 8);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto bits = std::uint64_t(values[i]);
+    for (int byte = 0; byte < 8; ++byte)
+      tensor.data[i * 8 + byte] = std::byte((bits >> (8 * byte)) & 0xff);
+  }
+  return tensor;
+}
+
+std::vector<std::int64_t> int64_values(const TensorRecord& tensor) {
+  std::vector<std::int64_t> values(tensor.data.size() / 8);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::uint64_t bits = 0;
+    for (int byte = 7; byte >= 0; --byte)
+      bits = (bits << 8) | std::uint64_t(tensor.data[i * 8 + byte]);
+    values[i] = std::int64_t(bits);
+  }
+  return values;
 }
 
 }  // namespace
@@ -253,13 +298,44 @@ std::vector<TensorRecord> parameter_tensors(Sequential<T>& model) {
 }
 
 template <typename T>
+std::vector<TensorRecord> buffer_tensors(Sequential<T>& model) {
+  std::vector<TensorRecord> tensors;
+  const VectorView<T> values = model.buffers();
+  const std::span<const std::int64_t> integers = model.integer_buffers();
+  for (const NamedBuffer& buffer : model.named_buffers()) {
+    const std::vector<std::int64_t> shape(buffer.shape.begin(), buffer.shape.end());
+    const auto count = std::size_t(element_count(shape));
+    if (buffer.type == BufferType::int64) {
+      tensors.push_back(int64_tensor(buffer.name, shape, integers.subspan(buffer.offset, count)));
+      continue;
+    }
+    const std::span<const T> data(values.data() + buffer.offset, count);
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (!std::isfinite(data[i])) {
+        throw std::invalid_argument("buffer " + in_quotes(buffer.name) + " holds " +
+                                    shortest(double(data[i])) + " at element " + std::to_string(i));
+      }
+    }
+    tensors.push_back(make_tensor<T>(buffer.name, shape, data));
+  }
+  return tensors;
+}
+
+template <typename T>
+std::string model_spec_text(Sequential<T>& model, const ModelDescription& description) {
+  if (description.spec.empty()) return format_layer_spec(model_spec(model));
+  check_spec_fits(model, description.spec);
+  return description.spec;
+}
+
+template <typename T>
 std::map<std::string, std::string> model_metadata(Sequential<T>& model,
                                                   const ModelDescription& description) {
   if (description.inputs != 0 && description.inputs != model.inputs()) {
     throw std::invalid_argument("model description: " + std::to_string(description.inputs) +
                                 " inputs but the model takes " + std::to_string(model.inputs()));
   }
-  if (!description.spec.empty()) check_spec_fits(model, description.spec);
+  const std::string spec = model_spec_text(model, description);
   const std::string problem = description_problem(description, model.inputs(), model.outputs());
   if (!problem.empty()) throw std::invalid_argument("model description: " + problem);
 
@@ -273,7 +349,7 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
       {"label_name", description.label_name},
       {"training", description.training_json.empty() ? "{}" : description.training_json},
   };
-  if (!description.spec.empty()) metadata["spec"] = description.spec;
+  if (!spec.empty()) metadata["spec"] = spec;
   if (!description.mean.empty()) {
     metadata["normalization"] =
         Json{{"mean", description.mean}, {"scale", description.scale}}.dump();
@@ -336,60 +412,108 @@ bool is_training_state(std::string_view tensor_name) {
 }
 
 template <typename T>
-std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& path,
-                                const std::vector<NamedParameter>& named,
-                                const std::string& network) {
+ModelState<T> state_values(const SafetensorsFile& file, const std::string& path,
+                           const ModelTensors& named, const std::string& network) {
   const std::string prefix = path + ": tensor ";
   // One index of each side, so that the checks are linear in the number of tensors (one lookup
   // each way per tensor), not quadratic: 36,000 layers took 57 s that way.
   const TensorsByName tensors(file.tensors);
-  std::unordered_map<std::string_view, const NamedParameter*> parameters;
-  parameters.reserve(named.size());
-  for (const NamedParameter& parameter : named)
-    parameters.emplace(parameter.name, &parameter);
+  std::unordered_set<std::string_view> known;
+  known.reserve(named.parameters.size() + named.buffers.size());
   // Every check first: only tensors that match the network's shapes bound what is allocated.
-  for (const NamedParameter& parameter : named) {
-    const std::vector<std::int64_t> shape = shape_of(parameter);
-    const TensorRecord* tensor = tensors.find(parameter.name);
+  const auto check = [&](const std::string& name, const std::vector<Index>& expected) {
+    const std::vector<std::int64_t> shape(expected.begin(), expected.end());
+    const TensorRecord* tensor = tensors.find(name);
     if (!tensor) {
-      throw FormatError(prefix + in_quotes(parameter.name) + " is missing (" + network +
+      throw FormatError(prefix + in_quotes(name) + " is missing (" + network +
                         " needs it with shape " + shape_text(shape) + ")");
     }
     if (tensor->shape != shape) {
-      throw FormatError(prefix + in_quotes(parameter.name) + " has shape " +
-                        shape_text(tensor->shape) + " but " + network + " needs " +
-                        shape_text(shape));
+      throw FormatError(prefix + in_quotes(name) + " has shape " + shape_text(tensor->shape) +
+                        " but " + network + " needs " + shape_text(shape));
     }
-    if (tensor->dtype != Dtype::F32 && tensor->dtype != Dtype::F64) {
-      throw FormatError(prefix + in_quotes(parameter.name) + " has dtype " +
-                        std::string(dtype_name(tensor->dtype)) +
-                        "; a parameter must be F32 or F64");
-    }
+    known.insert(name);
+    return tensor;
+  };
+  const auto refuse_dtype = [&](const TensorRecord& tensor, const char* must) {
+    throw FormatError(prefix + in_quotes(tensor.name) + " has dtype " +
+                      std::string(dtype_name(tensor.dtype)) + "; " + must);
+  };
+  for (const NamedParameter& parameter : named.parameters) {
+    const TensorRecord* tensor = check(parameter.name, parameter.shape);
+    if (tensor->dtype != Dtype::F32 && tensor->dtype != Dtype::F64)
+      refuse_dtype(*tensor, "a parameter must be F32 or F64");
+  }
+  for (const NamedBuffer& buffer : named.buffers) {
+    const TensorRecord* tensor = check(buffer.name, buffer.shape);
+    if (buffer.type == BufferType::int64 && tensor->dtype != Dtype::I64)
+      refuse_dtype(*tensor, "this buffer is a count, and must be I64");
+    if (buffer.type == BufferType::floating && tensor->dtype != Dtype::F32 &&
+        tensor->dtype != Dtype::F64)
+      refuse_dtype(*tensor, "this buffer must be F32 or F64");
   }
   const bool checkpoint = is_checkpoint(file);
   for (const TensorRecord& tensor : file.tensors) {
-    const bool known = parameters.count(tensor.name) > 0;
-    if (!known && !(checkpoint && is_training_state(tensor.name))) {
-      throw FormatError(prefix + in_quotes(tensor.name) + " (shape " + shape_text(tensor.shape) +
-                        ") is not a parameter of " + network);
+    if (known.count(tensor.name) == 0 && !(checkpoint && is_training_state(tensor.name))) {
+      throw FormatError(
+          prefix + in_quotes(tensor.name) + " (shape " + shape_text(tensor.shape) + ") is not a " +
+          (named.buffers.empty() ? "parameter" : "parameter or buffer") + " of " + network);
     }
   }
 
-  std::size_t total = 0;
-  for (const NamedParameter& parameter : named)
-    total += std::size_t(element_count(shape_of(parameter)));
-  std::vector<T> values(total);
-  for (const NamedParameter& parameter : named) {
-    const std::vector<T> tensor_data = tensor_values<T>(*tensors.find(parameter.name));
-    for (std::size_t i = 0; i < tensor_data.size(); ++i) {
-      if (!std::isfinite(tensor_data[i])) {
-        throw FormatError(prefix + in_quotes(parameter.name) + " holds " +
-                          shortest(double(tensor_data[i])) + " at element " + std::to_string(i));
+  // Every tensor above is known to have its shape, so these sizes are the network's.
+  const auto size = [](const std::vector<Index>& shape) {
+    return std::size_t(std::accumulate(shape.begin(), shape.end(), Index{1}, std::multiplies<>()));
+  };
+  ModelState<T> state;
+  for (const NamedParameter& parameter : named.parameters)
+    state.parameters.resize(
+        std::max(state.parameters.size(), std::size_t(parameter.offset) + size(parameter.shape)));
+  for (const NamedBuffer& buffer : named.buffers) {
+    const std::size_t end = std::size_t(buffer.offset) + size(buffer.shape);
+    if (buffer.type == BufferType::int64) {
+      state.integer_buffers.resize(std::max(state.integer_buffers.size(), end));
+    } else {
+      state.buffers.resize(std::max(state.buffers.size(), end));
+    }
+  }
+  const auto finite_values = [&](const std::string& name) {
+    std::vector<T> values = tensor_values<T>(*tensors.find(name));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!std::isfinite(values[i])) {
+        throw FormatError(prefix + in_quotes(name) + " holds " + shortest(double(values[i])) +
+                          " at element " + std::to_string(i));
       }
     }
-    std::copy(tensor_data.begin(), tensor_data.end(), values.begin() + parameter.offset);
+    return values;
+  };
+  for (const NamedParameter& parameter : named.parameters) {
+    const std::vector<T> values = finite_values(parameter.name);
+    std::copy(values.begin(), values.end(), state.parameters.begin() + parameter.offset);
   }
-  return values;
+  for (const NamedBuffer& buffer : named.buffers) {
+    if (buffer.type == BufferType::int64) {
+      const std::vector<std::int64_t> values = int64_values(*tensors.find(buffer.name));
+      std::copy(values.begin(), values.end(), state.integer_buffers.begin() + buffer.offset);
+    } else {
+      const std::vector<T> values = finite_values(buffer.name);
+      std::copy(values.begin(), values.end(), state.buffers.begin() + buffer.offset);
+    }
+  }
+  return state;
+}
+
+template <typename T>
+void restore_state(Sequential<T>& model, const ModelState<T>& state) {
+  if (Index(state.parameters.size()) != model.parameters().size() ||
+      Index(state.buffers.size()) != model.buffers().size() ||
+      state.integer_buffers.size() != model.integer_buffers().size()) {
+    throw std::logic_error("restore_state: the state is laid out for another model");
+  }
+  std::copy(state.parameters.begin(), state.parameters.end(), model.parameters().data());
+  std::copy(state.buffers.begin(), state.buffers.end(), model.buffers().data());
+  std::copy(state.integer_buffers.begin(), state.integer_buffers.end(),
+            model.integer_buffers().begin());
 }
 
 template <typename T>
@@ -400,6 +524,8 @@ void save_model(const std::string& path, Sequential<T>& model,
   try {
     metadata = model_metadata(model, description);
     tensors = parameter_tensors(model);
+    for (TensorRecord& buffer : buffer_tensors(model))
+      tensors.push_back(std::move(buffer));
   } catch (const std::invalid_argument& error) {
     throw std::invalid_argument(path + ": cannot save: " + error.what());
   }
@@ -439,18 +565,26 @@ LoadedModel<T> load_model(const std::string& path, const std::string& spec_overr
       has_metadata ? description.inputs : inputs_from_first_weight(file, entries, path);
   const std::string network =
       "the network " + description.spec + " (" + std::to_string(inputs) + " inputs)";
-  const std::vector<NamedParameter> expected = expected_parameters(entries, inputs, path, network);
-  const std::vector<T> values = parameter_values<T>(file, path, expected, network);
+  std::vector<std::unique_ptr<Layer<T>>> layers;
+  try {
+    layers = make_layers<T>(entries, inputs);
+  } catch (const std::invalid_argument& error) {
+    throw FormatError(path + ": " + network + " cannot be built: " + error.what());
+  }
+  const ModelTensors expected = expected_tensors(layers, path, network);
+  const ModelState<T> state = state_values<T>(file, path, expected, network);
 
-  Sequential<T> model = build_model<T>(entries, inputs);
+  Sequential<T> model(inputs);
+  for (auto& layer : layers)
+    model.add(std::move(layer));
   const std::vector<NamedParameter> built = model.named_parameters();
   const bool agree =
-      std::equal(built.begin(), built.end(), expected.begin(), expected.end(),
+      std::equal(built.begin(), built.end(), expected.parameters.begin(), expected.parameters.end(),
                  [](const NamedParameter& a, const NamedParameter& b) {
                    return a.name == b.name && a.shape == b.shape && a.offset == b.offset;
                  });
-  if (!agree) throw std::logic_error("load_model: build_model lays out other tensors");
-  std::copy(values.begin(), values.end(), model.parameters().data());
+  if (!agree) throw std::logic_error("load_model: the model lays out other tensors");
+  restore_state(model, state);
   description.inputs = inputs;
   const std::string problem = description_problem(description, inputs, model.outputs());
   if (!problem.empty()) throw FormatError(path + ": metadata " + problem);
@@ -463,12 +597,14 @@ template std::map<std::string, std::string> model_metadata<float>(Sequential<flo
                                                                   const ModelDescription&);
 template std::map<std::string, std::string> model_metadata<double>(Sequential<double>&,
                                                                    const ModelDescription&);
-template std::vector<float> parameter_values<float>(const SafetensorsFile&, const std::string&,
-                                                    const std::vector<NamedParameter>&,
-                                                    const std::string&);
-template std::vector<double> parameter_values<double>(const SafetensorsFile&, const std::string&,
-                                                      const std::vector<NamedParameter>&,
-                                                      const std::string&);
+template std::vector<TensorRecord> buffer_tensors<float>(Sequential<float>&);
+template std::vector<TensorRecord> buffer_tensors<double>(Sequential<double>&);
+template ModelState<float> state_values<float>(const SafetensorsFile&, const std::string&,
+                                               const ModelTensors&, const std::string&);
+template ModelState<double> state_values<double>(const SafetensorsFile&, const std::string&,
+                                                 const ModelTensors&, const std::string&);
+template void restore_state<float>(Sequential<float>&, const ModelState<float>&);
+template void restore_state<double>(Sequential<double>&, const ModelState<double>&);
 template void save_model<float>(const std::string&, Sequential<float>&, const ModelDescription&);
 template void save_model<double>(const std::string&, Sequential<double>&, const ModelDescription&);
 template LoadedModel<float> load_model<float>(const std::string&, const std::string&);

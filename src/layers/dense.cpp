@@ -24,6 +24,14 @@ Dense<T>::Dense(Index inputs, Index outputs, Bias bias)
 }
 
 template <typename T>
+LayerDescription Dense<T>::describe() const {
+  return {"Linear",
+          {{"in_features", std::int64_t{inputs_}},
+           {"out_features", std::int64_t{outputs_}},
+           {"bias", has_bias()}}};
+}
+
+template <typename T>
 Index Dense<T>::output_size(Index input_size) const {
   if (input_size != inputs_) {
     throw std::invalid_argument("Dense layer expects " + std::to_string(inputs_) +

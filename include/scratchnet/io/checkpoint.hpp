@@ -21,8 +21,11 @@
 //             "epochs_since"}, early stopping's memory (the trainer's BestEpoch)
 //   tensor    "trainer.best_weights", with patience and restore_best: the best epoch's weights as
 //             a flat vector laid out as the model's parameters
-// Restoring the parameters, the optimizer's state, step count and learning rate, and the
-// generator's state continues a run bit for bit: the same weights as a run never interrupted.
+// The model's buffers (Sequential::named_buffers(), running statistics) are saved with its
+// parameters as model files save them, and restored on resume; optimizer state covers the
+// parameters only, since buffers are never trained.
+// Restoring the parameters and buffers, the optimizer's state, step count and learning rate, and
+// the generator's state continues a run bit for bit: the same weights as a run never interrupted.
 
 #include <cstdint>
 #include <map>
@@ -117,11 +120,11 @@ CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& 
 
 /// Restores a checkpoint into `model` (which must have the checkpoint's tensors and shapes) and
 /// `optimizer` (which must be of the checkpoint's kind and keep the same state buffers): its
-/// parameters, state buffers (allocate_state, then each assigned), steps and learning rate;
-/// fills `description` and `best_weights` (when given: the checkpoint's best-epoch weights, or
-/// empty when it has none) and returns the state (restore your Random from its random_state).
-/// `path_or_folder` is a checkpoint file, or a folder: then its newest checkpoint that loads,
-/// each newer one that does not adding to `warnings` the line
+/// parameters and buffers, the optimizer's state buffers (allocate_state, then each assigned),
+/// steps and learning rate; fills `description` and `best_weights` (when given: the checkpoint's
+/// best-epoch weights, or empty when it has none) and returns the state (restore your Random from
+/// its random_state). `path_or_folder` is a checkpoint file, or a folder: then its newest
+/// checkpoint that loads, each newer one that does not adding to `warnings` the line
 ///   "checkpoint PATH is unreadable (REASON); using PATH2".
 /// A file is checked whole before anything is changed: on an error, model, optimizer and
 /// description are as they were (but for an optimizer's first, zeroed allocate_state).

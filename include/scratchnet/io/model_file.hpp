@@ -1,11 +1,16 @@
 #pragma once
 // A trained model as one safetensors file that PyTorch loads as it is: one tensor per
 // parameter, named and shaped as torch.nn.Sequential's state_dict names them ("0.weight"
-// [out, in], "0.bias" [out], "2.weight", …), F32 for a float model and F64 for a double one,
-// and in __metadata__ (strings only, as the format requires) what it takes to rebuild and use it:
+// [out, in], "0.bias" [out], "2.weight", …), F32 for a float model and F64 for a double one;
+// after the parameters one tensor per buffer, also under its state_dict name
+// ("3.running_mean"): a floating buffer in the parameters' dtype, an integer one (a count) as
+// I64; and in __metadata__ (strings only, as the format requires) what it takes to rebuild and
+// use it:
 //   "format"         "pt" (so safetensors' own tools treat it as a torch file)
 //   "scratchnet"     "1", the version of these keys
-//   "spec"           the layer spec, "256:relu,128:relu,dropout:0.2,10" (left out when empty)
+//   "spec"           the layer spec, "256:relu,128:relu,dropout:0.2,10": the description's, or
+//                    when it has none the one model_spec() derives from the layers (left out
+//                    only for a model without layers)
 //   "inputs"         features per sample, "784"
 //   "loss"           "ce", "bce", "mse", "sse" or ""
 //   "classes"        JSON list of the class names, ["T-shirt", …] ("[]" for none)
@@ -42,15 +47,16 @@ struct ModelDescription {
 /// A model read back from a file.
 template <typename T>
 struct LoadedModel {
-  Sequential<T> network;         // built from the spec, holding the file's parameters
+  Sequential<T> network;         // built from the spec, holding the file's parameters and buffers
   ModelDescription description;  // its spec and inputs are the ones the network was built from
   bool has_metadata = false;     // false for a file without scratchnet's keys (torch-written)
 };
 
 /// Saves `model` to `path`, atomically (write_file_atomically), as the top of this header
 /// describes. Throws std::invalid_argument "PATH: cannot save: …", without touching the file,
-/// when a parameter is NaN
-/// or infinite, or `description` does not fit the model (a spec that builds other tensors,
+/// when a parameter or floating buffer is NaN or infinite, a layer's kind is not in the table of
+/// layer kinds (so the file could not be rebuilt), or `description` does not fit the model (a
+/// spec that builds other layers or tensors,
 /// other inputs, an unknown loss, mean/scale/feature_names not one per input, scale 0, training
 /// text that is not JSON); std::runtime_error when the file cannot be written.
 template <typename T>
@@ -60,15 +66,15 @@ void save_model(const std::string& path, Sequential<T>& model, const ModelDescri
 /// for a file without scratchnet's metadata (safetensors.torch.save_file's) from
 /// `spec_override`, its inputs read off the first Linear weight ([out, in]). Given both, the
 /// two specs must describe the same network. The file must then hold exactly the network's
-/// tensors ("optimizer.*" tensors aside, in a checkpoint), each with the network's shape, as
-/// F32 or F64 (converted to T), and finite. Throws FormatError ("PATH: tensor '2.bias' has
-/// shape [4] but the network 3:relu,2 (2 inputs) needs [2]") for any mismatch, bad metadata or
-/// no spec at all; read_safetensors's errors for a damaged file; SpecError for a bad
-/// `spec_override`. The metadata must agree with itself and the network: the stored loss with
-/// the outputs and classes (loss_fit_problem), each normalization scale a positive normal
-/// number, every JSON text within parse_metadata_json's bounds. Time and memory are linear in
-/// the file's size (up to a log factor). Returns a whole model or throws: nothing is left half
-/// loaded.
+/// tensors and buffers ("optimizer.*" tensors aside, in a checkpoint), each with the network's
+/// shape, as F32 or F64 (converted to T) and finite, or I64 for an integer buffer. Throws
+/// FormatError ("PATH: tensor '2.bias' has shape [4] but the network 3:relu,2 (2 inputs) needs
+/// [2]") for any mismatch, bad metadata or no spec at all; read_safetensors's errors for a damaged
+/// file; SpecError for a bad `spec_override`. The metadata must agree with itself and the network:
+/// the stored loss with the outputs and classes (loss_fit_problem), each normalization scale a
+/// positive normal number, every JSON text within parse_metadata_json's bounds. Time and memory are
+/// linear in the file's size (up to a log factor). Returns a whole model or throws: nothing is left
+/// half loaded.
 template <typename T>
 LoadedModel<T> load_model(const std::string& path, const std::string& spec_override = "");
 
@@ -104,13 +110,39 @@ bool is_checkpoint(const SafetensorsFile& file);
 /// (an optimizer's buffers) or "trainer.*" (early stopping's best weights).
 bool is_training_state(std::string_view tensor_name);
 
-/// The values of the tensors of `file` that `named` lists, laid out as the model's flat buffer.
-/// Throws FormatError, naming the tensor and both shapes, unless the file holds exactly those
-/// tensors (and training-state ones, in a checkpoint) with those shapes, as finite F32 or F64
-/// values; `network` names the network in those messages ("the network 3:relu,2 (2 inputs)").
+/// The model's floating buffers as F32 or F64 tensors and its integer ones as I64, in
+/// named_buffers() order. Throws std::invalid_argument, naming the tensor and element, for a
+/// NaN or infinite value.
 template <typename T>
-std::vector<T> parameter_values(const SafetensorsFile& file, const std::string& path,
-                                const std::vector<NamedParameter>& named,
-                                const std::string& network);
+std::vector<TensorRecord> buffer_tensors(Sequential<T>& model);
+
+/// The tensors a model has: its parameters and buffers, named and placed as
+/// Sequential::named_parameters() and named_buffers() give them.
+struct ModelTensors {
+  std::vector<NamedParameter> parameters;
+  std::vector<NamedBuffer> buffers;
+};
+
+/// A model's parameter and buffer values, laid out as its flat buffers.
+template <typename T>
+struct ModelState {
+  std::vector<T> parameters;                  // as Sequential::parameters()
+  std::vector<T> buffers;                     // as Sequential::buffers()
+  std::vector<std::int64_t> integer_buffers;  // as Sequential::integer_buffers()
+};
+
+/// The values of the tensors of `file` that `named` lists, laid out as the model's flat buffers.
+/// Throws FormatError, naming the tensor and both shapes, unless the file holds exactly those
+/// tensors (and training-state ones, in a checkpoint) with those shapes: parameters and floating
+/// buffers as finite F32 or F64 values, integer buffers as I64. `network` names the network in
+/// those messages ("the network 3:relu,2 (2 inputs)").
+template <typename T>
+ModelState<T> state_values(const SafetensorsFile& file, const std::string& path,
+                           const ModelTensors& named, const std::string& network);
+
+/// Copies `state` into `model`'s parameters and buffers (std::logic_error if it is laid out for
+/// another model).
+template <typename T>
+void restore_state(Sequential<T>& model, const ModelState<T>& state);
 
 }  // namespace scratchnet::io

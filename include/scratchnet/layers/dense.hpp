@@ -15,7 +15,8 @@ class Dense final : public Layer<T> {
   /// A layer from `inputs` features to `outputs` features; its parameters are bound later.
   Dense(Index inputs, Index outputs, Bias bias = Bias::add);
 
-  std::string name() const override { return "Linear"; }
+  /// Linear(in_features, out_features, bias)
+  LayerDescription describe() const override;
   Index output_size(Index input_size) const override;
   std::vector<ParameterShape> parameter_shapes() const override;
   void bind_parameters(T* values, T* gradients) override;

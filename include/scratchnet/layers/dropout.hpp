@@ -21,7 +21,8 @@ class Dropout final : public Layer<T> {
   /// Throws std::invalid_argument for any other p.
   explicit Dropout(double p = 0.5);
 
-  std::string name() const override { return "Dropout"; }
+  /// Dropout(p)
+  LayerDescription describe() const override { return {"Dropout", {{"p", p_}}}; }
 
   /// The drop probability.
   double p() const { return p_; }

@@ -11,7 +11,10 @@ namespace scratchnet {
 template <typename T>
 class GELU final : public Layer<T> {
  public:
-  std::string name() const override { return "GELU"; }
+  /// GELU(approximate='none')
+  LayerDescription describe() const override {
+    return {"GELU", {{"approximate", std::string("none")}}};
+  }
 
   /// [batch, n] -> [batch, n]. `input` must stay alive and unchanged until backward().
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;

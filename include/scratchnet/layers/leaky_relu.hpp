@@ -15,7 +15,10 @@ class LeakyReLU final : public Layer<T> {
   /// A layer whose output is `negative_slope`·x for x <= 0 (torch's default is 0.01).
   explicit LeakyReLU(T negative_slope = T(0.01)) : negative_slope_(negative_slope) {}
 
-  std::string name() const override { return "LeakyReLU"; }
+  /// LeakyReLU(negative_slope)
+  LayerDescription describe() const override {
+    return {"LeakyReLU", {{"negative_slope", real_attribute(negative_slope_)}}};
+  }
 
   /// The slope a applied to non-positive inputs.
   T negative_slope() const { return negative_slope_; }

@@ -11,7 +11,7 @@ namespace scratchnet {
 template <typename T>
 class ReLU final : public Layer<T> {
  public:
-  std::string name() const override { return "ReLU"; }
+  LayerDescription describe() const override { return {"ReLU", {}}; }
   void use_threads(kernels::ThreadPool* pool) override { pool_ = pool; }
 
   /// [batch, n] -> [batch, n]

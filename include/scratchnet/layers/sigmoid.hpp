@@ -9,7 +9,7 @@ namespace scratchnet {
 template <typename T>
 class Sigmoid final : public Layer<T> {
  public:
-  std::string name() const override { return "Sigmoid"; }
+  LayerDescription describe() const override { return {"Sigmoid", {}}; }
 
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;

@@ -12,7 +12,8 @@ namespace scratchnet {
 template <typename T>
 class Softmax final : public Layer<T> {
  public:
-  std::string name() const override { return "Softmax"; }
+  /// Softmax(dim=1)
+  LayerDescription describe() const override { return {"Softmax", {{"dim", std::int64_t{1}}}}; }
 
   /// [batch, n] -> [batch, n]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;

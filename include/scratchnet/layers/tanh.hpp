@@ -10,7 +10,7 @@ namespace scratchnet {
 template <typename T>
 class Tanh final : public Layer<T> {
  public:
-  std::string name() const override { return "Tanh"; }
+  LayerDescription describe() const override { return {"Tanh", {}}; }
 
   /// [batch, n] -> [batch, n]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
