@@ -5,9 +5,9 @@
 //     its one error line); nothing else is thrown;
 //   - an accepted spec round-trips: format_layer_spec's text parses to the same entries, and
 //     formats to the same text again; every entry is in range (units 1..100000000, dropout in
-//     [0, 1), a finite leaky_relu slope, a known activation);
+//     [0, 1), a finite leaky_relu slope, a known kind, only an activation after a Linear);
 //   - the model build_model makes of it (when small enough to build) has the layers and the
-//     torch-numbered parameters the entries describe.
+//     torch-numbered parameters the entries describe, and derives the same entries back.
 
 #include <cmath>
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "harness.hpp"
+#include "scratchnet/layer_kinds.hpp"
 #include "scratchnet/layer_spec.hpp"
 
 namespace {
@@ -26,55 +27,80 @@ constexpr Index kInputs = 3;
 constexpr Index kMaxParametersToBuild = 1 << 16;
 
 void check_in_range(const SpecEntry& entry) {
-  if (entry.kind == SpecEntry::Kind::dropout) {
-    require(entry.parameter >= 0 && entry.parameter < 1, "dropout out of [0, 1)");
-    require(entry.units == 0 && entry.activation.empty(), "dropout with units or activation");
-    return;
+  require(entry.layers.size() == 1 || entry.layers.size() == 2, "an entry of 0 or 3+ layers");
+  for (std::size_t i = 0; i < entry.layers.size(); ++i) {
+    const LayerDescription& layer = entry.layers[i];
+    const LayerKind* row = find_layer_kind(layer.kind);
+    require(row != nullptr, "an unknown layer kind accepted: " + layer.kind);
+    if (i == 1) require(row->activation, "a Linear followed by " + layer.kind + " in one entry");
+    if (entry.layers.size() == 2 && i == 0)
+      require(layer.kind == "Linear", "two layers, no Linear");
+    if (layer.kind == "Linear") {
+      const auto units = layer.get<std::int64_t>("out_features");
+      require(units >= 1 && units <= 100'000'000, "units out of range");
+    }
+    if (layer.kind == "Dropout") {
+      const double p = layer.get<double>("p");
+      require(p >= 0 && p < 1, "dropout out of [0, 1)");
+    }
+    if (layer.kind == "LeakyReLU") {
+      require(std::isfinite(layer.get<double>("negative_slope")), "a slope that is not finite");
+    }
   }
-  require(entry.units >= 1 && entry.units <= 100'000'000, "units out of range");
-  const std::string& name = entry.activation;
-  require(name.empty() || name == "sigmoid" || name == "tanh" || name == "relu" ||
-              name == "leaky_relu" || name == "gelu" || name == "softmax",
-          "unknown activation accepted: " + name);
-  require(std::isfinite(entry.parameter), "a parameter that is not finite");
-  require(name == "leaky_relu" || entry.parameter == 0, "a parameter on a layer without one");
 }
 
 // The layers and parameters the entries describe, against what build_model made.
 void check_model(const std::vector<SpecEntry>& entries) {
   Index parameters = 0, features = kInputs;
   for (const SpecEntry& entry : entries) {
-    if (entry.kind == SpecEntry::Kind::dense) {
-      parameters += (features + 1) * entry.units;
-      features = entry.units;
+    for (const LayerDescription& layer : entry.layers) {
+      if (layer.kind != "Linear") continue;
+      const Index units = layer.get<std::int64_t>("out_features");
+      parameters += (features + (layer.get<bool>("bias") ? 1 : 0)) * units;
+      features = units;
+      if (parameters > kMaxParametersToBuild) return;
     }
-    if (parameters > kMaxParametersToBuild) return;
   }
   Sequential<float> model = build_model<float>(entries, kInputs);
   std::size_t module = 0, parameter = 0;
   features = kInputs;
   const std::vector<NamedParameter> named = model.named_parameters();
   for (const SpecEntry& entry : entries) {
-    if (entry.kind == SpecEntry::Kind::dropout) {
+    for (const LayerDescription& layer : entry.layers) {
+      require(module < model.size() && model.layer(module).name() == layer.kind,
+              "layer " + std::to_string(module) + " is not a " + layer.kind);
+      if (layer.kind != "Linear") {
+        ++module;
+        continue;
+      }
+      const Index units = layer.get<std::int64_t>("out_features");
+      const std::string prefix = std::to_string(module) + ".";
+      require(parameter + 1 <= named.size(), "fewer parameters than dense entries");
+      require(named[parameter].name == prefix + "weight" &&
+                  named[parameter].shape == std::vector<Index>{units, features},
+              "weight " + named[parameter].name + " is not " + prefix + "weight [units, inputs]");
+      ++parameter;
+      if (layer.get<bool>("bias")) {
+        require(parameter + 1 <= named.size() && named[parameter].name == prefix + "bias" &&
+                    named[parameter].shape == std::vector<Index>{units},
+                "no " + prefix + "bias [units]");
+        ++parameter;
+      }
       ++module;
-      continue;
+      features = units;
     }
-    const std::string prefix = std::to_string(module) + ".";
-    require(parameter + 2 <= named.size(), "fewer parameters than dense entries");
-    require(named[parameter].name == prefix + "weight" &&
-                named[parameter].shape == std::vector<Index>{entry.units, features},
-            "weight " + named[parameter].name + " is not " + prefix + "weight [units, inputs]");
-    require(named[parameter + 1].name == prefix + "bias" &&
-                named[parameter + 1].shape == std::vector<Index>{entry.units},
-            "bias " + named[parameter + 1].name + " is not " + prefix + "bias [units]");
-    parameter += 2;
-    module += entry.activation.empty() ? 1 : 2;
-    features = entry.units;
   }
   require(parameter == named.size(), "more parameters than dense entries");
   require(model.size() == module, "other layers than the entries describe");
   require(model.inputs() == kInputs && model.outputs() == features, "other inputs or outputs");
   require(model.parameters().size() == parameters, "another parameter count");
+  // The spec the model derives from its layers ("128,relu" becomes "128:relu") rebuilds it.
+  const Sequential<float> rebuilt = build_model<float>(model_spec(model), kInputs);
+  require(rebuilt.size() == model.size(), "the model's own spec builds other layers");
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    require(rebuilt.layer(i).describe() == model.layer(i).describe(),
+            "the model's own spec builds another layer " + std::to_string(i));
+  }
 }
 
 }  // namespace
