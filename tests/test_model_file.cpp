@@ -25,6 +25,12 @@
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/layer_spec.hpp"
+#include "scratchnet/layers/dense.hpp"
+#include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/layers/leaky_relu.hpp"
+#include "scratchnet/layers/sigmoid.hpp"
+#include "scratchnet/layers/tanh.hpp"
+#include "scratchnet/xor.hpp"
 #include "temporary_folder.hpp"
 
 namespace scratchnet::io {
@@ -527,6 +533,66 @@ TEST(ModelFile, RefusesToSaveNonFiniteWeightsAndLeavesTheFileAlone) {
   EXPECT_THROW(save_model(path, model, {}), std::invalid_argument);
   EXPECT_EQ(read_bytes(path), "the old model");
   EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"model.safetensors"});
+}
+
+// A model built through the C++ API, with layers no spec wrote before (a Linear without bias,
+// an activation after dropout), saves its own spec and loads back as the same model.
+template <typename T>
+void expect_cxx_model_round_trip(Sequential<T> model, const std::string& spec) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  save_model(path, model, ModelDescription{});
+  EXPECT_EQ(read_safetensors(path).metadata.at("spec"), spec);
+  LoadedModel<T> loaded = load_model<T>(path);
+  EXPECT_EQ(loaded.description.spec, spec);
+  ASSERT_EQ(loaded.network.size(), model.size());
+  for (std::size_t i = 0; i < model.size(); ++i)
+    EXPECT_EQ(loaded.network.layer(i).describe(), model.layer(i).describe()) << i;
+  ASSERT_EQ(loaded.network.parameters().size(), model.parameters().size());
+  for (Index i = 0; i < model.parameters().size(); ++i)
+    ASSERT_EQ(loaded.network.parameters()[i], model.parameters()[i]) << "parameter " << i;
+  Matrix<T> x(3, model.inputs());
+  for (Index i = 0; i < x.size(); ++i)
+    x.data()[i] = T(0.25) * T(i % 7) - T(0.5);
+  const Matrix<T> expected = model.forward(x);
+  EXPECT_EQ(Matrix<T>(loaded.network.forward(x)), expected);
+}
+
+TEST(ModelFile, AnyModelBuiltInCxxSavesItsOwnSpecAndLoadsBackTheSame) {
+  Random random(3);
+  expect_cxx_model_round_trip(make_xor_network(4, random), "4:nobias:sigmoid,1:nobias:sigmoid");
+
+  Sequential<float> model(/*inputs=*/3);
+  model.emplace<Dropout<float>>(0.25);
+  model.emplace<Tanh<float>>();
+  model.emplace<Dense<float>>(3, 5, Bias::none);
+  model.emplace<LeakyReLU<float>>(0.3f);
+  model.emplace<Dense<float>>(5, 2);
+  model.emplace<Sigmoid<float>>();
+  model.emplace<Sigmoid<float>>();
+  initialize(model, Initializer::torch_default, random);
+  expect_cxx_model_round_trip(std::move(model),
+                              "dropout:0.25,tanh,5:nobias:leaky_relu=0.3,2:sigmoid,sigmoid");
+}
+
+// A layer of a kind the table of layer kinds does not have cannot be rebuilt from a file.
+class Unregistered final : public Layer<float> {
+ public:
+  LayerDescription describe() const override { return {"Unregistered", {}}; }
+  ConstMatrixView<float> forward(ConstMatrixView<float> input) override { return input; }
+  ConstMatrixView<float> backward(ConstMatrixView<float> doutput) override { return doutput; }
+};
+
+TEST(ModelFile, RefusesToSaveALayerThatCouldNotBeRebuilt) {
+  TemporaryFolder folder;
+  const std::string path = folder.file("model.safetensors");
+  Sequential<float> model(/*inputs=*/2);
+  model.emplace<Dense<float>>(2, 2);
+  model.emplace<Unregistered>();
+  EXPECT_EQ(testing::error_without_folder([&] { save_model(path, model, {}); }, folder),
+            "model.safetensors: cannot save: layer kind Unregistered has no layer spec entry "
+            "(register_layer_kind)");
+  EXPECT_FALSE(fs::exists(path));
 }
 
 TEST(ModelFile, RefusesADescriptionThatDoesNotFitTheModel) {
