@@ -8,25 +8,20 @@ include(CMakePackageConfigHelpers)
 
 set(scratchnet_package_dir ${CMAKE_INSTALL_LIBDIR}/cmake/scratchnet)
 
+# The installed target's include directory is src/CMakeLists.txt's INSTALL_INTERFACE.
 install(TARGETS scratchnet EXPORT scratchnetTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT scratchnet_development
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT scratchnet_runtime
-        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT scratchnet_runtime
-        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT scratchnet_runtime)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/scratchnet
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT scratchnet_development
         FILES_MATCHING PATTERN "*.hpp")
 install(EXPORT scratchnetTargets NAMESPACE scratchnet:: FILE scratchnetTargets.cmake
         DESTINATION ${scratchnet_package_dir} COMPONENT scratchnet_development)
 
-# A static scratchnet carries its private dependencies into the consumer's link; the package
-# then has to find them too.
+# The package file finds zlib too when the library is static (BUILD_SHARED_LIBS off, the
+# default), whose consumers link zlib themselves.
 get_target_property(scratchnet_library_type scratchnet TYPE)
-if(scratchnet_library_type STREQUAL "STATIC_LIBRARY")
-  set(SCRATCHNET_STATIC ON)
-else()
-  set(SCRATCHNET_STATIC OFF)
-endif()
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/scratchnetConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/scratchnetConfig.cmake
                               INSTALL_DESTINATION ${scratchnet_package_dir})

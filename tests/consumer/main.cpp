@@ -7,7 +7,6 @@
 #include <cstring>
 #include <exception>
 #include <string>
-#include <utility>
 
 #include <scratchnet/dataset.hpp>
 #include <scratchnet/init/initializer.hpp>
@@ -20,16 +19,21 @@
 using namespace scratchnet;
 
 // Points in the plane around three centres, one class per centre, in turn.
-InMemoryDataset<float> three_clusters(Index rows, Random& random) {
+struct Clusters {
+  Matrix<float> features;  // [rows, 2]
+  Matrix<float> labels;    // [rows, 1]: the class index
+};
+
+Clusters three_clusters(Index rows, Random& random) {
   const float centres[3][2] = {{0.0f, 2.0f}, {-1.7f, -1.0f}, {1.7f, -1.0f}};
-  Matrix<float> features(rows, 2), labels(rows, 1);
+  Clusters clusters{Matrix<float>(rows, 2), Matrix<float>(rows, 1)};
   for (Index row = 0; row < rows; ++row) {
     const int label = int(row % 3);
-    features(row, 0) = centres[label][0] + 0.5f * float(random.normal());
-    features(row, 1) = centres[label][1] + 0.5f * float(random.normal());
-    labels(row, 0) = float(label);
+    clusters.features(row, 0) = centres[label][0] + 0.5f * float(random.normal());
+    clusters.features(row, 1) = centres[label][1] + 0.5f * float(random.normal());
+    clusters.labels(row, 0) = float(label);
   }
-  return InMemoryDataset<float>(std::move(features), std::move(labels));
+  return clusters;
 }
 
 bool same_bits(const Matrix<float>& a, const Matrix<float>& b) {
@@ -39,7 +43,8 @@ bool same_bits(const Matrix<float>& a, const Matrix<float>& b) {
 
 int run(const std::string& model_path) {
   Random random(/*seed=*/7);
-  const InMemoryDataset<float> data = three_clusters(/*rows=*/600, random);
+  const Clusters clusters = three_clusters(/*rows=*/600, random);
+  const InMemoryDataset<float> data(clusters.features, clusters.labels);
 
   const std::string spec = "16:relu,3";
   Sequential<float> model = build_model<float>(parse_layer_spec(spec), /*inputs=*/2);
@@ -57,15 +62,17 @@ int run(const std::string& model_path) {
     return 1;
   }
 
-  io::save_model(model_path, model, {.spec = spec, .inputs = 2, .loss = "ce"});
+  io::ModelDescription description;
+  description.spec = spec;
+  description.inputs = 2;
+  description.loss = "ce";
+  io::save_model(model_path, model, description);
   io::LoadedModel<float> loaded = io::load_model<float>(model_path);
 
-  Matrix<float> probe(4, 2);  // the three centres and the point between them
-  probe << 0.0f, 2.0f, -1.7f, -1.0f, 1.7f, -1.0f, 0.0f, 0.0f;
   model.eval();
   loaded.network.eval();
-  const Matrix<float> before = model.forward(probe);
-  const Matrix<float> after = loaded.network.forward(probe);
+  const Matrix<float> before = model.forward(clusters.features);
+  const Matrix<float> after = loaded.network.forward(clusters.features);
   if (!same_bits(before, after)) {
     std::fprintf(stderr, "consumer: %s: the reloaded model predicts otherwise than the saved one\n",
                  model_path.c_str());
