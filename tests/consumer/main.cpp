@@ -1,7 +1,7 @@
-// scratchnet used from another project, as its README shows: a classifier built from a layer
-// spec, trained on three seeded clusters of points, saved, loaded back, and checked to predict
-// exactly as before. CMakeLists.txt beside this file finds an installed scratchnet or builds its
-// source tree; run.sh builds and runs it both ways.
+// scratchnet used from another project (the README's "Use it from C++"): a classifier built
+// from a layer spec, trained on three seeded clusters of points, saved, loaded back, and checked
+// to predict exactly as before. CMakeLists.txt beside this file finds an installed scratchnet or
+// builds its source tree; run.sh builds and runs it both ways.
 //   consumer [MODEL_PATH]   (default consumer-model.safetensors)
 #include <cstdio>
 #include <cstring>
