@@ -6,7 +6,12 @@
 #   tests/consumer/run.sh [BUILD_DIR]      (default: build)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:-$repo/build}" && pwd)
+build=${1:-$repo/build}
+if [[ ! -f $build/CMakeCache.txt ]]; then
+  echo "tests/consumer/run.sh: $build: not a configured scratchnet build folder" >&2
+  exit 2
+fi
+build=$(cd "$build" && pwd)
 jobs=$(nproc)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
