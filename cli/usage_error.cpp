@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "flag_values.hpp"
+#include "scratchnet/one_line.hpp"
 
 namespace scratchnet::cli {
 namespace {
@@ -26,20 +27,6 @@ const std::vector<Rephrasing>& rephrasings() {
   return table;
 }
 
-// `text` on one line and cut after kMaxShown bytes (at a UTF-8 character's start). Besides keeping
-// the line readable, the cut bounds what std::regex matches: libstdc++'s matcher recurses once per
-// character, and an argument of 40,000 characters overflowed the stack (found by fuzzing).
-constexpr std::size_t kMaxShown = 200;
-
-std::string shown(const std::string& text) {
-  std::string line = on_one_line(text);
-  if (line.size() <= kMaxShown) return line;
-  std::size_t cut = kMaxShown;
-  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xc0) == 0x80)
-    --cut;
-  return line.erase(cut) + "...";
-}
-
 }  // namespace
 
 std::string describe_parse_error(const CLI::ParseError& error, const CLI::App& app,
@@ -50,6 +37,9 @@ std::string describe_parse_error(const CLI::ParseError& error, const CLI::App& a
     if (argv1[0] == '-') return "unknown flag '" + shown(argv1) + "'";
     return "unknown command '" + shown(argv1) + "'";
   }
+  // shown() cuts the text, which also bounds what std::regex matches: libstdc++'s matcher
+  // recurses once per character, and an argument of 40,000 characters overflowed the stack
+  // (found by fuzzing).
   const std::string message = shown(error.what());
   for (const auto& [pattern, replacement] : rephrasings()) {
     if (std::regex_match(message, pattern))

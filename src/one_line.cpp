@@ -1,5 +1,7 @@
 #include "scratchnet/one_line.hpp"
 
+#include <algorithm>
+
 #include "scratchnet/utf8.hpp"
 
 namespace scratchnet {
@@ -41,6 +43,29 @@ std::string on_one_line(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string shown(std::string_view text, std::size_t max_bytes) {
+  // Escaping never shortens text, so the first max_bytes + 3 bytes (enough to end a character
+  // begun before max_bytes) decide what is shown.
+  std::string line = on_one_line(text.substr(0, max_bytes + 3));
+  if (line.size() <= max_bytes) return line;
+  // The longest start of `text` that ends before a character and fits once escaped: cut there,
+  // neither a character nor an escape (\x1b) is split.
+  for (std::size_t end = std::min(text.size(), max_bytes); end > 0; --end) {
+    const bool inside_a_character =
+        end < text.size() && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80;
+    if (inside_a_character) continue;
+    line = on_one_line(text.substr(0, end));
+    if (line.size() <= max_bytes) return line + "...";
+  }
+  return "...";
+}
+
+std::string in_quotes(std::string_view text, std::size_t max_bytes) {
+  std::string out = "'";  // then appended to: GCC 12 warns (-Wrestrict) on "'" + std::string&&
+  out += shown(text, max_bytes);
+  return out += '\'';
 }
 
 }  // namespace scratchnet

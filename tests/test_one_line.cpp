@@ -38,5 +38,34 @@ TEST(OneLine, EscapingTwiceChangesNothingMore) {
   EXPECT_EQ(on_one_line(once), once);
 }
 
+// How messages show text: escaped first, then cut to the bytes allowed, never inside a character.
+TEST(Shown, CutsLongTextAfterMaxBytesWithDots) {
+  EXPECT_EQ(shown("abcdef", 6), "abcdef");
+  EXPECT_EQ(shown("abcdefg", 6), "abcdef...");
+  EXPECT_EQ(shown(std::string(1'000'000, 'x')), std::string(200, 'x') + "...");
+  EXPECT_EQ(shown(""), "");
+}
+
+TEST(Shown, EscapesBeforeCutting) {
+  EXPECT_EQ(shown("a\nb", 4), "a\\nb");      // 4 bytes once escaped: whole
+  EXPECT_EQ(shown("a\nbc", 4), "a\\nb...");  // 5 bytes once escaped
+  EXPECT_EQ(shown("\x1b\x1b", 5), "\\x1b...");
+}
+
+TEST(Shown, NeverCutsInsideACharacter) {
+  EXPECT_EQ(shown("ab\xe2\x82\xac", 4), "ab...");  // € is 3 bytes: not 1 of them
+  EXPECT_EQ(shown("ab\xe2\x82\xac", 5), "ab\xe2\x82\xac");
+  EXPECT_EQ(shown("ab\xe2\x82\xac"
+                  "c",
+                  5),
+            "ab\xe2\x82\xac...");
+}
+
+TEST(InQuotes, IsShownTextInSingleQuotes) {
+  EXPECT_EQ(in_quotes("F17"), "'F17'");
+  EXPECT_EQ(in_quotes("a\r\nb"), "'a\\r\\nb'");
+  EXPECT_EQ(in_quotes("abcdefg", 3), "'abc...'");
+}
+
 }  // namespace
 }  // namespace scratchnet

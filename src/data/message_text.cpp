@@ -5,23 +5,16 @@
 namespace scratchnet::data::detail {
 namespace {
 
-constexpr std::size_t kMaxShown = 40;   // bytes of a cell that a message shows
 constexpr std::size_t kMaxListed = 20;  // names that a message lists
 
 }  // namespace
 
 std::string escaped(std::string_view text) {
-  // Every control character escaped (a NUL would end the message, an ESC reach the terminal).
-  std::string out = on_one_line(text.substr(0, kMaxShown));
-  if (text.size() > kMaxShown) out += "...";
-  return out;
+  return shown(text, kMaxShown);
 }
 
 std::string quoted(std::string_view text) {
-  std::string out = "'";  // appended, not "'" + ... + "'", which GCC 12 warns about (-Wrestrict)
-  out += escaped(text);
-  out += '\'';
-  return out;
+  return in_quotes(text, kMaxShown);
 }
 
 std::string listed(const std::vector<std::string>& names) {

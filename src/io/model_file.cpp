@@ -22,16 +22,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kVersion = "1";
-constexpr std::size_t kMaxQuotedChars = 200;
 constexpr const char* kNormalizationHolds =
     "expected a JSON object {\"mean\": […], \"scale\": […]}";
-
-// `text` in single quotes, on one line (control characters escaped), long text cut.
-std::string in_quotes(std::string_view text) {
-  std::string out = "'";  // then appended to: GCC 12 warns (-Wrestrict) on "'" + std::string&&
-  out += on_one_line(text.substr(0, kMaxQuotedChars));
-  return out + (text.size() > kMaxQuotedChars ? "…'" : "'");
-}
 
 std::vector<std::int64_t> shape_of(const NamedParameter& parameter) {
   return {parameter.shape.begin(), parameter.shape.end()};

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "scratchnet/one_line.hpp"
 #include "scratchnet/utf8.hpp"
 
 namespace scratchnet::io {
@@ -22,7 +23,6 @@ namespace {
 
 // The reference implementation refuses larger headers; so do we, before allocating any.
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
-constexpr std::size_t kMaxQuotedChars = 200;  // longer names are cut in messages
 constexpr std::size_t kMaxShapeDimsShown = 16;
 
 struct DtypeInfo {
@@ -53,14 +53,6 @@ const DtypeInfo& info(Dtype dtype) {
   for (const DtypeInfo& entry : kDtypes)
     if (entry.dtype == dtype) return entry;
   throw std::invalid_argument("unknown Dtype value");
-}
-
-// `text` in single quotes, on one line: control characters escaped, long text cut.
-std::string in_quotes(std::string_view text) {
-  std::string out = "'";  // then appended to: GCC 12 warns (-Wrestrict) on "'" + std::string&&
-  out += on_one_line(text.substr(0, kMaxQuotedChars));
-  if (text.size() > kMaxQuotedChars) out += "…";
-  return out + "'";
 }
 
 std::string errno_text(int error) {
@@ -317,8 +309,8 @@ void check_tiling(std::vector<HeaderEntry>& entries, std::uint64_t data_size,
   std::uint64_t expected = 0;
   const HeaderEntry* previous = nullptr;
   for (const HeaderEntry& entry : entries) {
-    const std::string where = "tensor " + in_quotes(entry.name) + ": data_offsets " +
-                              offsets_text(entry.begin, entry.end);
+    const std::string where =
+        "tensor " + in_quotes(entry.name) + ": data_offsets " + offsets_text(entry.begin, entry.end);
     if (entry.begin != expected && !previous) {
       throw FormatError(prefix + where + " leave a gap: the data buffer starts at 0");
     }
@@ -491,7 +483,7 @@ std::string encode_safetensors(const std::vector<TensorRecord>& tensors,
   // The header's JSON is written entry by entry, in the order given: an ordered_json object
   // looks every key up by a linear search, which made writing n tensors take time n².
   std::string text = "{";
-  const auto quoted = [](const std::string& name) {
+  const auto json_string = [](const std::string& name) {
     try {
       return Json(name).dump();
     } catch (const nlohmann::json::exception&) {
@@ -525,7 +517,7 @@ std::string encode_safetensors(const std::vector<TensorRecord>& tensors,
                                   " but the data has " + std::to_string(tensor.data.size()));
     }
     if (text.size() > 1) text += ',';
-    text += quoted(tensor.name);
+    text += json_string(tensor.name);
     text.append(":{\"dtype\":\"").append(dtype_name(tensor.dtype));
     text.append("\",\"shape\":").append(Json(tensor.shape).dump());
     text.append(",\"data_offsets\":[").append(std::to_string(offset)).append(",");
