@@ -1,5 +1,5 @@
 // scratchnet used from another project (the README's "Use it from C++"): a classifier built
-// from a layer spec, trained on three seeded clusters of points, saved, loaded back, and checked
+// layer by layer, trained on three seeded clusters of points, saved, loaded back, and checked
 // to predict exactly as before. CMakeLists.txt beside this file finds an installed scratchnet or
 // builds its source tree; run.sh builds and runs it both ways.
 //   consumer [MODEL_PATH]   (default consumer-model.safetensors)
@@ -12,6 +12,8 @@
 #include <scratchnet/init/initializer.hpp>
 #include <scratchnet/io/model_file.hpp>
 #include <scratchnet/layer_spec.hpp>
+#include <scratchnet/layers/dense.hpp>
+#include <scratchnet/layers/relu.hpp>
 #include <scratchnet/losses/softmax_cross_entropy.hpp>
 #include <scratchnet/optimizers/adam.hpp>
 #include <scratchnet/trainer.hpp>
@@ -46,25 +48,25 @@ int run(const std::string& model_path) {
   const Clusters clusters = three_clusters(/*rows=*/600, random);
   const InMemoryDataset<float> data(clusters.features, clusters.labels);
 
-  const std::string spec = "16:relu,3";
-  Sequential<float> model = build_model<float>(parse_layer_spec(spec), /*inputs=*/2);
+  Sequential<float> model(/*inputs=*/2);
+  model.emplace<Dense<float>>(2, 16);
+  model.emplace<ReLU<float>>();
+  model.emplace<Dense<float>>(16, 3);
   initialize(model, Initializer::torch_default, random);
   SoftmaxCrossEntropy<float> loss;
   Adam<float> adam(AdamOptions{.lr = 0.01});
   Trainer<float> trainer(model, loss, adam, {.batch_size = 32, .epochs = 5});
   const TrainingResult result = trainer.fit(data, /*validation=*/nullptr, random);
   const double accuracy = result.epochs.back().accuracy;
-  std::printf("trained %s: loss %.4f, accuracy %.3f\n", spec.c_str(), result.epochs.back().loss,
-              accuracy);
+  std::printf("trained %s: loss %.4f, accuracy %.3f\n",
+              format_layer_spec(model_spec(model)).c_str(), result.epochs.back().loss, accuracy);
   if (!(accuracy > 0.9)) {
     std::fprintf(stderr, "consumer: training reached only accuracy %.3f (expected > 0.9)\n",
                  accuracy);
     return 1;
   }
 
-  io::ModelDescription description;
-  description.spec = spec;
-  description.inputs = 2;
+  io::ModelDescription description;  // the model writes its own layer spec
   description.loss = "ce";
   io::save_model(model_path, model, description);
   io::LoadedModel<float> loaded = io::load_model<float>(model_path);
