@@ -61,12 +61,17 @@ void* operator new(std::size_t size) {
   if (void* pointer = __real_malloc(size == 0 ? 1 : size)) return pointer;
   throw std::bad_alloc();
 }
+// The operator new above takes its memory from malloc, so free is its match; GCC 12, seeing a
+// pointer from operator new reach free once inlined, warns all the same.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* pointer) noexcept {
   std::free(pointer);
 }
 void operator delete(void* pointer, std::size_t) noexcept {
   std::free(pointer);
 }
+#pragma GCC diagnostic pop
 
 namespace scratchnet {
 namespace {
