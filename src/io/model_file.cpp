@@ -270,6 +270,24 @@ std::string loss_fit_problem(std::string_view loss, Index outputs, std::size_t c
   return "unknown loss " + in_quotes(loss) + " (valid: ce, bce, mse, sse)";
 }
 
+namespace {
+
+// The tensor `name` of `data`; `what` ("parameter", "buffer") names it when a value is NaN or
+// infinite, which a model file must never hold.
+template <typename T>
+TensorRecord finite_tensor(const char* what, const std::string& name,
+                           const std::vector<std::int64_t>& shape, std::span<const T> data) {
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (!std::isfinite(data[i])) {
+      throw std::invalid_argument(std::string(what) + " " + in_quotes(name) + " holds " +
+                                  shortest(double(data[i])) + " at element " + std::to_string(i));
+    }
+  }
+  return make_tensor<T>(name, shape, data);
+}
+
+}  // namespace
+
 template <typename T>
 std::vector<TensorRecord> parameter_tensors(Sequential<T>& model) {
   std::vector<TensorRecord> tensors;
@@ -278,13 +296,7 @@ std::vector<TensorRecord> parameter_tensors(Sequential<T>& model) {
     const std::vector<std::int64_t> shape = shape_of(parameter);
     const std::span<const T> data(values.data() + parameter.offset,
                                   std::size_t(element_count(shape)));
-    for (std::size_t i = 0; i < data.size(); ++i) {
-      if (!std::isfinite(data[i])) {
-        throw std::invalid_argument("parameter " + in_quotes(parameter.name) + " holds " +
-                                    shortest(double(data[i])) + " at element " + std::to_string(i));
-      }
-    }
-    tensors.push_back(make_tensor<T>(parameter.name, shape, data));
+    tensors.push_back(finite_tensor<T>("parameter", parameter.name, shape, data));
   }
   return tensors;
 }
@@ -302,13 +314,7 @@ std::vector<TensorRecord> buffer_tensors(Sequential<T>& model) {
       continue;
     }
     const std::span<const T> data(values.data() + buffer.offset, count);
-    for (std::size_t i = 0; i < data.size(); ++i) {
-      if (!std::isfinite(data[i])) {
-        throw std::invalid_argument("buffer " + in_quotes(buffer.name) + " holds " +
-                                    shortest(double(data[i])) + " at element " + std::to_string(i));
-      }
-    }
-    tensors.push_back(make_tensor<T>(buffer.name, shape, data));
+    tensors.push_back(finite_tensor<T>("buffer", buffer.name, shape, data));
   }
   return tensors;
 }
