@@ -102,8 +102,12 @@ LayerKind leaky_relu_kind() {
     if (!arguments.empty()) {
       const auto given =
           arguments.starts_with('=') ? number<double>(arguments.substr(1)) : std::nullopt;
-      if (!given || !std::isfinite(*given)) {
-        refuse("leaky_relu's slope must be a finite number, as in leaky_relu=0.2");
+      // One spec builds a float model as well as a double one: a slope beyond float's range
+      // would become an infinite slope there, which no spec can write back.
+      if (!given || !std::isfinite(float(*given))) {
+        refuse(
+            "leaky_relu's slope must be a finite number within float's range, as in "
+            "leaky_relu=0.2");
       }
       slope = *given;
     }

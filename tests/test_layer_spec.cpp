@@ -211,10 +211,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"dropout:nan",
                 "layer spec entry 1 'dropout:nan': dropout probability must be in [0, 1)"},
         BadSpec{"8:relu=2", "layer spec entry 1 '8:relu=2': only leaky_relu takes a value"},
-        BadSpec{
-            "8:leaky_relu=x",
-            "layer spec entry 1 '8:leaky_relu=x': leaky_relu's slope must be a finite number, as "
-            "in leaky_relu=0.2"},
+        BadSpec{"8:leaky_relu=x",
+                "layer spec entry 1 '8:leaky_relu=x': leaky_relu's slope must be a finite number "
+                "within float's range, as in leaky_relu=0.2"},
         BadSpec{"8:nobias:", "layer spec entry 1 '8:nobias:': nothing after ':'"},
         BadSpec{"8:nobias:rleu",
                 "layer spec entry 1 '8:nobias:rleu': unknown activation 'rleu' (valid: sigmoid, "
@@ -225,8 +224,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"relu:3", "layer spec entry 1 'relu:3': relu takes no arguments"},
         BadSpec{"tanh=3", "layer spec entry 1 'tanh=3': only leaky_relu takes a value"},
         BadSpec{"leaky_relu=inf",
-                "layer spec entry 1 'leaky_relu=inf': leaky_relu's slope must be a finite number, "
-                "as in leaky_relu=0.2"},
+                "layer spec entry 1 'leaky_relu=inf': leaky_relu's slope must be a finite number "
+                "within float's range, as in leaky_relu=0.2"},
+        // Found by fuzz/fuzz_layer_spec: a float model's slope was -inf, which the model's own
+        // spec could not write back.
+        BadSpec{"12:leaky_relu=-1e100",
+                "layer spec entry 1 '12:leaky_relu=-1e100': leaky_relu's slope must be a finite "
+                "number within float's range, as in leaky_relu=0.2"},
         BadSpec{"8:relu:sigmoid",
                 "layer spec entry 1 '8:relu:sigmoid': unknown activation 'relu:sigmoid' (valid: "
                 "sigmoid, tanh, relu, leaky_relu, gelu, softmax)"}));
