@@ -40,7 +40,8 @@ double parse_non_negative(const std::string& flag, const std::string& text) {
   if (error == std::errc::result_out_of_range) {
     throw FlagError(flag, in_quotes(text) + " is out of the range of a double");
   }
-  if (!std::isfinite(value)) throw FlagError(flag, "must be a finite number, got " + in_quotes(text));
+  if (!std::isfinite(value))
+    throw FlagError(flag, "must be a finite number, got " + in_quotes(text));
   if (value < 0) throw FlagError(flag, "must not be negative, got " + in_quotes(text));
   return value;
 }

@@ -309,8 +309,8 @@ void check_tiling(std::vector<HeaderEntry>& entries, std::uint64_t data_size,
   std::uint64_t expected = 0;
   const HeaderEntry* previous = nullptr;
   for (const HeaderEntry& entry : entries) {
-    const std::string where =
-        "tensor " + in_quotes(entry.name) + ": data_offsets " + offsets_text(entry.begin, entry.end);
+    const std::string where = "tensor " + in_quotes(entry.name) + ": data_offsets " +
+                              offsets_text(entry.begin, entry.end);
     if (entry.begin != expected && !previous) {
       throw FormatError(prefix + where + " leave a gap: the data buffer starts at 0");
     }
