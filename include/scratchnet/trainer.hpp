@@ -149,6 +149,10 @@ class Trainer {
   /// std::invalid_argument for a batch size or epoch count below 1, or a negative patience or
   /// clip norm.
   Trainer(Sequential<T>& model, Loss<T>& loss, Optimizer<T>& optimizer, TrainingOptions options);
+  // In training mode the model's layers hold streams of this Trainer's sample_random(), so a
+  // Trainer stays where it was made.
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
 
   /// Trains on `training` from options.first_epoch to options.epochs, evaluating on `validation`
   /// (nullptr or empty: none) after each epoch. `random` shuffles; Dropout draws from

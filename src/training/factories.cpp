@@ -33,27 +33,33 @@ std::unique_ptr<Loss<T>> make_loss(const std::string& loss) {
 template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const TrainSettings& settings) {
   const double lr = settings.lr > 0 ? settings.lr : default_learning_rate(settings.optimizer);
-  const double decay = settings.weight_decay;
+  // A weight decay below 0 leaves the optimizer's own default (its options' initial value).
+  const auto set_decay = [&settings](double& weight_decay) {
+    if (settings.weight_decay >= 0) weight_decay = settings.weight_decay;
+  };
   if (settings.optimizer == "sgd") {
     SgdOptions options;
     options.lr = lr;
     options.momentum = settings.momentum;
     options.nesterov = settings.nesterov;
-    options.weight_decay = decay < 0 ? 0 : decay;
+    set_decay(options.weight_decay);
     return std::make_unique<Sgd<T>>(options);
   }
   if (settings.optimizer == "adam") {
-    return std::make_unique<Adam<T>>(AdamOptions{.lr = lr, .weight_decay = decay < 0 ? 0 : decay});
+    AdamOptions options{.lr = lr};
+    set_decay(options.weight_decay);
+    return std::make_unique<Adam<T>>(options);
   }
   if (settings.optimizer == "adamw") {
-    return std::make_unique<AdamW<T>>(
-        AdamWOptions{.lr = lr, .weight_decay = decay < 0 ? 1e-2 : decay});
+    AdamWOptions options{.lr = lr};
+    set_decay(options.weight_decay);
+    return std::make_unique<AdamW<T>>(options);
   }
   if (settings.optimizer == "rmsprop") {
     RmspropOptions options;
     options.lr = lr;
     options.momentum = settings.momentum;
-    options.weight_decay = decay < 0 ? 0 : decay;
+    set_decay(options.weight_decay);
     return std::make_unique<Rmsprop<T>>(options);
   }
   throw std::invalid_argument("unknown optimizer '" + settings.optimizer + "'");
