@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <system_error>
+#include <vector>
 
 namespace scratchnet::cli {
 namespace {
@@ -44,6 +45,33 @@ double parse_non_negative(const std::string& flag, const std::string& text) {
     throw FlagError(flag, "must be a finite number, got " + in_quotes(text));
   if (value < 0) throw FlagError(flag, "must not be negative, got " + in_quotes(text));
   return value;
+}
+
+Shape parse_shape(const std::string& flag, const std::string& text) {
+  constexpr std::int64_t kMaxValues = 2147483647;
+  std::vector<Index> dims;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string dim = text.substr(start, comma - start);
+    if (dim.empty() || dim.find_first_not_of("0123456789") != std::string::npos) {
+      throw FlagError(
+          flag, "expected whole numbers joined by commas, as in 1,28,28, got " + in_quotes(text));
+    }
+    dims.push_back(Index(parse_integer(flag, dim, 1, kMaxValues)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (dims.size() > 4) throw FlagError(flag, "at most 4 dimensions, got " + in_quotes(text));
+  std::int64_t values = 1;
+  for (const Index dim : dims) {
+    values *= dim;  // each factor and the product so far are below 2^31: no overflow
+    if (values > kMaxValues) {
+      throw FlagError(flag,
+                      in_quotes(text) + " has more than " + std::to_string(kMaxValues) + " values");
+    }
+  }
+  return Shape(std::move(dims));
 }
 
 }  // namespace scratchnet::cli

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "scratchnet/one_line.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet::cli {
 
@@ -23,5 +24,9 @@ std::int64_t parse_integer(const std::string& flag, const std::string& text, std
 
 /// A finite decimal number, zero or more ("1", "0.5", "1e-3"; not "nan", "inf" or "-1").
 double parse_non_negative(const std::string& flag, const std::string& text);
+
+/// A sample shape written as whole numbers of at least 1 joined by commas ("3,32,32", "784"):
+/// 1 to 4 of them, with at most 2^31 − 1 values in all.
+Shape parse_shape(const std::string& flag, const std::string& text);
 
 }  // namespace scratchnet::cli

@@ -85,6 +85,8 @@ void InfoCommand::run(std::ostream& out) {
   }
   const io::ModelDescription& description = loaded->description;
   out << "architecture: " << description.inputs << " inputs";
+  const Shape& input_shape = loaded->network.input_shape();
+  if (!input_shape.is_flat()) out << " of shape " << input_shape.text();
   for (std::size_t i = 0; i < loaded->network.size(); ++i) {
     auto& layer = loaded->network.layer(i);
     out << " -> " << layer.name();

@@ -42,6 +42,7 @@ data::RawRows unlabelled_rows(const std::string& path, data::CsvOptions csv, Ind
     data::LabelledImages labelled;
     labelled.rows = images.dims[0];
     labelled.features = images.dims[0] == 0 ? 0 : Index(images.values.size()) / images.dims[0];
+    labelled.image_dims.assign(images.dims.begin() + 1, images.dims.end());
     labelled.pixels = std::move(images.values);
     labelled.labels.assign(std::size_t(labelled.rows), 0);
     rows.images = std::move(labelled);

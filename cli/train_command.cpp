@@ -19,6 +19,7 @@
 #include "scratchnet/io/folder_lock.hpp"
 #include "scratchnet/io/html_report.hpp"
 #include "scratchnet/io/shortest.hpp"
+#include "scratchnet/optimizers/adamw.hpp"
 #include "scratchnet/training/default_learning_rates.hpp"
 #include "scratchnet/training/history.hpp"
 #include "scratchnet/training/setting_error.hpp"
@@ -56,10 +57,13 @@ std::string log_csv(const std::vector<EpochMetrics>& epochs) {
   return text;
 }
 
-// The first `count` test images with their true and predicted classes, for the report's grid.
+// The first `count` test images with their true and predicted classes, for the report's grid:
+// grey images only, [1, height, width].
 template <typename T>
 std::vector<io::ReportImage> image_grid(const data::ImageDataset<T>& images, Sequential<T>& model,
                                         const std::vector<std::string>& classes, Index count) {
+  const Shape shape = images.sample_shape();
+  if (shape.rank() != 3 || shape[0] != 1) return {};
   count = std::min(count, images.size());
   std::vector<Index> rows(static_cast<std::size_t>(count));
   std::iota(rows.begin(), rows.end(), Index{0});
@@ -67,15 +71,13 @@ std::vector<io::ReportImage> image_grid(const data::ImageDataset<T>& images, Seq
   images.gather(rows, features.reshape(count, images.features()), targets.reshape(count, 1));
   model.eval();
   const auto output = model.forward(features.view());
-  const Index side = Index(std::lround(std::sqrt(double(images.features()))));
   std::vector<io::ReportImage> grid;
   for (Index row = 0; row < count; ++row) {
     Index predicted = 0;
     output.row(row).maxCoeff(&predicted);
     const auto pixels = images.pixels(row);
-    grid.push_back({std::vector<std::uint8_t>(pixels.begin(), pixels.end()), side,
-                    images.features() / side, classes.at(images.label(row)),
-                    classes.at(std::size_t(predicted))});
+    grid.push_back({std::vector<std::uint8_t>(pixels.begin(), pixels.end()), shape[2], shape[1],
+                    classes.at(images.label(row)), classes.at(std::size_t(predicted))});
   }
   return grid;
 }
@@ -130,6 +132,9 @@ void TrainCommand::add_data_flags() {
   add_value("--test", test_, "PATH", "Test data, read as --data is, for the final test metrics");
   add_value("--test-labels", test_labels_, "PATH", "The IDX labels file for --test images");
   csv_.add_to(*command_);
+  add_value("--input-shape", input_shape_, "C,H,W",
+            "The shape of each CSV row's sample, as 1,28,28 for 784 pixel columns (default: "
+            "flat); layers that work on whole rows see the row flattened");
   add_value("--normalize", normalize_, "standard|none",
             "Scale features by the training rows' mean and standard deviation (default: standard "
             "for CSV, none for images)");
@@ -138,8 +143,9 @@ void TrainCommand::add_data_flags() {
 
 void TrainCommand::add_training_flags() {
   add_value("--layers", layers_, "SPEC",
-            "The network, e.g. 256:relu,128:relu,dropout:0.2,10 (UNITS[:ACTIVATION] or "
-            "dropout:P entries; activations sigmoid, tanh, relu, leaky_relu, gelu, softmax)");
+            "The network, e.g. 256:relu,128:relu,dropout:0.2,10 (UNITS[:nobias][:ACTIVATION], "
+            "ACTIVATION or dropout:P entries; activations sigmoid, tanh, relu, "
+            "leaky_relu[=SLOPE], gelu, softmax)");
   add_value("--loss", loss_, "ce|bce|mse|sse",
             "Softmax cross-entropy, binary cross-entropy, mean or summed squared error");
   add_value("--optimizer", optimizer_, "sgd|adam|adamw|rmsprop", "The optimizer");
@@ -147,7 +153,9 @@ void TrainCommand::add_training_flags() {
             "Learning rate (default: " + training::default_learning_rates_text() + ")");
   add_value("--momentum", momentum_, "X", "Momentum (sgd, rmsprop)");
   add_switch("--nesterov", nesterov_, "Nesterov momentum (sgd)");
-  add_value("--weight-decay", weight_decay_, "X", "Weight decay (default: adamw 0.01, others 0)");
+  add_value(
+      "--weight-decay", weight_decay_, "X",
+      "Weight decay (default: adamw " + io::shortest(AdamWOptions{}.weight_decay) + ", others 0)");
   add_value("--schedule", schedule_, "constant|step|cosine", "Learning-rate schedule");
   add_value("--step-size", step_size_, "EPOCHS",
             "Epochs between step decays (default: a third of the epochs)");
@@ -202,6 +210,11 @@ void TrainCommand::check_flags() const {
     throw FlagError("--labels", "fashion-mnist brings its own labels");
   }
   if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
+  if (!input_shape_.empty()) {
+    parse_shape("--input-shape", input_shape_);
+    if (data_ == "fashion-mnist" || !labels_.empty())
+      throw FlagError("--input-shape", "is for CSV data; IDX images carry their own shape");
+  }
   if (!init_.empty() && !resume_.empty()) {
     throw FlagError("--init", "not with --resume: the checkpoint holds the weights");
   }
@@ -328,12 +341,27 @@ training::RunInputs TrainCommand::run_inputs(const RunStart& start) const {
     source.csv.label = start.resumed->description.label_name;
   inputs.rows = data::read_rows(source);
   inputs.data_name = data_;
+  std::optional<Shape> table_shape;
+  if (!input_shape_.empty()) {
+    table_shape = parse_shape("--input-shape", input_shape_);
+    if (table_shape->elements() != inputs.rows.features()) {
+      throw FlagError("--input-shape",
+                      in_quotes(input_shape_) + " is " + std::to_string(table_shape->elements()) +
+                          " values per sample, but the rows of " + data_ + " have " +
+                          std::to_string(inputs.rows.features()) + " features");
+    }
+    inputs.rows.table_shape = table_shape;
+  }
   if (data_ == "fashion-mnist" || !test_.empty()) {
-    inputs.read_test_rows = [this, source] {
+    inputs.read_test_rows = [this, source, table_shape] {
       data::DataSource test_source = source;
       test_source.test_set = data_ == "fashion-mnist";
       if (!test_.empty()) test_source = {test_, test_labels_, source.csv, false};
-      return data::read_rows(test_source);
+      data::RawRows rows = data::read_rows(test_source);
+      // Rows of another width are refused when the run checks them against the training rows.
+      if (rows.table && table_shape && table_shape->elements() == rows.features())
+        rows.table_shape = table_shape;
+      return rows;
     };
   }
   inputs.init = init_;

@@ -52,7 +52,7 @@ class TrainCommand final : public Command {
                     const TrainingResult& result, const training::RunOutcome& outcome) const;
 
   // Data
-  std::string data_, labels_, test_, test_labels_, normalize_, val_split_ = "0.1";
+  std::string data_, labels_, test_, test_labels_, input_shape_, normalize_, val_split_ = "0.1";
   CsvFlags csv_;
   // Model and optimisation
   std::string layers_, loss_ = "ce", optimizer_ = "adam", lr_, momentum_ = "0";

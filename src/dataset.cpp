@@ -11,12 +11,19 @@
 namespace scratchnet {
 
 template <typename T>
-InMemoryDataset<T>::InMemoryDataset(Matrix<T> features, Matrix<T> targets)
-    : features_(std::move(features)), targets_(std::move(targets)) {
+InMemoryDataset<T>::InMemoryDataset(Matrix<T> features, Matrix<T> targets,
+                                    std::optional<Shape> sample_shape)
+    : features_(std::move(features)),
+      targets_(std::move(targets)),
+      sample_shape_(std::move(sample_shape)) {
   if (features_.rows() != targets_.rows()) {
     throw std::invalid_argument("data set has " + std::to_string(features_.rows()) +
                                 " feature rows but " + std::to_string(targets_.rows()) +
                                 " target rows");
+  }
+  if (sample_shape_ && sample_shape_->elements() != features_.cols()) {
+    throw std::invalid_argument("data set rows of " + std::to_string(features_.cols()) +
+                                " features cannot hold samples of shape " + sample_shape_->text());
   }
 }
 

@@ -52,8 +52,12 @@ LayerKind fixed_kind(std::string kind, std::string token, bool activation,
     return LayerDescription{kind, fixed};
   };
   row.format = [](const LayerDescription&) { return std::string(); };
-  row.make_float = [](const LayerDescription&, Index) { return std::make_unique<L<float>>(); };
-  row.make_double = [](const LayerDescription&, Index) { return std::make_unique<L<double>>(); };
+  row.make_float = [](const LayerDescription&, const Shape&) {
+    return std::make_unique<L<float>>();
+  };
+  row.make_double = [](const LayerDescription&, const Shape&) {
+    return std::make_unique<L<double>>();
+  };
   return row;
 }
 
@@ -65,8 +69,8 @@ LayerKind linear_kind() {
     const std::string_view head = arguments.substr(0, arguments.find(':'));
     const auto units = number<Index>(head);
     if (!units) {
-      refuse("expected UNITS[:ACTIVATION] or dropout:P, and '" + std::string(head) +
-             "' is not a number of units");
+      refuse("expected UNITS[:nobias][:ACTIVATION], an activation or dropout:P, and '" +
+             std::string(head) + "' is not a number of units");
     }
     if (*units < 1 || *units > kMaxUnits)
       refuse("units must be in 1.." + std::to_string(kMaxUnits));
@@ -78,15 +82,17 @@ LayerKind linear_kind() {
     return std::to_string(linear.get<std::int64_t>("out_features")) +
            (linear.get<bool>("bias") ? "" : ":nobias");
   };
-  const auto make = []<typename T>(const LayerDescription& linear, Index inputs) {
-    return std::make_unique<Dense<T>>(inputs, Index(linear.get<std::int64_t>("out_features")),
+  // in_features are the input's elements; Dense::output_shape refuses an input that is not flat.
+  const auto make = []<typename T>(const LayerDescription& linear, const Shape& input) {
+    return std::make_unique<Dense<T>>(input.elements(),
+                                      Index(linear.get<std::int64_t>("out_features")),
                                       linear.get<bool>("bias") ? Bias::add : Bias::none);
   };
-  row.make_float = [make](const LayerDescription& d, Index n) {
-    return make.operator()<float>(d, n);
+  row.make_float = [make](const LayerDescription& d, const Shape& input) {
+    return make.operator()<float>(d, input);
   };
-  row.make_double = [make](const LayerDescription& d, Index n) {
-    return make.operator()<double>(d, n);
+  row.make_double = [make](const LayerDescription& d, const Shape& input) {
+    return make.operator()<double>(d, input);
   };
   return row;
 }
@@ -119,10 +125,10 @@ LayerKind leaky_relu_kind() {
     if (slope != kDefaultLeakySlope) text.append("=").append(io::shortest(slope));
     return text;
   };
-  row.make_float = [](const LayerDescription& d, Index) {
+  row.make_float = [](const LayerDescription& d, const Shape&) {
     return std::make_unique<LeakyReLU<float>>(float(d.get<double>("negative_slope")));
   };
-  row.make_double = [](const LayerDescription& d, Index) {
+  row.make_double = [](const LayerDescription& d, const Shape&) {
     return std::make_unique<LeakyReLU<double>>(d.get<double>("negative_slope"));
   };
   return row;
@@ -143,10 +149,10 @@ LayerKind dropout_kind() {
     std::string text = ":";  // then appended to: GCC 12 warns (-Wrestrict) on ":" + string&&
     return text.append(io::shortest(dropout.get<double>("p")));
   };
-  row.make_float = [](const LayerDescription& d, Index) {
+  row.make_float = [](const LayerDescription& d, const Shape&) {
     return std::make_unique<Dropout<float>>(d.get<double>("p"));
   };
-  row.make_double = [](const LayerDescription& d, Index) {
+  row.make_double = [](const LayerDescription& d, const Shape&) {
     return std::make_unique<Dropout<double>>(d.get<double>("p"));
   };
   return row;

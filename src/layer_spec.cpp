@@ -134,22 +134,22 @@ std::vector<SpecEntry> model_spec(const Sequential<T>& model) {
 
 template <typename T>
 std::vector<std::unique_ptr<Layer<T>>> make_layers(const std::vector<SpecEntry>& entries,
-                                                   Index inputs) {
+                                                   const Shape& input) {
   std::vector<std::unique_ptr<Layer<T>>> layers;
-  Index features = inputs;
+  Shape shape = input;
   for (const SpecEntry& entry : entries) {
     for (const LayerDescription& description : entry.layers) {
-      layers.push_back(row_of(description).factory<T>()(description, features));
-      features = layers.back()->output_size(features);
+      layers.push_back(row_of(description).factory<T>()(description, shape));
+      shape = layers.back()->output_shape(shape);
     }
   }
   return layers;
 }
 
 template <typename T>
-Sequential<T> build_model(const std::vector<SpecEntry>& entries, Index inputs) {
-  Sequential<T> model(inputs);
-  for (auto& layer : make_layers<T>(entries, inputs))
+Sequential<T> build_model(const std::vector<SpecEntry>& entries, const Shape& input) {
+  Sequential<T> model(input);
+  for (auto& layer : make_layers<T>(entries, input))
     model.add(std::move(layer));
   return model;
 }
@@ -157,10 +157,10 @@ Sequential<T> build_model(const std::vector<SpecEntry>& entries, Index inputs) {
 template std::vector<SpecEntry> model_spec<float>(const Sequential<float>&);
 template std::vector<SpecEntry> model_spec<double>(const Sequential<double>&);
 template std::vector<std::unique_ptr<Layer<float>>> make_layers<float>(
-    const std::vector<SpecEntry>&, Index);
+    const std::vector<SpecEntry>&, const Shape&);
 template std::vector<std::unique_ptr<Layer<double>>> make_layers<double>(
-    const std::vector<SpecEntry>&, Index);
-template Sequential<float> build_model<float>(const std::vector<SpecEntry>&, Index);
-template Sequential<double> build_model<double>(const std::vector<SpecEntry>&, Index);
+    const std::vector<SpecEntry>&, const Shape&);
+template Sequential<float> build_model<float>(const std::vector<SpecEntry>&, const Shape&);
+template Sequential<double> build_model<double>(const std::vector<SpecEntry>&, const Shape&);
 
 }  // namespace scratchnet

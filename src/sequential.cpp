@@ -5,14 +5,26 @@
 
 namespace scratchnet {
 
+namespace {
+
+// Layers take views of contiguous rows; a Ref may also hold a strided block (every other row).
 template <typename T>
-Sequential<T>::Sequential(Index inputs) : inputs_(inputs), outputs_(inputs) {
-  if (inputs <= 0) throw std::invalid_argument("a model needs at least one input feature");
+ConstMatrixView<T> contiguous_view(ConstMatrixRef<T> matrix, const char* what) {
+  if (matrix.rows() > 1 && matrix.outerStride() != matrix.cols()) {
+    throw std::invalid_argument(std::string(what) + " rows must be contiguous in memory");
+  }
+  return {matrix.data(), matrix.rows(), matrix.cols()};
 }
+
+}  // namespace
+
+template <typename T>
+Sequential<T>::Sequential(Shape input_shape)
+    : input_shape_(std::move(input_shape)), output_shape_(input_shape_) {}
 
 template <typename T>
 void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
-  const Index outputs = layer->output_size(outputs_);
+  Shape output_shape = layer->output_shape(output_shape_);
   LayerSlices slices;
   slices.parameter_offset = Index(parameters_.size());
   for (const ParameterShape& shape : layer->parameter_shapes())
@@ -30,7 +42,7 @@ void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
   layer->use_threads(pool_);
   layers_.push_back(std::move(layer));
   slices_.push_back(slices);
-  outputs_ = outputs;
+  output_shape_ = std::move(output_shape);
   const T* const old_parameters = parameters_.data();
   const T* const old_gradients = gradients_.data();
   const T* const old_buffers = buffers_.data();
@@ -60,23 +72,10 @@ void Sequential<T>::bind_layer(std::size_t index) {
                                integer_buffers_.data() + slices.integer_buffer_offset);
 }
 
-namespace {
-
-// Layers take views of contiguous rows; a Ref may also hold a strided block (every other row).
-template <typename T>
-ConstMatrixView<T> contiguous_view(ConstMatrixRef<T> matrix, const char* what) {
-  if (matrix.rows() > 1 && matrix.outerStride() != matrix.cols()) {
-    throw std::invalid_argument(std::string(what) + " rows must be contiguous in memory");
-  }
-  return {matrix.data(), matrix.rows(), matrix.cols()};
-}
-
-}  // namespace
-
 template <typename T>
 void Sequential<T>::check_inputs(Index features) const {
-  if (features != inputs_) {
-    throw std::invalid_argument("model expects " + std::to_string(inputs_) +
+  if (features != inputs()) {
+    throw std::invalid_argument("model expects " + std::to_string(inputs()) +
                                 " input features, got " + std::to_string(features));
   }
 }

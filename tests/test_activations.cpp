@@ -87,7 +87,16 @@ TEST(Activations, NamedAsTorchNamesThem) {
   EXPECT_EQ(GELU<double>().name(), "GELU");
   EXPECT_EQ(Softmax<double>().name(), "Softmax");
   EXPECT_EQ(Dropout<double>().name(), "Dropout");
-  EXPECT_EQ(Tanh<float>().output_size(7), 7);
+}
+
+// Element-wise layers keep any sample shape; Softmax, which normalises a whole flat sample,
+// refuses an image, whose torch Softmax(dim=1) would normalise over channels instead.
+TEST(Activations, KeepTheSampleShape) {
+  EXPECT_EQ(Tanh<float>().output_shape(7), Shape(7));
+  EXPECT_EQ(ReLU<float>().output_shape({3, 4, 5}), Shape({3, 4, 5}));
+  EXPECT_EQ(Dropout<float>(0.5).output_shape({1, 28, 28}), Shape({1, 28, 28}));
+  EXPECT_EQ(Softmax<float>().output_shape(10), Shape(10));
+  EXPECT_THROW((void)Softmax<float>().output_shape({1, 2, 5}), std::invalid_argument);
 }
 
 TEST(GradientCheck, Tanh) {

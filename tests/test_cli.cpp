@@ -144,7 +144,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{{"xor", "extra\r\nline"}, "unexpected argument(s): extra\\r\\nline"},
         BadFlag{{"xor", "--bogus\n"}, "unknown flag '--bogus\\n'"},
         BadFlag{{"gradcheck", "--layers", "4,\n"},
-                "--layers: layer spec entry 2 '\\n': expected UNITS[:ACTIVATION] or dropout:P, "
+                "--layers: layer spec entry 2 '\\n': expected UNITS[:nobias][:ACTIVATION], an "
+                "activation or dropout:P, "
                 "and '\\n' is not a number of units"}));
 
 // Found by fuzz/fuzz_command_line: matching CLI11's message, which quotes the argument, with

@@ -86,6 +86,42 @@ TEST(CliTrain, TrainsEvaluatesPredictsAndDescribes) {
   EXPECT_NE(info.out.find("0.weight"), std::string::npos);
 }
 
+// --input-shape gives a CSV row's sample shape. Every layer a spec names takes the row flat, so
+// the model is the one trained without it, byte for byte; a shape that does not hold the row,
+// or one given for images, is refused naming the flag.
+TEST(CliTrain, InputShapeIsCheckedAndDenseLayersSeeTheRowFlat) {
+  Workspace w;
+  write_bytes(w.data, "a,b,c,d,label\n1,2,3,4,x\n4,3,2,1,y\n2,2,3,1,x\n0,1,0,1,y\n");
+  const std::vector<std::string> train = {"train",       "--data",   w.data, "--layers",
+                                          "3:relu,2",    "--epochs", "2",    "--quiet",
+                                          "--val-split", "0"};
+  auto flat = train, shaped = train;
+  flat.insert(flat.end(), {"--out", w.folder + "/flat.safetensors"});
+  shaped.insert(shaped.end(), {"--out", w.model, "--input-shape", "1,2,2"});
+  ASSERT_EQ(run_cli(flat).exit_code, 0);
+  const auto result = run_cli(shaped);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(read_bytes(w.model), read_bytes(w.folder + "/flat.safetensors"));
+
+  const auto refused = [&](const std::string& shape, const std::string& message) {
+    auto arguments = train;
+    arguments.insert(arguments.end(), {"--input-shape", shape});
+    const auto refusal = run_cli(arguments);
+    EXPECT_EQ(refusal.exit_code, 2) << shape;
+    EXPECT_EQ(lines(refusal.err).at(0), "scratchnet: error: --input-shape: " + message);
+  };
+  refused("1,3,2",
+          "'1,3,2' is 6 values per sample, but the rows of " + w.data + " have 4 features");
+  refused("1,,4", "expected whole numbers joined by commas, as in 1,28,28, got '1,,4'");
+  refused("2,x", "expected whole numbers joined by commas, as in 1,28,28, got '2,x'");
+  refused("0,4", "'0' is out of range 1..2147483647");
+  refused("1,1,1,2,2", "at most 4 dimensions, got '1,1,1,2,2'");
+  const auto images = run_cli({"train", "--data", "fashion-mnist", "--input-shape", "784"});
+  EXPECT_EQ(images.exit_code, 2);
+  EXPECT_EQ(lines(images.err).at(0),
+            "scratchnet: error: --input-shape: is for CSV data; IDX images carry their own shape");
+}
+
 TEST(CliTrain, JsonHasEveryEpochAndTheTestMetrics) {
   Workspace w;
   const auto result = run_cli({"train", "--data", w.data, "--test", w.data, "--layers", "8:tanh,3",

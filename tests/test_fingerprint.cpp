@@ -47,7 +47,7 @@ TEST(Fingerprint, TellsChangedRowsFromTheSame) {
 
 TEST(Fingerprint, ReadsImagesByTheirBytes) {
   RawRows rows;
-  rows.images = LabelledImages{2, 3, {0, 10, 20, 30, 40, 50}, {1, 0}};
+  rows.images = LabelledImages{2, 3, {0, 10, 20, 30, 40, 50}, {1, 0}, {3}};
   const DataFingerprint original = fingerprint_of(rows);
   EXPECT_EQ(original.rows, 2);
   EXPECT_EQ(original.features, 3);

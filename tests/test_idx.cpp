@@ -301,6 +301,8 @@ TEST(FashionMnist, RealFilesLoad) {
   const LabelledImages train = read_idx_pair(paths.train_images, paths.train_labels);
   EXPECT_EQ(train.rows, 60000);
   EXPECT_EQ(train.features, 784);
+  EXPECT_EQ(train.image_dims, (std::vector<Index>{28, 28}));
+  EXPECT_EQ(train.sample_shape(), Shape({1, 28, 28}));  // one grey channel, as torchvision's
   EXPECT_EQ(train.pixels.size(), 60000u * 784u);
   EXPECT_EQ(train.pixels.capacity(), train.pixels.size());  // 47 MB of bytes, nothing more
   const LabelledImages test = read_idx_pair(paths.test_images, paths.test_labels);

@@ -9,12 +9,13 @@
 namespace scratchnet::data {
 namespace {
 
-// Three images of four pixels, labelled 7, 0 and 9.
+// Three images of 2 x 2 pixels, labelled 7, 0 and 9.
 LabelledImages three_images() {
   return {.rows = 3,
           .features = 4,
           .pixels = {0, 255, 51, 1, 10, 20, 30, 40, 128, 64, 32, 16},
-          .labels = {7, 0, 9}};
+          .labels = {7, 0, 9},
+          .image_dims = {2, 2}};
 }
 
 template <typename T>

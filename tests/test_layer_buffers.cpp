@@ -89,11 +89,13 @@ void register_running_mean() {
       const double momentum = description.get<double>("momentum");
       return momentum == 0.1 ? std::string() : "=" + io::shortest(momentum);
     };
-    row.make_float = [](const LayerDescription& description, Index inputs) {
-      return std::make_unique<RunningMean<float>>(inputs, description.get<double>("momentum"));
+    row.make_float = [](const LayerDescription& description, const Shape& input) {
+      return std::make_unique<RunningMean<float>>(input.elements(),
+                                                  description.get<double>("momentum"));
     };
-    row.make_double = [](const LayerDescription& description, Index inputs) {
-      return std::make_unique<RunningMean<double>>(inputs, description.get<double>("momentum"));
+    row.make_double = [](const LayerDescription& description, const Shape& input) {
+      return std::make_unique<RunningMean<double>>(input.elements(),
+                                                   description.get<double>("momentum"));
     };
     register_layer_kind(std::move(row));
     return true;

@@ -192,15 +192,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"256:rleu,10",
                 "layer spec entry 1 '256:rleu': unknown activation 'rleu' (valid: sigmoid, tanh, "
                 "relu, leaky_relu, gelu, softmax)"},
-        BadSpec{
-            "rleu,10",
-            "layer spec entry 1 'rleu': expected UNITS[:ACTIVATION] or dropout:P, and 'rleu' is "
-            "not a number of units"},
+        BadSpec{"rleu,10",
+                "layer spec entry 1 'rleu': expected UNITS[:nobias][:ACTIVATION], an activation or "
+                "dropout:P, and 'rleu' is "
+                "not a number of units"},
         BadSpec{"10,0", "layer spec entry 2 '0': units must be in 1..100000000"},
         BadSpec{"-5", "layer spec entry 1 '-5': units must be in 1..100000000"},
         BadSpec{"99999999999999999999",
-                "layer spec entry 1 '99999999999999999999': expected UNITS[:ACTIVATION] or "
-                "dropout:P, and '99999999999999999999' is not a number of units"},
+                "layer spec entry 1 '99999999999999999999': expected UNITS[:nobias][:ACTIVATION], "
+                "an activation or dropout:P, and '99999999999999999999' is not a number of units"},
         BadSpec{"16:", "layer spec entry 1 '16:': nothing after ':'"},
         BadSpec{"dropout",
                 "layer spec entry 1 'dropout': dropout needs a probability, as in dropout:0.2"},
@@ -243,7 +243,8 @@ TEST(LayerSpec, AnEntryWithALineBreakStillGivesOneLine) {
     FAIL() << "accepted";
   } catch (const SpecError& error) {
     EXPECT_EQ(std::string(error.what()),
-              "layer spec entry 2 'drop\\nout\\r:0.2': expected UNITS[:ACTIVATION] or dropout:P, "
+              "layer spec entry 2 'drop\\nout\\r:0.2': expected UNITS[:nobias][:ACTIVATION], an "
+              "activation or dropout:P, "
               "and 'drop\\nout\\r' is not a number of units");
   }
 }

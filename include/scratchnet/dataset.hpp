@@ -3,15 +3,18 @@
 // batch that the caller owns, so a loader may keep its rows in any form (bytes, files) and turn
 // only the rows of one batch into T.
 //   features [rows, features]; targets [rows, target_width] (class indices, as T, in a
-//   [rows, 1] column for multiclass tasks)
+//   [rows, 1] column for multiclass tasks). A row holds one sample of sample_shape(), whose
+//   elements() are features(): an image [channels, height, width] row-major (NCHW).
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet {
 
@@ -26,6 +29,8 @@ class Dataset {
   virtual Index features() const = 0;
   /// Target values per row.
   virtual Index target_width() const = 0;
+  /// The shape of one row's sample. Default: flat, [features()].
+  virtual Shape sample_shape() const { return features(); }
 
   /// Copies the rows `rows` (in that order) into `features` [rows.size(), features()] and
   /// `targets` [rows.size(), target_width()]. Safe to call from several threads at once with
@@ -38,19 +43,23 @@ class Dataset {
 template <typename T>
 class InMemoryDataset final : public Dataset<T> {
  public:
-  /// Rows of `features` [n, features] paired with rows of `targets` [n, width]; throws
-  /// std::invalid_argument when the row counts differ.
-  InMemoryDataset(Matrix<T> features, Matrix<T> targets);
+  /// Rows of `features` [n, features] paired with rows of `targets` [n, width], each row a
+  /// sample of `sample_shape` (flat when not given); throws std::invalid_argument when the row
+  /// counts differ or the shape does not have `features` elements.
+  InMemoryDataset(Matrix<T> features, Matrix<T> targets,
+                  std::optional<Shape> sample_shape = std::nullopt);
 
   Index size() const override { return features_.rows(); }
   Index features() const override { return features_.cols(); }
   Index target_width() const override { return targets_.cols(); }
+  Shape sample_shape() const override { return sample_shape_ ? *sample_shape_ : features(); }
   void gather(std::span<const Index> rows, MatrixView<T> features,
               MatrixView<T> targets) const override;
 
  private:
   Matrix<T> features_;
   Matrix<T> targets_;
+  std::optional<Shape> sample_shape_;
 };
 
 /// Some rows of another data set, which must outlive it.
@@ -63,6 +72,7 @@ class Subset final : public Dataset<T> {
   Index size() const override { return Index(rows_.size()); }
   Index features() const override { return parent_->features(); }
   Index target_width() const override { return parent_->target_width(); }
+  Shape sample_shape() const override { return parent_->sample_shape(); }
   void gather(std::span<const Index> rows, MatrixView<T> features,
               MatrixView<T> targets) const override;
 

@@ -2,6 +2,8 @@
 // The layer contract, small and uniform:
 //   forward(input)     keeps what backward needs, returns the output    [batch, in] -> [batch, out]
 //   backward(doutput)  returns dinput, ADDS into parameter gradients    [batch, out] -> [batch, in]
+// `in` and `out` are the elements of a sample's shape (shape.hpp): an image batch [batch, C·H·W]
+// is NCHW, and output_shape() says how the layer maps one sample's shape to the next.
 // Both take and return views: what a layer returns lives in the layer's own buffers until its
 // next call, and those buffers grow to the largest batch and never shrink, so a training loop
 // allocates nothing once it has seen its largest batch.
@@ -20,6 +22,7 @@
 #include "scratchnet/layer_description.hpp"
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/sample_random.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet {
 
@@ -62,9 +65,10 @@ class Layer {
   /// The layer's kind, as its torch.nn class is named ("Linear", "Sigmoid"): describe().kind.
   std::string name() const { return describe().kind; }
 
-  /// Features per sample that this layer outputs when given `input_size` features.
-  /// Throws std::invalid_argument when the layer cannot take that input size.
-  virtual Index output_size(Index input_size) const { return input_size; }
+  /// The shape of a sample this layer outputs when given samples of shape `input`. Throws
+  /// std::invalid_argument when the layer cannot take that shape. Default: the same shape, as
+  /// for a layer that works element by element.
+  virtual Shape output_shape(const Shape& input) const { return input; }
 
   /// The parameter tensors, in the order they sit in the flat buffers. Default: none.
   virtual std::vector<ParameterShape> parameter_shapes() const { return {}; }

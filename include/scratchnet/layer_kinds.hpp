@@ -9,7 +9,7 @@
 // from the start; rows added at run time come after them.
 //
 // A spec gives a layer's attributes except those that follow from its input (a Linear's
-// in_features, a BatchNorm's num_features): the factory is given the number of input features.
+// in_features, a BatchNorm's num_features): the factory is given the shape of its input.
 
 #include <functional>
 #include <memory>
@@ -23,10 +23,10 @@
 
 namespace scratchnet {
 
-/// Builds a layer of one kind from its spec attributes, for `inputs` features per sample.
+/// Builds a layer of one kind from its spec attributes, for samples of shape `input`.
 template <typename T>
 using LayerFactory =
-    std::function<std::unique_ptr<Layer<T>>(const LayerDescription& spec, Index inputs)>;
+    std::function<std::unique_ptr<Layer<T>>(const LayerDescription& spec, const Shape& input)>;
 
 /// One row of the table.
 struct LayerKind {

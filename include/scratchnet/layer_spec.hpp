@@ -49,22 +49,22 @@ std::string format_layer_spec(const std::vector<SpecEntry>& entries);
 
 /// The spec entries of `model`'s layers, from their descriptions: a Linear followed by an
 /// activation is one entry ("128:relu"), as a parsed spec has it, every other layer an entry
-/// of its own. build_model(model_spec(m), m.inputs()) has m's layers, tensors and buffers.
+/// of its own. build_model(model_spec(m), m.input_shape()) has m's layers, tensors and buffers.
 /// Throws std::invalid_argument naming a layer whose kind the table does not have.
 template <typename T>
 std::vector<SpecEntry> model_spec(const Sequential<T>& model);
 
-/// The layers of `entries` on `inputs` features, one per torch.nn.Sequential entry, made but
-/// not yet in a model (so no parameter is allocated): to see their tensors before building.
-/// Throws std::invalid_argument for a layer kind the table does not have, or a layer that
-/// cannot take the features the layer before it gives.
+/// The layers of `entries` on samples of shape `input` (a number of features, or {C, H, W}), one
+/// per torch.nn.Sequential entry, made but not yet in a model (so no parameter is allocated):
+/// to see their tensors before building. Throws std::invalid_argument for a layer kind the
+/// table does not have, or a layer that cannot take the shape the layer before it gives.
 template <typename T>
 std::vector<std::unique_ptr<Layer<T>>> make_layers(const std::vector<SpecEntry>& entries,
-                                                   Index inputs);
+                                                   const Shape& input);
 
-/// A model taking `inputs` features, built from `entries`; its parameters and buffers start at
-/// zero (see initialize()).
+/// A model taking samples of shape `input`, built from `entries`; its parameters and buffers
+/// start at zero (see initialize()).
 template <typename T>
-Sequential<T> build_model(const std::vector<SpecEntry>& entries, Index inputs);
+Sequential<T> build_model(const std::vector<SpecEntry>& entries, const Shape& input);
 
 }  // namespace scratchnet

@@ -57,14 +57,16 @@ struct LayerSlices {
 template <typename T>
 class Sequential {
  public:
-  /// An empty model taking `inputs` features per sample.
-  explicit Sequential(Index inputs);
+  /// An empty model taking samples of shape `input_shape`: a number of features (784), or
+  /// {channels, height, width} for images, stored as rows of input_shape.elements() values.
+  explicit Sequential(Shape input_shape);
 
   Sequential(Sequential&&) noexcept = default;
   Sequential& operator=(Sequential&&) noexcept = default;
 
-  /// Appends a layer; its input size must be this model's current output size. New parameters
-  /// and buffers start at zero; existing ones keep their values.
+  /// Appends a layer, which must take samples of this model's current output shape (else
+  /// std::invalid_argument). New parameters and buffers start at zero; existing ones keep
+  /// their values.
   void add(std::unique_ptr<Layer<T>> layer);
 
   /// Constructs a layer in place and appends it: model.emplace<Dense<T>>(2, 4).
@@ -165,8 +167,12 @@ class Sequential {
     return first_with_parameters_ == SIZE_MAX ? layers_.size() : first_with_parameters_;
   }
 
-  Index inputs() const { return inputs_; }
-  Index outputs() const { return outputs_; }
+  /// The shape of a sample the model takes, and of one it outputs.
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const { return output_shape_; }
+  /// Values per input sample (input_shape().elements()), and per output sample.
+  Index inputs() const { return input_shape_.elements(); }
+  Index outputs() const { return output_shape_.elements(); }
   std::size_t size() const { return layers_.size(); }
   Layer<T>& layer(std::size_t index) { return *layers_.at(index); }
   const Layer<T>& layer(std::size_t index) const { return *layers_.at(index); }
@@ -174,8 +180,8 @@ class Sequential {
  private:
   void bind_layer(std::size_t index);
 
-  Index inputs_;
-  Index outputs_;
+  Shape input_shape_;
+  Shape output_shape_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<LayerSlices> slices_;               // one per layer
   std::size_t first_with_parameters_ = SIZE_MAX;  // SIZE_MAX while no layer has any

@@ -175,6 +175,12 @@ IdxArray read_idx(const std::string& path) {
   return array;
 }
 
+Shape LabelledImages::sample_shape() const {
+  if (image_dims.size() == 2) return {1, image_dims[0], image_dims[1]};
+  if (image_dims.empty()) return features;
+  return Shape(image_dims);
+}
+
 LabelledImages read_idx_pair(const std::string& images_path, const std::string& labels_path) {
   IdxArray images = read_idx(images_path);
   if (images.dims.size() < 2) {
@@ -194,6 +200,7 @@ LabelledImages read_idx_pair(const std::string& images_path, const std::string& 
   LabelledImages pair;
   pair.rows = Index(images.dims[0]);
   pair.features = Index(images.values.size()) / pair.rows;
+  pair.image_dims.assign(images.dims.begin() + 1, images.dims.end());
   pair.pixels = std::move(images.values);
   pair.labels = std::move(labels.values);
   return pair;

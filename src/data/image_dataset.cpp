@@ -16,6 +16,11 @@ ImageDataset<T>::ImageDataset(LabelledImages images) : images_(std::move(images)
                                 std::to_string(images_.pixels.size()) + " pixels and " +
                                 std::to_string(images_.labels.size()) + " labels");
   }
+  if (!images_.image_dims.empty() && images_.sample_shape().elements() != images_.features) {
+    throw std::invalid_argument("image data set of " + std::to_string(images_.features) +
+                                " pixels per image has images of shape " +
+                                images_.sample_shape().text());
+  }
 }
 
 template <typename T>

@@ -23,6 +23,11 @@ bool RawRows::has_labels() const {
   return table ? !table->labels.empty() : true;
 }
 
+Shape RawRows::sample_shape() const {
+  if (images) return images->sample_shape();
+  return table_shape ? *table_shape : Shape(features());
+}
+
 RawRows read_rows(const DataSource& source) {
   RawRows rows;
   if (source.path == "fashion-mnist") {
@@ -147,11 +152,12 @@ std::unique_ptr<Dataset<T>> make_dataset(RawRows rows, const Matrix<double>& tar
   if (rows.images && scaling == nullptr) {
     return std::make_unique<ImageDataset<T>>(std::move(*rows.images));
   }
+  const Shape sample_shape = rows.sample_shape();
   // The table's features are moved, not copied: the rows are this function's own.
   Matrix<double> features = rows.table ? std::move(rows.table->features) : features_of(rows);
   if (scaling != nullptr) scaling->apply(features);
   require_features_fit<T>(features, rows, scaling != nullptr);
-  return std::make_unique<InMemoryDataset<T>>(features.cast<T>(), targets.cast<T>());
+  return std::make_unique<InMemoryDataset<T>>(features.cast<T>(), targets.cast<T>(), sample_shape);
 }
 
 template std::unique_ptr<Dataset<float>> make_dataset<float>(RawRows, const Matrix<double>&,

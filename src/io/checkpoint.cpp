@@ -244,6 +244,12 @@ CheckpointState load_checkpoint(const SafetensorsFile& file, const std::string& 
     throw FormatError(path + ": the checkpoint's model takes " + std::to_string(stored.inputs) +
                       " inputs but this one takes " + std::to_string(model.inputs()));
   }
+  const Shape stored_shape =
+      stored.input_shape.empty() ? Shape(stored.inputs) : Shape(stored.input_shape);
+  if (stored_shape != model.input_shape()) {
+    throw FormatError(path + ": the checkpoint's model takes samples of shape " +
+                      stored_shape.text() + " but this one takes " + model.input_shape().text());
+  }
   if (state.optimizer != optimizer.name()) {
     throw std::runtime_error(path + ": the checkpoint was trained with " + state.optimizer +
                              " but this optimizer is " + optimizer.name());

@@ -96,7 +96,7 @@ std::string description_problem(const ModelDescription& description, Index input
 // with the same attributes, parameters and buffers.
 template <typename T>
 void check_spec_fits(Sequential<T>& model, const std::string& spec) {
-  const auto built = make_layers<T>(parse_layer_spec(spec), model.inputs());
+  const auto built = make_layers<T>(parse_layer_spec(spec), model.input_shape());
   bool same = built.size() == model.size();
   for (std::size_t i = 0; same && i < built.size(); ++i) {
     const Layer<T>& layer = model.layer(i);
@@ -154,6 +154,36 @@ std::vector<double> number_list(const Json& list, const std::string& path, const
     numbers.push_back(number.get<double>());
   }
   return numbers;
+}
+
+// The "input_shape" list: 1 to 4 whole numbers of at least 1 whose product is `inputs`. A flat
+// shape ([784]) is returned empty, as a model that takes flat samples describes itself.
+std::vector<Index> read_input_shape(const std::string& text, Index inputs,
+                                    const std::string& path) {
+  constexpr const char* kHolds = "expected a JSON list of 1 to 4 whole numbers of at least 1";
+  const Json parsed = parse_metadata_json(text, path, "input_shape", kHolds);
+  if (!parsed.is_array() || parsed.empty() || parsed.size() > 4) {
+    metadata_error(path, "input_shape", kHolds);
+  }
+  std::vector<Index> dims;
+  Index values = 1;
+  for (const Json& dim : parsed) {
+    // Each dimension is at most `inputs`, so the product never passes inputs · inputs.
+    if (!dim.is_number_integer() || dim.get<std::int64_t>() < 1 ||
+        dim.get<std::int64_t>() > inputs) {
+      metadata_error(path, "input_shape", kHolds + std::string(" and at most 'inputs'"));
+    }
+    dims.push_back(dim.get<Index>());
+    values *= dims.back();
+    if (values > inputs) break;
+  }
+  if (values != inputs) {
+    metadata_error(
+        path, "input_shape",
+        in_quotes(text) + " does not hold the model's " + std::to_string(inputs) + " inputs");
+  }
+  if (dims.size() == 1) dims.clear();
+  return dims;
 }
 
 // The first Linear layer's weight, [out, in], gives the inputs of a file without metadata.
@@ -333,6 +363,12 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
     throw std::invalid_argument("model description: " + std::to_string(description.inputs) +
                                 " inputs but the model takes " + std::to_string(model.inputs()));
   }
+  const Shape& shape = model.input_shape();
+  if (!description.input_shape.empty() && description.input_shape != shape.dims()) {
+    throw std::invalid_argument("model description: samples of shape " +
+                                Shape(description.input_shape).text() + " but the model takes " +
+                                shape.text());
+  }
   const std::string spec = model_spec_text(model, description);
   const std::string problem = description_problem(description, model.inputs(), model.outputs());
   if (!problem.empty()) throw std::invalid_argument("model description: " + problem);
@@ -348,6 +384,7 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
       {"training", description.training_json.empty() ? "{}" : description.training_json},
   };
   if (!spec.empty()) metadata["spec"] = spec;
+  if (!shape.is_flat()) metadata["input_shape"] = Json(shape.dims()).dump();
   if (!description.mean.empty()) {
     metadata["normalization"] =
         Json{{"mean", description.mean}, {"scale", description.scale}}.dump();
@@ -375,6 +412,8 @@ ModelDescription read_model_metadata(const std::map<std::string, std::string>& m
     metadata_error(path, "inputs", "expected a positive whole number, got " + in_quotes(*inputs));
   }
   description.inputs = count;
+  if (const auto shape = lookup(metadata, "input_shape"))
+    description.input_shape = read_input_shape(*shape, count, path);
 
   description.loss = lookup(metadata, "loss").value_or("");
   description.classes = string_list(lookup(metadata, "classes").value_or("[]"), path, "classes");
@@ -561,18 +600,20 @@ LoadedModel<T> load_model(const std::string& path, const std::string& spec_overr
 
   const Index inputs =
       has_metadata ? description.inputs : inputs_from_first_weight(file, entries, path);
+  const Shape input_shape =
+      description.input_shape.empty() ? Shape(inputs) : Shape(description.input_shape);
   const std::string network =
       "the network " + description.spec + " (" + std::to_string(inputs) + " inputs)";
   std::vector<std::unique_ptr<Layer<T>>> layers;
   try {
-    layers = make_layers<T>(entries, inputs);
+    layers = make_layers<T>(entries, input_shape);
   } catch (const std::invalid_argument& error) {
     throw FormatError(path + ": " + network + " cannot be built: " + error.what());
   }
   const ModelTensors expected = expected_tensors(layers, path, network);
   const ModelState<T> state = state_values<T>(file, path, expected, network);
 
-  Sequential<T> model(inputs);
+  Sequential<T> model(input_shape);
   for (auto& layer : layers)
     model.add(std::move(layer));
   const std::vector<NamedParameter> built = model.named_parameters();

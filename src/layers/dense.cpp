@@ -32,12 +32,16 @@ LayerDescription Dense<T>::describe() const {
 }
 
 template <typename T>
-Index Dense<T>::output_size(Index input_size) const {
-  if (input_size != inputs_) {
-    throw std::invalid_argument("Dense layer expects " + std::to_string(inputs_) +
-                                " input features, got " + std::to_string(input_size));
+Shape Dense<T>::output_shape(const Shape& input) const {
+  if (!input.is_flat()) {
+    throw std::invalid_argument("Dense layer takes flat samples of " + std::to_string(inputs_) +
+                                " features, got samples of shape " + input.text());
   }
-  return outputs_;
+  if (input.elements() != inputs_) {
+    throw std::invalid_argument("Dense layer expects " + std::to_string(inputs_) +
+                                " input features, got " + std::to_string(input.elements()));
+  }
+  return Shape(outputs_);
 }
 
 template <typename T>

@@ -1,6 +1,17 @@
 #include "scratchnet/layers/softmax.hpp"
 
+#include <stdexcept>
+
 namespace scratchnet {
+
+template <typename T>
+Shape Softmax<T>::output_shape(const Shape& input) const {
+  if (!input.is_flat()) {
+    throw std::invalid_argument("Softmax layer takes flat samples, got samples of shape " +
+                                input.text());
+  }
+  return input;
+}
 
 // y_ij = e^(x_ij − m_i) / Σ_k e^(x_ik − m_i): the largest exponent is e⁰ = 1, so nothing
 // overflows and each row's sum is at least 1.

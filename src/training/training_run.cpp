@@ -135,6 +135,8 @@ void TrainingRun<T>::prepare_model(std::optional<io::LoadedModel<T>> initial,
   if (initial) {
     model_.emplace(std::move(initial->network));
   } else {
+    // Every layer a spec names takes flat samples: an image row is taken flat, as torch's
+    // nn.Flatten would give it, and the model file keeps no shape of it.
     model_.emplace(build_model<T>(parse_layer_spec(settings_.layers), features_));
     initialize(*model_, Initializer::torch_default, random_);
   }

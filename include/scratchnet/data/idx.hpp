@@ -18,6 +18,7 @@
 
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/matrix.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet::data {
 
@@ -47,9 +48,18 @@ struct LabelledImages {
   std::vector<std::uint8_t> pixels;
   /// Each image's label, [rows].
   std::vector<std::uint8_t> labels;
+  /// One image's dimensions, as the file gives them after the count ({28, 28}); empty when
+  /// unknown, for a flat image of `features` pixels.
+  std::vector<Index> image_dims;
+
+  /// One image as a sample shape: a grey image [h, w] is one channel, [1, h, w], as
+  /// torchvision's ToTensor makes it; other dimensions are kept as the file gives them, and
+  /// without any the image is flat, [features].
+  Shape sample_shape() const;
 };
 
-/// Reads an images file [n, d1, d2, ...] (features = d1 · d2 · ...) and a labels file [n]. Throws
+/// Reads an images file [n, d1, d2, ...] (features = d1 · d2 · ..., image_dims = {d1, d2, ...})
+/// and a labels file [n]. Throws
 /// DataError as read_idx does, for files with the wrong number of dimensions, and when the two
 /// counts differ (naming both files).
 LabelledImages read_idx_pair(const std::string& images_path, const std::string& labels_path);

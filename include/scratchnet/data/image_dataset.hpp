@@ -17,12 +17,14 @@ template <typename T>
 class ImageDataset final : public Dataset<T> {
  public:
   /// Takes the pixels and labels of `images`; throws std::invalid_argument when their sizes do
-  /// not match its rows and features.
+  /// not match its rows and features, or its image_dims its features.
   explicit ImageDataset(LabelledImages images);
 
   Index size() const override { return images_.rows; }
   Index features() const override { return images_.features; }
   Index target_width() const override { return 1; }
+  /// [1, height, width] for grey images; see LabelledImages::sample_shape().
+  Shape sample_shape() const override { return images_.sample_shape(); }
   /// Writes T(pixel) / T(255) into `features` [rows.size(), features()] and the label into
   /// `targets` [rows.size(), 1].
   void gather(std::span<const Index> rows, MatrixView<T> features,

@@ -33,10 +33,14 @@ struct RawRows {
   std::optional<CsvTable> table;           // CSV rows
   std::optional<LabelledImages> images;    // IDX rows
   std::vector<std::string> image_classes;  // Fashion-MNIST's class names; empty for other IDX
+  std::optional<Shape> table_shape;        // a CSV row's sample shape, when it is not flat
 
   Index rows() const;
   Index features() const;
   bool has_labels() const;
+  /// The shape of one row's sample: the images' (LabelledImages::sample_shape()), a CSV row's
+  /// table_shape, or flat [features()].
+  Shape sample_shape() const;
 };
 
 /// Reads the rows `source` names. Throws DataError for a file that cannot be used.
@@ -57,8 +61,9 @@ Matrix<double> targets_of(const RawRows& rows, Task task, const std::vector<std:
 /// The rows' features as doubles [rows, features] (images as pixel/255).
 Matrix<double> features_of(const RawRows& rows);
 
-/// A data set over `rows` with `targets`, scaled by `scaling` when given. Unscaled images stay
-/// bytes (an ImageDataset); everything else is held as T.
+/// A data set over `rows` with `targets`, scaled by `scaling` when given, its samples of
+/// rows.sample_shape(). Unscaled images stay bytes (an ImageDataset); everything else is held
+/// as T.
 template <typename T>
 std::unique_ptr<Dataset<T>> make_dataset(RawRows rows, const Matrix<double>& targets,
                                          const Standardization* scaling);

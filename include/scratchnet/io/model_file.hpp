@@ -12,6 +12,8 @@
 //                    when it has none the one model_spec() derives from the layers (left out
 //                    only for a model without layers)
 //   "inputs"         features per sample, "784"
+//   "input_shape"    JSON list, a sample's shape when it is not flat: [1,28,28] for a model
+//                    whose first layer takes images (left out for a flat one)
 //   "loss"           "ce", "bce", "mse", "sse" or ""
 //   "classes"        JSON list of the class names, ["T-shirt", …] ("[]" for none)
 //   "normalization"  JSON {"mean": […], "scale": […]}: x' = (x − mean) / scale per feature
@@ -33,9 +35,10 @@ namespace scratchnet::io {
 
 /// What a model file says about its network besides the weights.
 struct ModelDescription {
-  std::string spec;  // the layer spec, "128:relu,10"
-  Index inputs = 0;  // features per sample; save_model writes the model's own
-  std::string loss;  // "ce", "bce", "mse", "sse", or "" when unknown
+  std::string spec;                // the layer spec, "128:relu,10"
+  Index inputs = 0;                // features per sample; save_model writes the model's own
+  std::vector<Index> input_shape;  // a sample's shape, [1, 28, 28]; empty when flat; ditto
+  std::string loss;                // "ce", "bce", "mse", "sse", or "" when unknown
   std::vector<std::string> classes;
   std::vector<double> mean, scale;  // standardisation x' = (x − mean) / scale; empty when none
   std::vector<std::string> feature_names;

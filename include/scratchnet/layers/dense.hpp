@@ -17,7 +17,8 @@ class Dense final : public Layer<T> {
 
   /// Linear(in_features, out_features, bias)
   LayerDescription describe() const override;
-  Index output_size(Index input_size) const override;
+  /// [in] -> [out]; an image must be flattened first, as for torch.nn.Linear.
+  Shape output_shape(const Shape& input) const override;
   std::vector<ParameterShape> parameter_shapes() const override;
   void bind_parameters(T* values, T* gradients) override;
   void use_threads(kernels::ThreadPool* pool) override { pool_ = pool; }

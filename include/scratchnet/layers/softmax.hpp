@@ -15,6 +15,10 @@ class Softmax final : public Layer<T> {
   /// Softmax(dim=1)
   LayerDescription describe() const override { return {"Softmax", {{"dim", std::int64_t{1}}}}; }
 
+  /// [n] -> [n]. Softmax(dim=1) of an image would normalise over its channels, not over the
+  /// whole sample as this layer does, so it takes only flat samples.
+  Shape output_shape(const Shape& input) const override;
+
   /// [batch, n] -> [batch, n]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, n] -> [batch, n]
