@@ -19,8 +19,8 @@
 #include "measure.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
-#include "scratchnet/layer_spec.hpp"
-#include "scratchnet/predictor.hpp"
+#include "scratchnet/model/layer_spec.hpp"
+#include "scratchnet/model/predictor.hpp"
 
 using namespace scratchnet;
 using namespace scratchnet::bench;

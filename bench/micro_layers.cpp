@@ -14,16 +14,16 @@
 #include <utility>
 
 #include "micro.hpp"
-#include "scratchnet/anomaly.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/relu.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/optimizers/adam.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/training/anomaly.hpp"
 
 namespace scratchnet::bench {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet::cli {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/trainer.hpp"
 #include "scratchnet/training/evaluation_json.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::cli {
 

@@ -1,5 +1,5 @@
 #include "flag_values.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 #include <charconv>
 #include <cmath>

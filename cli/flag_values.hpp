@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "scratchnet/one_line.hpp"
-#include "scratchnet/shape.hpp"
+#include "scratchnet/model/shape.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet::cli {
 

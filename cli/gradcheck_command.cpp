@@ -4,10 +4,10 @@
 #include <cstdio>
 
 #include "flag_values.hpp"
-#include "scratchnet/gradient_check.hpp"
 #include "scratchnet/init/initializer.hpp"
-#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/training/factories.hpp"
+#include "scratchnet/training/gradient_check.hpp"
 #include "setting_flags.hpp"
 
 namespace scratchnet::cli {

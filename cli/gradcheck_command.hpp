@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
-#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 
 namespace scratchnet::cli {
 

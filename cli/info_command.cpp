@@ -8,8 +8,8 @@
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/io/shortest.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include "command_line.hpp"
 #include "exit_status.hpp"
 #include "flag_values.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 #include "usage_error.hpp"
 
 namespace {

@@ -5,19 +5,19 @@
 
 #include <vector>
 
-#include "scratchnet/io/output_path.hpp"
+#include "scratchnet/files/output_path.hpp"
 
 namespace scratchnet::cli {
 
 /// Throws std::runtime_error "PATH: cannot write: REASON" (exit status 1) for the first of
 /// `outputs` that is neither a new path nor a regular file the process may write
-/// (io::check_output_file). Empty paths (flags not given) are skipped.
-void check_output_files(const std::vector<io::NamedPath>& outputs);
+/// (files::check_output_file). Empty paths (flags not given) are skipped.
+void check_output_files(const std::vector<files::NamedPath>& outputs);
 
 /// Throws FlagError "OUTPUT-FLAG: PATH is the same file as FLAG PATH" (exit status 2) for the
 /// first of `outputs` that is the same file as one of `inputs` or an earlier output, through
-/// links too (io::find_same_file).
-void refuse_same_file(const std::vector<io::NamedPath>& inputs,
-                      const std::vector<io::NamedPath>& outputs);
+/// links too (files::find_same_file).
+void refuse_same_file(const std::vector<files::NamedPath>& inputs,
+                      const std::vector<files::NamedPath>& outputs);
 
 }  // namespace scratchnet::cli

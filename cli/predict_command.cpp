@@ -7,8 +7,8 @@
 #include "output_checks.hpp"
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/data/idx.hpp"
-#include "scratchnet/io/atomic_file.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/files/atomic_file.hpp"
+#include "scratchnet/text/shortest.hpp"
 #include "scratchnet/training/factories.hpp"
 
 namespace scratchnet::cli {
@@ -123,7 +123,7 @@ void PredictCommand::run(std::ostream& out) {
             ++column;
           throw data::DataError(rows.path, "row " + std::to_string(first + row + 1) +
                                                ": the model's output is not finite (" +
-                                               io::shortest(output(row, column)) +
+                                               shortest(output(row, column)) +
                                                "); nothing written (--allow-nonfinite writes "
                                                "such rows as nan)");
         }
@@ -135,7 +135,7 @@ void PredictCommand::run(std::ostream& out) {
         continue;
       }
       if (task == Task::regression) {
-        text += io::shortest(output(row, 0)) + "\n";
+        text += shortest(output(row, 0)) + "\n";
         continue;
       }
       // Probabilities from logits: softmax over the classes, or σ for a binary model's one logit.
@@ -150,7 +150,7 @@ void PredictCommand::run(std::ostream& out) {
       probability.maxCoeff(&predicted);
       text += csv_field(classes.at(std::size_t(predicted)));
       for (double p : probability)
-        text.append(",").append(io::shortest(p));
+        text.append(",").append(shortest(p));
       text += "\n";
     }
   }
@@ -161,7 +161,7 @@ void PredictCommand::run(std::ostream& out) {
   if (out_.empty()) {
     out << text;
   } else {
-    io::write_file_atomically(out_, text);
+    files::write_file_atomically(out_, text);
   }
 }
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::cli {
 

@@ -1,7 +1,7 @@
 #include "setting_flags.hpp"
 
 #include "flag_values.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::cli {
 namespace {
@@ -21,26 +21,26 @@ const FlagSetting kFlagSettings[] = {
     {"--optimizer", [](const TrainSettings& s) { return s.optimizer; }},
     {"--lr",
      [](const TrainSettings& s) {
-       return s.lr == 0 ? std::string("the optimizer's default") : io::shortest(s.lr);
+       return s.lr == 0 ? std::string("the optimizer's default") : shortest(s.lr);
      }},
-    {"--momentum", [](const TrainSettings& s) { return io::shortest(s.momentum); }},
+    {"--momentum", [](const TrainSettings& s) { return shortest(s.momentum); }},
     {"--nesterov", [](const TrainSettings& s) { return std::string(s.nesterov ? "on" : "off"); }},
     {"--weight-decay",
      [](const TrainSettings& s) {
        return s.weight_decay < 0 ? std::string("the optimizer's default")
-                                 : io::shortest(s.weight_decay);
+                                 : shortest(s.weight_decay);
      }},
     {"--schedule", [](const TrainSettings& s) { return s.schedule; }},
     {"--step-size",
      [](const TrainSettings& s) {
        return s.step_size == 0 ? std::string("a third of the epochs") : std::to_string(s.step_size);
      }},
-    {"--gamma", [](const TrainSettings& s) { return io::shortest(s.gamma); }},
+    {"--gamma", [](const TrainSettings& s) { return shortest(s.gamma); }},
     {"--warmup", [](const TrainSettings& s) { return std::to_string(s.warmup); }},
-    {"--clip", [](const TrainSettings& s) { return io::shortest(s.clip); }},
+    {"--clip", [](const TrainSettings& s) { return shortest(s.clip); }},
     {"--batch", [](const TrainSettings& s) { return std::to_string(s.batch); }},
     {"--seed", [](const TrainSettings& s) { return std::to_string(s.seed); }},
-    {"--val-split", [](const TrainSettings& s) { return io::shortest(s.val_split); }},
+    {"--val-split", [](const TrainSettings& s) { return shortest(s.val_split); }},
     {"--no-shuffle", [](const TrainSettings& s) { return std::string(s.shuffle ? "off" : "on"); }},
     {"--patience", [](const TrainSettings& s) { return std::to_string(s.patience); }},
     {"--dtype", [](const TrainSettings& s) { return s.dtype; }},

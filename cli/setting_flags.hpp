@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/training/settings.hpp"
 
 namespace scratchnet::cli {

@@ -13,13 +13,13 @@
 #include "interrupt.hpp"
 #include "output_checks.hpp"
 #include "progress.hpp"
-#include "scratchnet/anomaly.hpp"
-#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/files/atomic_file.hpp"
+#include "scratchnet/files/folder_lock.hpp"
 #include "scratchnet/io/checkpoint.hpp"
-#include "scratchnet/io/folder_lock.hpp"
-#include "scratchnet/io/html_report.hpp"
-#include "scratchnet/io/shortest.hpp"
 #include "scratchnet/optimizers/adamw.hpp"
+#include "scratchnet/report/html_report.hpp"
+#include "scratchnet/text/shortest.hpp"
+#include "scratchnet/training/anomaly.hpp"
 #include "scratchnet/training/default_learning_rates.hpp"
 #include "scratchnet/training/history.hpp"
 #include "scratchnet/training/setting_error.hpp"
@@ -47,7 +47,7 @@ std::string one_of(const std::string& flag, const std::string& text,
 std::string log_csv(const std::vector<EpochMetrics>& epochs) {
   std::string text = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
   const auto cell = [](double value) {
-    return std::isnan(value) ? std::string() : io::shortest(value);
+    return std::isnan(value) ? std::string() : shortest(value);
   };
   for (const EpochMetrics& e : epochs) {
     text += std::to_string(e.epoch) + "," + cell(e.loss) + "," + cell(e.accuracy) + "," +
@@ -60,8 +60,9 @@ std::string log_csv(const std::vector<EpochMetrics>& epochs) {
 // The first `count` test images with their true and predicted classes, for the report's grid:
 // grey images only, [1, height, width].
 template <typename T>
-std::vector<io::ReportImage> image_grid(const data::ImageDataset<T>& images, Sequential<T>& model,
-                                        const std::vector<std::string>& classes, Index count) {
+std::vector<report::ReportImage> image_grid(const data::ImageDataset<T>& images,
+                                            Sequential<T>& model,
+                                            const std::vector<std::string>& classes, Index count) {
   const Shape shape = images.sample_shape();
   if (shape.rank() != 3 || shape[0] != 1) return {};
   count = std::min(count, images.size());
@@ -71,7 +72,7 @@ std::vector<io::ReportImage> image_grid(const data::ImageDataset<T>& images, Seq
   images.gather(rows, features.reshape(count, images.features()), targets.reshape(count, 1));
   model.eval();
   const auto output = model.forward(features.view());
-  std::vector<io::ReportImage> grid;
+  std::vector<report::ReportImage> grid;
   for (Index row = 0; row < count; ++row) {
     Index predicted = 0;
     output.row(row).maxCoeff(&predicted);
@@ -92,7 +93,7 @@ struct InterruptedFolder {
 };
 
 InterruptedFolder claim_interrupted_folder(const std::string& run_id, bool overwrite,
-                                           std::optional<io::FolderLock>& lock) {
+                                           std::optional<files::FolderLock>& lock) {
   try {
     lock.emplace(kInterruptedFolder);
     const bool others = !io::other_runs_checkpoints(kInterruptedFolder, run_id).empty();
@@ -155,7 +156,7 @@ void TrainCommand::add_training_flags() {
   add_switch("--nesterov", nesterov_, "Nesterov momentum (sgd)");
   add_value(
       "--weight-decay", weight_decay_, "X",
-      "Weight decay (default: adamw " + io::shortest(AdamWOptions{}.weight_decay) + ", others 0)");
+      "Weight decay (default: adamw " + shortest(AdamWOptions{}.weight_decay) + ", others 0)");
   add_value("--schedule", schedule_, "constant|step|cosine", "Learning-rate schedule");
   add_value("--step-size", step_size_, "EPOCHS",
             "Epochs between step decays (default: a third of the epochs)");
@@ -227,12 +228,12 @@ void TrainCommand::check_flags() const {
 // as an input or another output (output_checks.hpp). The checkpoint folder is an output, and so
 // is every checkpoint in it, which this run may replace or prune; --resume alone may read them.
 void TrainCommand::check_paths() const {
-  const std::vector<io::NamedPath> files = {
+  const std::vector<files::NamedPath> files = {
       {"--out", out_}, {"--log", log_}, {"--report", report_}};
   check_output_files(files);
-  std::vector<io::NamedPath> outputs = files;
+  std::vector<files::NamedPath> outputs = files;
   if (!checkpoint_dir_.empty()) {
-    io::check_output_folder(checkpoint_dir_);
+    files::check_output_folder(checkpoint_dir_);
     outputs.push_back({"--checkpoint-dir", checkpoint_dir_});
     for (const std::string& checkpoint : io::list_checkpoints(checkpoint_dir_))
       outputs.push_back({"--checkpoint-dir", checkpoint});
@@ -243,7 +244,7 @@ void TrainCommand::check_paths() const {
                     {"--test-labels", test_labels_},
                     {"--init", init_}},
                    outputs);
-  std::vector<io::NamedPath> resumed = {{"--resume", resume_}};
+  std::vector<files::NamedPath> resumed = {{"--resume", resume_}};
   if (!resume_.empty() && std::filesystem::is_directory(resume_)) {
     for (const std::string& checkpoint : io::list_checkpoints(resume_))
       resumed.push_back({"--resume", checkpoint});
@@ -255,7 +256,7 @@ void TrainCommand::run(std::ostream& out) {
   check_flags();
   check_paths();
   // The checkpoint folder is this run's alone until the process ends, however it ends.
-  std::optional<io::FolderLock> lock;
+  std::optional<files::FolderLock> lock;
   if (!checkpoint_dir_.empty()) lock.emplace(checkpoint_dir_);
   try {
     RunStart start = start_run();
@@ -402,7 +403,7 @@ TrainingResult TrainCommand::fit(training::TrainingRun<T>& run, Progress& progre
   callbacks.on_batch = [&](const BatchProgress& p) { progress.batch(p); };
   callbacks.on_epoch = [&](const EpochMetrics& metrics) {
     progress.epoch(metrics);
-    if (!log_.empty()) io::write_file_atomically(log_, log_csv(run.history()));
+    if (!log_.empty()) files::write_file_atomically(log_, log_csv(run.history()));
     return true;
   };
   callbacks.stop_requested = [] { return InterruptGuard::received() != 0; };
@@ -429,7 +430,7 @@ TrainingResult TrainCommand::fit(training::TrainingRun<T>& run, Progress& progre
 template <typename T>
 void TrainCommand::save_interrupted(training::TrainingRun<T>& run, const TrainingResult& result,
                                     Progress& progress) {
-  std::optional<io::FolderLock> interrupted_lock;
+  std::optional<files::FolderLock> interrupted_lock;
   std::string folder = checkpoint_dir_;
   if (folder.empty()) {
     const InterruptedFolder claimed =
@@ -460,7 +461,7 @@ template <typename T>
 void TrainCommand::write_report(training::TrainingRun<T>& run,
                                 const training::RunOutcome& outcome) const {
   const std::optional<Evaluation>& test = outcome.test;
-  io::ReportData report;
+  report::ReportData report;
   report.title = "scratchnet train: " + data_;
   report.epochs = run.history();
   report.class_names = run.classes();
@@ -470,13 +471,13 @@ void TrainCommand::write_report(training::TrainingRun<T>& run,
                     {"loss", run.settings().loss},
                     {"optimizer", run.settings().optimizer},
                     {"epochs", std::to_string(run.history().size())}};
-  if (test) report.summary.push_back({"test accuracy", io::shortest(test->accuracy())});
+  if (test) report.summary.push_back({"test accuracy", shortest(test->accuracy())});
   if (run.trained_on_images() && run.test_data()) {
     const auto* image_data = dynamic_cast<const data::ImageDataset<T>*>(run.test_data());
     if (image_data != nullptr)
       report.images = image_grid(*image_data, run.model(), run.classes(), 36);
   }
-  io::write_file_atomically(report_, io::render_html_report(report));
+  files::write_file_atomically(report_, report::render_html_report(report));
 }
 
 template <typename T>

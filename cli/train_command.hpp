@@ -8,8 +8,8 @@
 
 #include "command.hpp"
 #include "data_flags.hpp"
-#include "scratchnet/trainer.hpp"
 #include "scratchnet/training/settings.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::training {
 struct RunInputs;

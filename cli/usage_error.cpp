@@ -3,7 +3,7 @@
 #include <regex>
 
 #include "flag_values.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet::cli {
 namespace {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "flag_values.hpp"
-#include "scratchnet/io/numpy_print.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/numpy_print.hpp"
+#include "scratchnet/text/shortest.hpp"
 #include "scratchnet/xor.hpp"
 
 namespace scratchnet::cli {
@@ -83,8 +83,8 @@ void XorCommand::run(std::ostream& out) {
     out << report.dump() << "\n";
     return;
   }
-  out << io::numpy_str(run.output) << "\n";
-  out << "loss (sum of squared errors): " << io::shortest(run.loss) << "\n";
+  out << numpy_str(run.output) << "\n";
+  out << "loss (sum of squared errors): " << shortest(run.loss) << "\n";
 }
 
 }  // namespace scratchnet::cli

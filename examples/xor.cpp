@@ -2,12 +2,12 @@
 #include <iostream>
 
 #include "scratchnet/init/numpy_uniform.hpp"
-#include "scratchnet/io/numpy_print.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/losses/sum_squared_error.hpp"
+#include "scratchnet/model/sequential.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
-#include "scratchnet/sequential.hpp"
+#include "scratchnet/text/numpy_print.hpp"
 #include "scratchnet/xor.hpp"
 
 using namespace scratchnet;
@@ -33,5 +33,5 @@ int main() {
     network.backward(loss.backward());
     sgd.step(network.parameters(), network.gradients());
   }
-  std::cout << io::numpy_str(output) << "\n";
+  std::cout << numpy_str(output) << "\n";
 }

@@ -20,7 +20,7 @@
 
 #include "harness.hpp"
 #include "scratchnet/data/csv.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace {
 
@@ -70,7 +70,7 @@ std::string written(const data::CsvTable& table) {
   for (Index row = 0; row < table.features.rows(); ++row) {
     std::vector<std::string> fields;
     for (Index col = 0; col < table.features.cols(); ++col)
-      fields.push_back(io::shortest(table.features(row, col)));
+      fields.push_back(shortest(table.features(row, col)));
     if (!table.labels.empty()) fields.push_back(table.labels[std::size_t(row)]);
     cells(fields);
   }

@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "harness.hpp"
-#include "scratchnet/layer_kinds.hpp"
-#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/model/layer_kinds.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 
 namespace {
 

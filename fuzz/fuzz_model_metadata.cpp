@@ -40,9 +40,9 @@
 #include "predict_command.hpp"
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/layer_spec.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/optimizers/adam.hpp"
+#include "scratchnet/text/one_line.hpp"
 #include "scratchnet/training/settings.hpp"
 #include "setting_flags.hpp"
 

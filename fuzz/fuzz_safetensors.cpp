@@ -22,7 +22,7 @@
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace {
 
@@ -66,7 +66,7 @@ std::string description_difference(const io::ModelDescription& a, const io::Mode
     std::string text;
     for (const auto& value : values) {
       if constexpr (std::is_same_v<std::decay_t<decltype(value)>, double>) {
-        text += io::shortest(value) + " ";
+        text += shortest(value) + " ";
       } else {
         text += value + " ";
       }

@@ -1,5 +1,5 @@
 #pragma once
-// Test helpers around the library's gradient check (scratchnet/gradient_check.hpp).
+// Test helpers around the library's gradient check (scratchnet/training/gradient_check.hpp).
 //
 // How to test a new layer:
 //   1. Put it in a Sequential<double> (so its parameters are bound) and fill the parameters
@@ -14,8 +14,8 @@
 
 #include <vector>
 
-#include "scratchnet/gradient_check.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/training/gradient_check.hpp"
 
 namespace scratchnet::testing {
 

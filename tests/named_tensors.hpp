@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "scratchnet/sequential.hpp"
+#include "scratchnet/model/sequential.hpp"
 
 namespace scratchnet::testing {
 

@@ -17,9 +17,8 @@
 
 #include "gradient_check.hpp"
 #include "optimizer_configurations.hpp"
-#include "scratchnet/dataset.hpp"
+#include "scratchnet/data/dataset.hpp"
 #include "scratchnet/init/initializer.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
@@ -27,10 +26,11 @@
 #include "scratchnet/layers/softmax.hpp"
 #include "scratchnet/layers/tanh.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/optimizers/adam.hpp"
 #include "scratchnet/optimizers/clip_grad_norm.hpp"
 #include "scratchnet/optimizers/lr_schedule.hpp"
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/trainer.hpp"
 #include "scratchnet/xor.hpp"
 
 namespace {

@@ -7,7 +7,6 @@
 #include <memory>
 #include <vector>
 
-#include "scratchnet/anomaly.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
@@ -15,7 +14,8 @@
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/optimizers/adam.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/anomaly.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet {
 namespace {

@@ -13,11 +13,11 @@
 #include <limits>
 #include <memory>
 
+#include "scratchnet/files/folder_lock.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/checkpoint.hpp"
-#include "scratchnet/io/folder_lock.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/losses/mean_squared_error.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/optimizers/adam.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
 #include "temporary_folder.hpp"
@@ -25,6 +25,8 @@
 namespace scratchnet::io {
 namespace {
 
+using files::FolderLock;
+using files::kFolderLockName;
 using testing::names_in;
 using testing::read_bytes;
 using testing::TemporaryFolder;

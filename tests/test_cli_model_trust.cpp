@@ -12,7 +12,7 @@
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "temporary_folder.hpp"
 
 namespace scratchnet {

@@ -6,7 +6,7 @@
 
 #include "fixtures.hpp"
 #include "scratchnet/batch_buffer.hpp"
-#include "scratchnet/dataset.hpp"
+#include "scratchnet/data/dataset.hpp"
 
 namespace scratchnet {
 namespace {

@@ -3,11 +3,11 @@
 
 #include "gradient_check.hpp"
 #include "scratchnet/init/initializer.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/losses/sum_squared_error.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 
 namespace scratchnet {
 namespace {

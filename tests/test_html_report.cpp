@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/io/html_report.hpp"
+#include "scratchnet/report/html_report.hpp"
 
-namespace scratchnet::io {
+namespace scratchnet::report {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -565,4 +565,4 @@ TEST(HtmlReportInChromium, DrawsTheChartsAndImages) {
 }
 
 }  // namespace
-}  // namespace scratchnet::io
+}  // namespace scratchnet::report

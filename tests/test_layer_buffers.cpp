@@ -13,13 +13,13 @@
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/io/model_file.hpp"
-#include "scratchnet/io/shortest.hpp"
-#include "scratchnet/layer_kinds.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/relu.hpp"
 #include "scratchnet/losses/mean_squared_error.hpp"
+#include "scratchnet/model/layer_kinds.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/optimizers/adam.hpp"
+#include "scratchnet/text/shortest.hpp"
 #include "temporary_folder.hpp"
 
 namespace scratchnet {
@@ -87,7 +87,7 @@ void register_running_mean() {
     };
     row.format = [](const LayerDescription& description) {
       const double momentum = description.get<double>("momentum");
-      return momentum == 0.1 ? std::string() : "=" + io::shortest(momentum);
+      return momentum == 0.1 ? std::string() : "=" + shortest(momentum);
     };
     row.make_float = [](const LayerDescription& description, const Shape& input) {
       return std::make_unique<RunningMean<float>>(input.elements(),

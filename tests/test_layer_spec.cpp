@@ -1,8 +1,6 @@
 // Layer spec strings: parsing, PyTorch's parameter numbering, round trips and clear errors.
 #include <gtest/gtest.h>
 
-#include "scratchnet/layer_kinds.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
@@ -11,6 +9,8 @@
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/layers/softmax.hpp"
 #include "scratchnet/layers/tanh.hpp"
+#include "scratchnet/model/layer_kinds.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 
 namespace scratchnet {
 namespace {

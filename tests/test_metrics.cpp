@@ -1,7 +1,7 @@
 // Metrics against hand-computed values.
 #include <gtest/gtest.h>
 
-#include "scratchnet/metrics.hpp"
+#include "scratchnet/training/metrics.hpp"
 
 namespace scratchnet {
 namespace {

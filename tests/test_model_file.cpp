@@ -20,16 +20,16 @@
 #include <limits>
 
 #include "fixtures.hpp"
+#include "scratchnet/files/atomic_file.hpp"
 #include "scratchnet/init/initializer.hpp"
-#include "scratchnet/io/atomic_file.hpp"
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/layers/tanh.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/xor.hpp"
 #include "temporary_folder.hpp"
 
@@ -42,6 +42,7 @@ using testing::TemporaryFolder;
 using testing::write_bytes;
 
 namespace fs = std::filesystem;
+using files::write_file_atomically;
 using testing::matrices_near;
 using testing::matrix_from_json;
 
@@ -655,7 +656,7 @@ TEST(AtomicFile, RemovesOnlyTheTemporariesOfProcessesThatAreGone) {
       "model.safetensors"};
   for (const std::string& name : names)
     write_bytes(folder.file(name), "x");
-  EXPECT_EQ(io::remove_stale_temporaries(folder.path()), 1);
+  EXPECT_EQ(files::remove_stale_temporaries(folder.path()), 1);
   EXPECT_EQ(names_in(folder.path()).size(), names.size() - 1);
   EXPECT_FALSE(std::filesystem::exists(folder.file(names[0])));
 }

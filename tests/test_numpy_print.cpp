@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "fixtures.hpp"
-#include "scratchnet/io/numpy_print.hpp"
+#include "scratchnet/text/numpy_print.hpp"
 
 namespace scratchnet {
 namespace {
@@ -26,7 +26,7 @@ TEST(NumpyPrint, MatchesNumpyStrForEveryLayoutRule) {
       for (Index c = 0; c < values.cols(); ++c)
         values(r, c) = parse_repr(rows[r][c]);
     }
-    EXPECT_EQ(io::numpy_str(values), numpy_case["text"].get<std::string>());
+    EXPECT_EQ(numpy_str(values), numpy_case["text"].get<std::string>());
   }
 }
 

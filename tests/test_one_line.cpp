@@ -2,7 +2,7 @@
 // valid UTF-8 text stays as it is, and escaping twice changes nothing more.
 #include <gtest/gtest.h>
 
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet {
 namespace {

@@ -3,7 +3,7 @@
 // another output. The atomic writer keeps the replaced file's mode and links, refuses what the
 // check refuses even when it appears after the check, and its cleanup removes only its own
 // temporaries.
-#include "scratchnet/io/output_path.hpp"
+#include "scratchnet/files/output_path.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -19,10 +19,10 @@
 #include <filesystem>
 #include <functional>
 
-#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/files/atomic_file.hpp"
 #include "temporary_folder.hpp"
 
-namespace scratchnet::io {
+namespace scratchnet::files {
 namespace {
 
 namespace fs = std::filesystem;
@@ -331,4 +331,4 @@ TEST(OutputPath, AKilledWritersTemporaryIsCleanedUp) {
 }
 
 }  // namespace
-}  // namespace scratchnet::io
+}  // namespace scratchnet::files

@@ -12,7 +12,7 @@
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/relu.hpp"
 #include "scratchnet/layers/tanh.hpp"
-#include "scratchnet/predictor.hpp"
+#include "scratchnet/model/predictor.hpp"
 
 namespace scratchnet {
 namespace {

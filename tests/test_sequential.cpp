@@ -5,8 +5,8 @@
 #include "gradient_check.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
+#include "scratchnet/model/sequential.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
-#include "scratchnet/sequential.hpp"
 
 namespace scratchnet {
 namespace {

@@ -7,15 +7,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "scratchnet/data/dataset.hpp"
 #include "scratchnet/data/image_dataset.hpp"
-#include "scratchnet/dataset.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/relu.hpp"
 #include "scratchnet/layers/tanh.hpp"
-#include "scratchnet/sequential.hpp"
+#include "scratchnet/model/layer_spec.hpp"
+#include "scratchnet/model/sequential.hpp"
 #include "temporary_folder.hpp"
 
 namespace scratchnet {

@@ -9,16 +9,16 @@
 #include "fixtures.hpp"
 #include "named_tensors.hpp"
 #include "scratchnet/init/initializer.hpp"
-#include "scratchnet/layer_spec.hpp"
 #include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/losses/sum_squared_error.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/optimizers/adam.hpp"
 #include "scratchnet/optimizers/adamw.hpp"
 #include "scratchnet/optimizers/rmsprop.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet {
 namespace {

@@ -9,7 +9,6 @@
 #include <memory>
 #include <vector>
 
-#include "scratchnet/anomaly.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
@@ -18,7 +17,8 @@
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/anomaly.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet {
 namespace {

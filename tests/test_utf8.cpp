@@ -1,7 +1,7 @@
 // Well-formed UTF-8 as RFC 3629 defines it, case by case: the boundaries of each sequence
 // length, and each kind of malformed sequence the standard names.
 
-#include "scratchnet/utf8.hpp"
+#include "scratchnet/text/utf8.hpp"
 
 #include <gtest/gtest.h>
 

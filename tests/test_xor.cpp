@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "fixtures.hpp"
-#include "scratchnet/io/numpy_print.hpp"
 #include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/layers/dense.hpp"
+#include "scratchnet/text/numpy_print.hpp"
 #include "scratchnet/xor.hpp"
 
 namespace scratchnet {
@@ -45,7 +45,7 @@ void expect_numpys_run(const XorRun& run, const nlohmann::json& expected) {
                             kTolerance));
   EXPECT_TRUE(matrices_near(run.output, matrix_from_json(expected["output"]), kTolerance));
   EXPECT_NEAR(run.loss, expected["loss"].get<double>(), kTolerance);
-  EXPECT_EQ(io::numpy_str(run.output), expected["printed"].get<std::string>());
+  EXPECT_EQ(numpy_str(run.output), expected["printed"].get<std::string>());
 }
 
 // train_xor: the seed-sized loop for the cases with 4 hidden units, Sequential for the others.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Checks the error bound `scratchnet gradcheck` puts on a central finite difference
-(src/gradient_check.cpp) against PyTorch's exact float64 gradients.
+(src/training/gradient_check.cpp) against PyTorch's exact float64 gradients.
 
 With exact analytic gradients every difference between them and the finite difference is the
 finite difference's own error, so the bound must hold for every element (ratio <= 1), with
@@ -18,7 +18,7 @@ import torch
 
 torch.set_default_dtype(torch.float64)
 EPSILON = 2.0**-52  # float64's machine epsilon
-STEP = 1e-6         # kStep in src/gradient_check.cpp
+STEP = 1e-6         # kStep in src/training/gradient_check.cpp
 ULPS = 8            # kLossUlps there
 
 

@@ -14,9 +14,9 @@
 #include <cstdint>
 
 #include "scratchnet/matrix.hpp"
+#include "scratchnet/model/sequential.hpp"
 #include "scratchnet/random.hpp"
 #include "scratchnet/seed_xor_weights.hpp"
-#include "scratchnet/sequential.hpp"
 
 namespace scratchnet {
 

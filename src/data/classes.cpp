@@ -8,7 +8,7 @@
 
 #include "message_text.hpp"
 #include "number_text.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::data {
 
@@ -30,7 +30,7 @@ std::vector<std::string> sorted_classes(const std::vector<std::string>& labels) 
   std::vector<std::string> classes;
   classes.reserve(values.size());
   for (double value : values)
-    classes.push_back(io::shortest(value));
+    classes.push_back(shortest(value));
   return classes;
 }
 

@@ -12,7 +12,7 @@
 #include "input_file.hpp"
 #include "message_text.hpp"
 #include "number_text.hpp"
-#include "scratchnet/utf8.hpp"
+#include "scratchnet/text/utf8.hpp"
 
 namespace scratchnet::data {
 namespace {

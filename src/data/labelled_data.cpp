@@ -7,7 +7,7 @@
 #include "message_text.hpp"
 #include "scratchnet/data/classes.hpp"
 #include "scratchnet/data/data_error.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::data {
 
@@ -130,13 +130,13 @@ void require_features_fit(const Matrix<double>& features, const RawRows& rows, b
       // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about "text" + std::string.
       std::string problem = "row " + std::to_string(r + 1) + ", column " + detail::quoted(column);
       if (scaled) {
-        problem.append(": the feature is ").append(io::shortest(x));
+        problem.append(": the feature is ").append(shortest(x));
         problem.append(" after standardisation,");
       } else {
-        problem.append(": the feature ").append(io::shortest(x)).append(" is");
+        problem.append(": the feature ").append(shortest(x)).append(" is");
       }
       problem.append(" beyond the range of ").append(f32 ? "f32" : "f64");
-      problem.append(" (±").append(io::shortest(largest)).append(")");
+      problem.append(" (±").append(shortest(largest)).append(")");
       if (f32)
         problem += scaled ? "; use --dtype f64" : "; use --dtype f64 or --normalize standard";
       throw DataError(rows.path, problem);

@@ -1,6 +1,6 @@
 #include "message_text.hpp"
 
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet::data::detail {
 namespace {

@@ -11,10 +11,10 @@
 #include <random>
 #include <stdexcept>
 
-#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/files/atomic_file.hpp"
 #include "scratchnet/io/metadata_json.hpp"
-#include "scratchnet/io/shortest.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::io {
 namespace {
@@ -552,11 +552,11 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
   const Index batches_done = state.inside_epoch ? state.inside_epoch->batches_done : 0;
   const std::string path =
       (fs::path(folder) / checkpoint_file_name(state.epoch, batches_done)).string();
-  write_file_atomically(path, bytes);
+  files::write_file_atomically(path, bytes);
 
   // Only now that the new checkpoint is safely on disk may older ones of this run go, and what
   // killed runs left half-written. Another run's checkpoints are not ours to remove.
-  remove_stale_temporaries(folder);
+  files::remove_stale_temporaries(folder);
   int kept = 0;
   for (const std::string& other : list_checkpoints(folder)) {
     if (other == path) {

@@ -10,11 +10,11 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "scratchnet/io/atomic_file.hpp"
+#include "scratchnet/files/atomic_file.hpp"
 #include "scratchnet/io/metadata_json.hpp"
-#include "scratchnet/io/shortest.hpp"
-#include "scratchnet/layer_spec.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/model/layer_spec.hpp"
+#include "scratchnet/text/one_line.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::io {
 namespace {
@@ -566,7 +566,7 @@ void save_model(const std::string& path, Sequential<T>& model,
   } catch (const std::invalid_argument& error) {
     throw std::invalid_argument(path + ": cannot save: " + error.what());
   }
-  write_file_atomically(path, encode_safetensors(tensors, metadata));
+  files::write_file_atomically(path, encode_safetensors(tensors, metadata));
 }
 
 template <typename T>

@@ -15,8 +15,8 @@
 #include <system_error>
 #include <unordered_set>
 
-#include "scratchnet/one_line.hpp"
-#include "scratchnet/utf8.hpp"
+#include "scratchnet/text/one_line.hpp"
+#include "scratchnet/text/utf8.hpp"
 
 namespace scratchnet::io {
 namespace {

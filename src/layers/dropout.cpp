@@ -1,5 +1,5 @@
 #include "scratchnet/layers/dropout.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -8,7 +8,7 @@ namespace scratchnet {
 template <typename T>
 Dropout<T>::Dropout(double p) : p_(p), scale_(T(1.0 / (1.0 - p))) {
   if (!(p >= 0 && p < 1)) {  // also rejects NaN
-    throw std::invalid_argument("Dropout probability must be in [0, 1), got " + io::shortest(p));
+    throw std::invalid_argument("Dropout probability must be in [0, 1), got " + shortest(p));
   }
 }
 

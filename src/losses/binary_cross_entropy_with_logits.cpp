@@ -1,5 +1,5 @@
 #include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 #include <charconv>
 #include <iterator>
@@ -18,7 +18,7 @@ T BinaryCrossEntropyWithLogits<T>::forward(ConstMatrixRef<T> prediction, ConstMa
       if (!(target(r, c) >= 0 && target(r, c) <= 1)) {  // also rejects NaN
         throw std::invalid_argument("BinaryCrossEntropyWithLogits: target (" + std::to_string(r) +
                                     ", " + std::to_string(c) + ") is " +
-                                    io::shortest(double(target(r, c))) + ", not in [0, 1]");
+                                    shortest(double(target(r, c))) + ", not in [0, 1]");
       }
     }
   }

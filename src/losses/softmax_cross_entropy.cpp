@@ -1,5 +1,5 @@
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
-#include "scratchnet/io/shortest.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -23,7 +23,7 @@ T SoftmaxCrossEntropy<T>::forward(ConstMatrixRef<T> prediction, ConstMatrixRef<T
     const T label = target(i, 0);
     if (!(label >= 0 && label < T(classes) && std::floor(label) == label)) {  // rejects NaN too
       throw std::invalid_argument("SoftmaxCrossEntropy: target row " + std::to_string(i) +
-                                  " holds " + io::shortest(double(label)) +
+                                  " holds " + shortest(double(label)) +
                                   ", not a class index in [0, " + std::to_string(classes) + ")");
     }
     labels_[std::size_t(i)] = Index(label);

@@ -7,9 +7,9 @@
 
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/io/shortest.hpp"
-#include "scratchnet/layer_spec.hpp"
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/model/layer_spec.hpp"
+#include "scratchnet/text/one_line.hpp"
+#include "scratchnet/text/shortest.hpp"
 
 namespace scratchnet::training {
 
@@ -67,7 +67,7 @@ std::optional<SettingProblem> choice_problem(const std::string& key, const std::
 std::optional<SettingProblem> number_problem(const std::string& key, double value, double minimum,
                                              const std::string& range) {
   if (std::isfinite(value) && value >= minimum) return std::nullopt;
-  return SettingProblem{key, "must be " + range + ", got " + io::shortest(value)};
+  return SettingProblem{key, "must be " + range + ", got " + shortest(value)};
 }
 
 // The first setting that is not one of its choices or not a number in its range.
@@ -90,7 +90,7 @@ std::optional<SettingProblem> value_problem(const TrainSettings& settings) {
   }
   if (!(settings.val_split >= 0 && settings.val_split < 1)) {
     return SettingProblem{
-        "val_split", "must be a number from 0 to below 1, got " + io::shortest(settings.val_split)};
+        "val_split", "must be a number from 0 to below 1, got " + shortest(settings.val_split)};
   }
   for (const WholeRange& range : kWholeRanges) {
     const std::int64_t value = whole_value(settings, range.key);

@@ -5,7 +5,7 @@
 
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/checkpoint.hpp"
-#include "scratchnet/layer_spec.hpp"
+#include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/training/evaluation_json.hpp"
 #include "scratchnet/training/factories.hpp"
 #include "scratchnet/training/history.hpp"

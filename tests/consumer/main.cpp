@@ -8,15 +8,15 @@
 #include <exception>
 #include <string>
 
-#include <scratchnet/dataset.hpp>
+#include <scratchnet/data/dataset.hpp>
 #include <scratchnet/init/initializer.hpp>
 #include <scratchnet/io/model_file.hpp>
-#include <scratchnet/layer_spec.hpp>
 #include <scratchnet/layers/dense.hpp>
 #include <scratchnet/layers/relu.hpp>
 #include <scratchnet/losses/softmax_cross_entropy.hpp>
+#include <scratchnet/model/layer_spec.hpp>
 #include <scratchnet/optimizers/adam.hpp>
-#include <scratchnet/trainer.hpp>
+#include <scratchnet/training/trainer.hpp>
 
 using namespace scratchnet;
 

@@ -18,7 +18,7 @@
 
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/matrix.hpp"
-#include "scratchnet/shape.hpp"
+#include "scratchnet/model/shape.hpp"
 
 namespace scratchnet::data {
 

@@ -8,8 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "scratchnet/data/dataset.hpp"
 #include "scratchnet/data/idx.hpp"
-#include "scratchnet/dataset.hpp"
 
 namespace scratchnet::data {
 

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "scratchnet/data/csv.hpp"
+#include "scratchnet/data/dataset.hpp"
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/data/image_dataset.hpp"
 #include "scratchnet/data/standardization.hpp"
-#include "scratchnet/dataset.hpp"
-#include "scratchnet/loss.hpp"
+#include "scratchnet/losses/loss.hpp"
 
 namespace scratchnet::data {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "scratchnet/model/sequential.hpp"
 #include "scratchnet/random.hpp"
-#include "scratchnet/sequential.hpp"
 
 namespace scratchnet {
 

@@ -38,8 +38,8 @@
 #include "scratchnet/data/fingerprint.hpp"
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
-#include "scratchnet/optimizer.hpp"
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::io {
 

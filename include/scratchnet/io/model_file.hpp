@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/sequential.hpp"
+#include "scratchnet/model/sequential.hpp"
 
 namespace scratchnet::io {
 

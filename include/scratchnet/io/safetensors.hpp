@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scratchnet/one_line.hpp"
+#include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet::io {
 

@@ -2,7 +2,7 @@
 // A fully connected layer, torch.nn.Linear:  output = input · weightᵀ + bias
 //   input [batch, in], weight [out, in], bias [out], output [batch, out]
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

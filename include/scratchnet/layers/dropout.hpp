@@ -9,7 +9,7 @@
 
 #include <optional>
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

@@ -3,7 +3,7 @@
 //   y = x·Φ(x) = ½·x·(1 + erf(x/√2)),  dy/dx = Φ(x) + x·φ(x),  φ(x) = e^(−x²/2) / √(2π)
 //   input [batch, n] -> output [batch, n]
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

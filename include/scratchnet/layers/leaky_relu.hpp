@@ -4,7 +4,7 @@
 //   input [batch, n] -> output [batch, n]
 // At the kink x = 0 the derivative is taken as a, as PyTorch takes it.
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

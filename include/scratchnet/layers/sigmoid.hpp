@@ -2,7 +2,7 @@
 // The logistic activation, elementwise:  y = σ(x) = 1 / (1 + e^(−x)),  dy/dx = y · (1 − y)
 //   input [batch, n] -> output [batch, n]
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

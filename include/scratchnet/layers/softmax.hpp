@@ -4,7 +4,7 @@
 //   dx = y ⊙ (dy − rowsum(dy ⊙ y))   (each row's Jacobian diag(y) − y·yᵀ applied to dy)
 //   input [batch, n] -> output [batch, n], each output row sums to 1
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

@@ -2,7 +2,7 @@
 // The hyperbolic tangent, elementwise:  y = tanh(x),  dy/dx = 1 − y²
 //   input [batch, n] -> output [batch, n]
 
-#include "scratchnet/layer.hpp"
+#include "scratchnet/layers/layer.hpp"
 
 namespace scratchnet {
 

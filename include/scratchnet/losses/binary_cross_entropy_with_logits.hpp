@@ -6,7 +6,7 @@
 //   dL/dx = (σ(x) − y) / N,   N = batch · outputs
 //   prediction (logits) [batch, outputs], target [batch, outputs] in [0, 1]
 
-#include "scratchnet/loss.hpp"
+#include "scratchnet/losses/loss.hpp"
 
 namespace scratchnet {
 

@@ -3,7 +3,7 @@
 //   L = (1/N) Σ (ŷ − y)²,   dL/dŷ = 2 (ŷ − y) / N,   N = batch · outputs
 //   prediction [batch, outputs], target [batch, outputs]
 
-#include "scratchnet/loss.hpp"
+#include "scratchnet/losses/loss.hpp"
 
 namespace scratchnet {
 

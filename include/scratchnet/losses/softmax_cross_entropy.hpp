@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "scratchnet/loss.hpp"
+#include "scratchnet/losses/loss.hpp"
 
 namespace scratchnet {
 

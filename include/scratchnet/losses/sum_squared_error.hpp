@@ -3,7 +3,7 @@
 //   L = Σ (ŷ − y)²,   dL/dŷ = 2 (ŷ − y)
 // Gradient descent on it with learning rate 1 is exactly the seed notebook's update.
 
-#include "scratchnet/loss.hpp"
+#include "scratchnet/losses/loss.hpp"
 
 namespace scratchnet {
 

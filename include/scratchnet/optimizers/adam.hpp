@@ -7,7 +7,7 @@
 //   θ ← θ + (−lr/(1 − β1^t))·m / (√v / √(1 − β2^t) + ε)
 // AdamW (adamw.hpp) is the same update with decoupled weight decay, θ ← (1 − lr·wd)·θ first.
 
-#include "scratchnet/optimizer.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
 
 namespace scratchnet {
 

@@ -9,7 +9,7 @@
 //   if momentum μ > 0:  b ← μ·b + g/d,  θ ← θ − lr·b  momentum_buffer
 //   else                θ ← θ + (−lr·g)/d
 
-#include "scratchnet/optimizer.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
 
 namespace scratchnet {
 

@@ -10,7 +10,7 @@
 
 #include <limits>
 
-#include "scratchnet/optimizer.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
 
 namespace scratchnet {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/trainer.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::training {
 

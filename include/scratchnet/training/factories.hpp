@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "scratchnet/loss.hpp"
-#include "scratchnet/optimizer.hpp"
+#include "scratchnet/losses/loss.hpp"
 #include "scratchnet/optimizers/lr_schedule.hpp"
+#include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/training/settings.hpp"
 
 namespace scratchnet::training {

@@ -12,8 +12,8 @@
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/io/safetensors.hpp"
-#include "scratchnet/trainer.hpp"
 #include "scratchnet/training/settings.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::training {
 

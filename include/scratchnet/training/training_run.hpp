@@ -24,9 +24,9 @@
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/random.hpp"
-#include "scratchnet/trainer.hpp"
 #include "scratchnet/training/resumable.hpp"
 #include "scratchnet/training/settings.hpp"
+#include "scratchnet/training/trainer.hpp"
 
 namespace scratchnet::training {
 

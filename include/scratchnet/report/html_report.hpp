@@ -1,0 +1,54 @@
+#pragma once
+// The training report of `scratchnet train --report FILE.html`: one self-contained HTML page
+// that opens without a network (no external scripts, styles, fonts or images, and a
+// Content-Security-Policy that forbids them) and draws without scripts:
+//   a title and a summary table (data, model, accuracy, time, …) and the command line;
+//   the loss and accuracy per epoch, training and validation, as inline SVG charts (one
+//   polyline per series, NaN epochs skipped; no accuracy chart for regression);
+//   the confusion matrix as a shaded HTML table with per-class precision, recall and F1;
+//   a grid of test images as inline PNGs, each with its true and predicted label (wrong ones
+//   in red).
+// All text from the caller (title, summary, class names, labels) is escaped as HTML.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scratchnet/matrix.hpp"
+#include "scratchnet/training/metrics.hpp"
+#include "scratchnet/training/trainer.hpp"
+
+namespace scratchnet::report {
+
+/// One grayscale test image and what the model made of it.
+struct ReportImage {
+  std::vector<std::uint8_t> pixels;  // [height, width] row-major, 0 black … 255 white
+  Index width = 0, height = 0;
+  std::string true_label, predicted_label;  // shown under the image; red when they differ
+};
+
+/// Everything a training report shows; leave out what a run does not have.
+struct ReportData {
+  std::string title;
+  std::string command_line;                  // as typed, shown verbatim
+  std::vector<EpochMetrics> epochs;          // NaN accuracies: regression; NaN val_*: no validation
+  std::vector<std::string> class_names;      // index → name; missing names show the index
+  std::optional<ConfusionMatrix> confusion;  // test (or validation) confusion, rows = truth
+  std::vector<ReportImage> images;           // a grid of test images, may be empty
+  std::vector<std::pair<std::string, std::string>> summary;  // key/value lines, in order
+};
+
+/// The report as one HTML document. Throws std::invalid_argument when an image's pixel count
+/// is not its width × height or either is 0.
+std::string render_html_report(const ReportData& data);
+
+/// A PNG file of an 8-bit grayscale image, `pixels` [height, width] row-major: signature, IHDR,
+/// one zlib-compressed IDAT (filter type 0 on every row), IEND. Throws std::invalid_argument
+/// when pixels.size() != width × height or either is 0.
+std::vector<std::uint8_t> encode_grayscale_png(std::span<const std::uint8_t> pixels, Index width,
+                                               Index height);
+
+}  // namespace scratchnet::report
