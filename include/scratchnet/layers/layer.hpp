@@ -2,8 +2,9 @@
 // The layer contract, small and uniform:
 //   forward(input)     keeps what backward needs, returns the output    [batch, in] -> [batch, out]
 //   backward(doutput)  returns dinput, ADDS into parameter gradients    [batch, out] -> [batch, in]
-// `in` and `out` are the elements of a sample's shape (shape.hpp): an image batch [batch, C·H·W]
-// is NCHW, and output_shape() says how the layer maps one sample's shape to the next.
+// `in` and `out` are the elements of a sample's shape (model/shape.hpp): an image batch
+// [batch, C·H·W] is NCHW, and output_shape() says how the layer maps one sample's shape to the
+// next.
 // Both take and return views: what a layer returns lives in the layer's own buffers until its
 // next call, and those buffers grow to the largest batch and never shrink, so a training loop
 // allocates nothing once it has seen its largest batch.
@@ -59,7 +60,8 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
-  /// The layer's kind and attributes (layer_description.hpp): what it takes to build it again.
+  /// The layer's kind and attributes (model/layer_description.hpp): what it takes to build it
+  /// again.
   virtual LayerDescription describe() const = 0;
 
   /// The layer's kind, as its torch.nn class is named ("Linear", "Sigmoid"): describe().kind.
