@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "scratchnet/model/shape.hpp"
+#include "scratchnet/shape.hpp"
 #include "scratchnet/text/one_line.hpp"
 
 namespace scratchnet::cli {

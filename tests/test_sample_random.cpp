@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fixtures.hpp"
-#include "scratchnet/training/sample_random.hpp"
+#include "scratchnet/sample_random.hpp"
 
 namespace scratchnet {
 namespace {

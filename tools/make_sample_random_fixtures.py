@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference numbers of SampleRandom (include/scratchnet/training/sample_random.hpp), computed here from
+"""Reference numbers of SampleRandom (include/scratchnet/sample_random.hpp), computed here from
 its definition with Python's integers: SplitMix64's finaliser chained over seed, step, row and
 stream, then the row's SplitMix64 sequence, top 53 bits over 2^53.
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "scratchnet/matrix.hpp"
-#include "scratchnet/model/shape.hpp"
+#include "scratchnet/shape.hpp"
 #include "scratchnet/random.hpp"
 
 namespace scratchnet {

@@ -18,7 +18,7 @@
 
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/matrix.hpp"
-#include "scratchnet/model/shape.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet::data {
 

@@ -2,7 +2,7 @@
 // The layer contract, small and uniform:
 //   forward(input)     keeps what backward needs, returns the output    [batch, in] -> [batch, out]
 //   backward(doutput)  returns dinput, ADDS into parameter gradients    [batch, out] -> [batch, in]
-// `in` and `out` are the elements of a sample's shape (model/shape.hpp): an image batch
+// `in` and `out` are the elements of a sample's shape (shape.hpp): an image batch
 // [batch, C·H·W] is NCHW, and output_shape() says how the layer maps one sample's shape to the
 // next.
 // Both take and return views: what a layer returns lives in the layer's own buffers until its
@@ -21,9 +21,9 @@
 #include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/matrix.hpp"
-#include "scratchnet/model/layer_description.hpp"
-#include "scratchnet/model/shape.hpp"
-#include "scratchnet/training/sample_random.hpp"
+#include "scratchnet/layers/layer_description.hpp"
+#include "scratchnet/shape.hpp"
+#include "scratchnet/sample_random.hpp"
 
 namespace scratchnet {
 
@@ -60,7 +60,7 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
-  /// The layer's kind and attributes (model/layer_description.hpp): what it takes to build it
+  /// The layer's kind and attributes (layer_description.hpp): what it takes to build it
   /// again.
   virtual LayerDescription describe() const = 0;
 

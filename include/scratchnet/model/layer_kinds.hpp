@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "scratchnet/layers/layer.hpp"
-#include "scratchnet/model/layer_description.hpp"
+#include "scratchnet/layers/layer_description.hpp"
 
 namespace scratchnet {
 

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scratchnet/model/layer_description.hpp"
+#include "scratchnet/layers/layer_description.hpp"
 #include "scratchnet/model/sequential.hpp"
 
 namespace scratchnet {

@@ -33,7 +33,7 @@
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/random.hpp"
 #include "scratchnet/training/metrics.hpp"
-#include "scratchnet/training/sample_random.hpp"
+#include "scratchnet/sample_random.hpp"
 
 namespace scratchnet {
 

@@ -1,4 +1,4 @@
-#include "scratchnet/model/shape.hpp"
+#include "scratchnet/shape.hpp"
 
 #include <limits>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "scratchnet/model/layer_description.hpp"
+#include "scratchnet/layers/layer_description.hpp"
 
 #include <charconv>
 #include <iterator>

@@ -1,4 +1,4 @@
-#include "scratchnet/training/sample_random.hpp"
+#include "scratchnet/sample_random.hpp"
 
 namespace scratchnet {
 
