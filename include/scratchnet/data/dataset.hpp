@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "scratchnet/matrix.hpp"
-#include "scratchnet/shape.hpp"
 #include "scratchnet/random.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet {
 

@@ -20,10 +20,10 @@
 
 #include "scratchnet/batch_buffer.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
-#include "scratchnet/matrix.hpp"
 #include "scratchnet/layers/layer_description.hpp"
-#include "scratchnet/shape.hpp"
+#include "scratchnet/matrix.hpp"
 #include "scratchnet/sample_random.hpp"
+#include "scratchnet/shape.hpp"
 
 namespace scratchnet {
 

@@ -32,8 +32,8 @@
 #include "scratchnet/optimizers/lr_schedule.hpp"
 #include "scratchnet/optimizers/optimizer.hpp"
 #include "scratchnet/random.hpp"
-#include "scratchnet/training/metrics.hpp"
 #include "scratchnet/sample_random.hpp"
+#include "scratchnet/training/metrics.hpp"
 
 namespace scratchnet {
 
