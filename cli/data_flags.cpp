@@ -21,6 +21,9 @@ data::CsvOptions CsvFlags::options() const {
   if (header_) options.header = true;
   if (no_header_) options.header = false;
   options.label = label_;
+  // Missing cells are read as NaN and counted: the library drops, fills or refuses them as the
+  // run or the model says, with a message that counts them all.
+  options.allow_missing = true;
   return options;
 }
 

@@ -1,8 +1,11 @@
 #include "eval_command.hpp"
 
+#include <iostream>
+
 #include "evaluation_output.hpp"
 #include "scratchnet/data/classes.hpp"
 #include "scratchnet/data/data_error.hpp"
+#include "scratchnet/io/model_inputs.hpp"
 #include "scratchnet/training/factories.hpp"
 
 namespace scratchnet::cli {
@@ -32,6 +35,12 @@ void EvalCommand::run(std::ostream& out) {
   io::ModelDescription& description = loaded.description;
   const data::DataSource source = data_source_for(data_, labels_, csv_.options(), description);
   data::RawRows rows = data::read_rows(source);
+  if (const auto warning = io::unnamed_columns_warning(rows, description))
+    std::cerr << "scratchnet: warning: " << *warning << "\n";
+  if (const Index dropped = io::resolve_missing(rows, description, /*may_drop=*/true)) {
+    std::cerr << "scratchnet: note: " << rows.path << ": left out " << dropped
+              << " rows with missing values, as the model's training did\n";
+  }
   require_model_features(rows, loaded.network.inputs());
   if (!rows.has_labels())
     throw std::runtime_error(rows.path + ": no label column to evaluate against");
@@ -46,11 +55,9 @@ void EvalCommand::run(std::ostream& out) {
                              std::to_string(description.classes.size()) + " classes");
   }
   const Matrix<double> targets = data::targets_of(rows, task, description.classes);
-  std::optional<data::Standardization> scaling;
-  if (!description.mean.empty())
-    scaling = data::Standardization{description.mean, description.scale};
-  const auto dataset =
-      data::make_dataset<double>(std::move(rows), targets, scaling ? &*scaling : nullptr);
+  const std::optional<data::Standardization> scaling = io::standardization_of(description);
+  const auto dataset = data::make_dataset<double>(
+      std::move(rows), targets, scaling ? &*scaling : nullptr, description.pixel_scale);
   auto loss = training::make_loss<double>(description.loss);
   const Evaluation evaluation = evaluate(loaded.network, *loss, *dataset, /*batch_size=*/256);
   if (evaluation.first_non_finite_row) {  // its loss is NaN, its argmax class 0: no metrics

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "flag_values.hpp"
+#include "scratchnet/io/model_inputs.hpp"
 
 namespace scratchnet::cli {
 
@@ -42,7 +43,7 @@ io::LoadedModel<double> ModelFlags::load(const std::string& path) const {
 
 data::DataSource data_source_for(const std::string& data, const std::string& labels,
                                  data::CsvOptions csv, const io::ModelDescription& model) {
-  if (csv.label.empty()) csv.label = model.label_name;
+  csv = io::csv_options_for(std::move(csv), model);
   if (data == "fashion-mnist" && !labels.empty()) {
     throw FlagError("--labels", "fashion-mnist brings its own labels");
   }

@@ -8,6 +8,7 @@
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/files/atomic_file.hpp"
+#include "scratchnet/io/model_inputs.hpp"
 #include "scratchnet/text/shortest.hpp"
 #include "scratchnet/training/factories.hpp"
 
@@ -34,6 +35,7 @@ bool is_idx_file(const std::string& path) {
 // Rows to predict on: a CSV file (label column optional), IDX images (labels not needed), or
 // Fashion-MNIST's test images.
 data::RawRows unlabelled_rows(const std::string& path, data::CsvOptions csv, Index inputs) {
+  // (csv comes from io::csv_options_for: the model's columns by name, missing cells counted.)
   data::RawRows rows;
   if (path == "fashion-mnist") return data::read_rows({path, "", csv, /*test_set=*/true});
   rows.path = path;
@@ -87,13 +89,14 @@ void PredictCommand::run(std::ostream& out) {
   io::LoadedModel<double> loaded = model_flags_.load(model_);
   const io::ModelDescription& description = loaded.description;
   Sequential<double>& model = loaded.network;
-  data::CsvOptions csv = csv_.options();
-  if (csv.label.empty()) csv.label = description.label_name;
-  data::RawRows rows = unlabelled_rows(data_, csv, model.inputs());
+  data::RawRows rows =
+      unlabelled_rows(data_, io::csv_options_for(csv_.options(), description), model.inputs());
+  if (const auto warning = io::unnamed_columns_warning(rows, description))
+    std::cerr << "scratchnet: warning: " << *warning << "\n";
+  io::resolve_missing(rows, description, /*may_drop=*/false);
   require_model_features(rows, model.inputs());
-  Matrix<double> features = data::features_of(rows);
-  if (!description.mean.empty())
-    data::Standardization{description.mean, description.scale}.apply(features);
+  const std::string rows_path = rows.path;
+  const Matrix<double> features = io::model_inputs(std::move(rows), description);
 
   const Task task = training::task_of_loss(description.loss);
   std::vector<std::string> classes = description.classes;
@@ -121,7 +124,7 @@ void PredictCommand::run(std::ostream& out) {
           Index column = 0;
           while (std::isfinite(output(row, column)))
             ++column;
-          throw data::DataError(rows.path, "row " + std::to_string(first + row + 1) +
+          throw data::DataError(rows_path, "row " + std::to_string(first + row + 1) +
                                                ": the model's output is not finite (" +
                                                shortest(output(row, column)) +
                                                "); nothing written (--allow-nonfinite writes "
@@ -155,7 +158,7 @@ void PredictCommand::run(std::ostream& out) {
     }
   }
   if (non_finite_rows > 0) {
-    std::cerr << "scratchnet: warning: " << rows.path << ": " << non_finite_rows << " of "
+    std::cerr << "scratchnet: warning: " << rows_path << ": " << non_finite_rows << " of "
               << features.rows() << " rows have outputs that are not finite; written as nan\n";
   }
   if (out_.empty()) {

@@ -48,6 +48,7 @@ const FlagSetting kFlagSettings[] = {
      [](const TrainSettings& s) {
        return s.normalize.empty() ? std::string("its data's default") : s.normalize;
      }},
+    {"--missing", [](const TrainSettings& s) { return s.missing; }},
 };
 
 }  // namespace

@@ -139,6 +139,10 @@ void TrainCommand::add_data_flags() {
   add_value("--normalize", normalize_, "standard|none",
             "Scale features by the training rows' mean and standard deviation (default: standard "
             "for CSV, none for images)");
+  add_value("--missing", missing_, "error|drop|mean|median",
+            "Missing feature values (empty cells, NA, nan, ?): refuse them, drop their rows, or "
+            "fill them with the column's mean or median over the training rows, stored in the "
+            "model for prediction (default: error)");
   add_value("--val-split", val_split_, "F", "Fraction of training rows held out for validation");
 }
 
@@ -326,6 +330,7 @@ training::TrainSettings TrainCommand::settings_from_flags() const {
   settings.dtype = dtype_;
   if (!normalize_.empty())
     settings.normalize = one_of("--normalize", normalize_, {"standard", "none"});
+  settings.missing = one_of("--missing", missing_, {"error", "drop", "mean", "median"});
   if (const auto problem = training::problem_of(settings, flag_of)) {
     throw FlagError(flag_of(problem->key), problem->problem);
   }
@@ -354,10 +359,14 @@ training::RunInputs TrainCommand::run_inputs(const RunStart& start) const {
     inputs.rows.table_shape = table_shape;
   }
   if (data_ == "fashion-mnist" || !test_.empty()) {
-    inputs.read_test_rows = [this, source, table_shape] {
+    // A test file with a header has its columns matched to the training file's by name.
+    data::CsvOptions test_csv = source.csv;
+    if (inputs.rows.table && inputs.rows.table->has_header)
+      test_csv.feature_columns = inputs.rows.table->feature_names;
+    inputs.read_test_rows = [this, source, test_csv, table_shape] {
       data::DataSource test_source = source;
       test_source.test_set = data_ == "fashion-mnist";
-      if (!test_.empty()) test_source = {test_, test_labels_, source.csv, false};
+      if (!test_.empty()) test_source = {test_, test_labels_, test_csv, false};
       data::RawRows rows = data::read_rows(test_source);
       // Rows of another width are refused when the run checks them against the training rows.
       if (rows.table && table_shape && table_shape->elements() == rows.features())
@@ -383,6 +392,10 @@ void TrainCommand::train(std::ostream& out, RunStart& start) {
   training::TrainingRun<T> run(start.settings, std::move(inputs), flag_of);
   for (const std::string& warning : start.warnings)
     std::cerr << "scratchnet: warning: " << warning << "\n";
+  if (run.rows_dropped() > 0) {
+    std::cerr << "scratchnet: note: " << data_ << ": left out " << run.rows_dropped()
+              << " rows with missing values (--missing drop)\n";
+  }
 
   Progress progress(Progress::style_for(quiet_ || json_), run.settings().epochs);
   const TrainingResult result = fit(run, progress);

@@ -53,6 +53,7 @@ class TrainCommand final : public Command {
 
   // Data
   std::string data_, labels_, test_, test_labels_, input_shape_, normalize_, val_split_ = "0.1";
+  std::string missing_ = "error";
   CsvFlags csv_;
   // Model and optimisation
   std::string layers_, loss_ = "ce", optimizer_ = "adam", lr_, momentum_ = "0";

@@ -362,8 +362,8 @@ TEST(CliErrors, BadFilesGetOneClearLine) {
                      "--out", w.model})
                 .exit_code,
             0);
-  write_bytes(w.folder + "/wide.csv", "a,b,c,species\n1,2,3,setosa\n");
-  const auto wide = run_cli({"eval", w.model, w.folder + "/wide.csv"});
+  write_bytes(w.folder + "/wide.csv", "1,2,3,setosa\n");
+  const auto wide = run_cli({"eval", w.model, w.folder + "/wide.csv", "--no-header"});
   EXPECT_EQ(wide.exit_code, 1);
   EXPECT_NE(wide.err.find("the model takes 2 features"), std::string::npos) << wide.err;
 

@@ -13,7 +13,7 @@ namespace {
 RawRows csv_rows(const Matrix<double>& features, const std::vector<std::string>& labels) {
   RawRows rows;
   rows.path = "rows.csv";
-  rows.table = CsvTable{{"a", "b"}, "label", features, labels};
+  rows.table = CsvTable{{"a", "b"}, "label", features, labels, /*has_header=*/true, {}};
   return rows;
 }
 

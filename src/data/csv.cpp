@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -68,6 +69,59 @@ struct Layout {
   }
 };
 
+// The feature columns options.feature_columns names, found by name in the header, in that order;
+// the label column is options.label's (for prediction, only when the header has it). Every name
+// must be there once, and every other column must be the label.
+void match_feature_columns(Layout& layout, const CsvOptions& options, const std::string& path,
+                           const Cell& first) {
+  const std::vector<std::string>& names = layout.names;
+  const bool label_wanted = !options.expected_features ||
+                            std::find(names.begin(), names.end(), options.label) != names.end();
+  if (label_wanted) layout.label = label_column(options.label, names, true, path, first);
+  std::vector<std::string> absent, twice, unknown;
+  for (const std::string& wanted : options.feature_columns) {
+    std::optional<std::size_t> found;
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      if (names[c] != wanted || c == layout.label) continue;
+      if (found) twice.push_back(wanted);
+      found = c;
+    }
+    if (found) {
+      layout.feature_columns.push_back(*found);
+    } else {
+      absent.push_back(wanted);
+    }
+  }
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    if (c != layout.label &&
+        std::find(options.feature_columns.begin(), options.feature_columns.end(), names[c]) ==
+            options.feature_columns.end()) {
+      unknown.push_back(names[c]);
+    }
+  }
+  if (!twice.empty()) {
+    throw DataError(path, first.line, first.column,
+                    "the header names the feature column " + detail::quoted(twice[0]) +
+                        " twice, so it is not known which one to read");
+  }
+  if (absent.empty() && unknown.empty()) return;
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about "text" + std::string.
+  std::string problem = "the columns do not match the features by name:";
+  if (!absent.empty()) problem.append(" the header lacks ").append(detail::quoted_list(absent));
+  if (!absent.empty() && !unknown.empty()) problem += ";";
+  if (!unknown.empty()) {
+    problem.append(" ").append(detail::quoted_list(unknown));
+    problem.append(unknown.size() == 1 ? " is" : " are").append(" not among them");
+  }
+  const std::string& label = options.label.empty() ? options.default_label : options.label;
+  if (!label_wanted && !label.empty())
+    problem.append(" (nor the label ").append(detail::quoted(label)).append(")");
+  throw DataError(path, first.line, first.column, problem);
+}
+
+Layout layout_with_label(Layout layout, const CsvOptions& options, const std::string& path,
+                         const Cell& first);
+
 Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const CsvOptions& options,
                  const std::string& path) {
   const Cell& first = first_row[0];
@@ -76,6 +130,7 @@ Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const 
                     "the only column is the label column: there are no feature columns");
   }
   Layout layout;
+  CsvOptions named = options;  // the label named by default_label, when the header has it
   layout.has_header = options.header.value_or(
       std::any_of(first_row.begin(), first_row.begin() + std::ptrdiff_t(columns),
                   [](const Cell& cell) { return !detail::parse_number(cell.text); }));
@@ -83,7 +138,24 @@ Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const 
     require_utf8(first_row[c], "header cell", path);
   for (std::size_t c = 0; c < columns; ++c)
     layout.names.push_back(layout.has_header ? std::string(first_row[c].text) : std::to_string(c));
+  if (named.label.empty() && layout.has_header &&
+      std::find(layout.names.begin(), layout.names.end(), options.default_label) !=
+          layout.names.end()) {
+    named.label = options.default_label;
+  }
+  return layout_with_label(std::move(layout), named, path, first);
+}
 
+// The rest of layout_of(): the label column and the feature columns, with `options.label` saying
+// which column is the label.
+Layout layout_with_label(Layout layout, const CsvOptions& options, const std::string& path,
+                         const Cell& first) {
+  const std::size_t columns = layout.names.size();
+
+  if (layout.has_header && !options.feature_columns.empty()) {
+    match_feature_columns(layout, options, path, first);
+    return layout;
+  }
   if (!options.expected_features) {
     layout.label = label_column(options.label, layout.names, layout.has_header, path, first);
     if (columns == 1) {
@@ -105,10 +177,13 @@ Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const 
   return layout;
 }
 
+// How many places of missing cells a column keeps for messages.
+constexpr std::size_t kPlacesShown = 3;
+
 // Reads one data row: its features into `values` row `row`, its label onto `labels`.
 void read_row(const std::vector<Cell>& cells, const Layout& layout, const CsvOptions& options,
               const std::string& path, Matrix<double>& values, Index row,
-              std::vector<std::string>& labels) {
+              std::vector<std::string>& labels, MissingCells& missing) {
   for (std::size_t k = 0; k < layout.feature_columns.size(); ++k) {
     const std::size_t c = layout.feature_columns[k];
     const Cell& cell = cells[c];
@@ -117,10 +192,17 @@ void read_row(const std::vector<Cell>& cells, const Layout& layout, const CsvOpt
       values(row, Index(k)) = *value;
       continue;
     }
+    if (detail::is_missing(cell.text)) {
+      values(row, Index(k)) = std::numeric_limits<double>::quiet_NaN();
+      missing.per_column[k] += 1;
+      missing.total += 1;
+      if (missing.first_places[k].size() < kPlacesShown)
+        missing.first_places[k].emplace_back(cell.line, cell.column);
+      continue;
+    }
     const std::string problem =
-        detail::trim(cell.text).empty() ? "empty feature cell"
-        : value ? "feature cell " + detail::quoted(cell.text) + " is not a finite number"
-                : "feature cell " + detail::quoted(cell.text) + " is not a number";
+        value ? "feature cell " + detail::quoted(cell.text) + " is not a finite number"
+              : "feature cell " + detail::quoted(cell.text) + " is not a number";
     throw DataError(path, cell.line, cell.column, problem + " (" + layout.column_name(c) + ")");
   }
   if (!layout.label) return;
@@ -129,6 +211,9 @@ void read_row(const std::vector<Cell>& cells, const Layout& layout, const CsvOpt
   require_utf8(cell, "label", path);
   if (detail::trim(cell.text).empty()) {
     problem = "empty label cell";
+  } else if (detail::is_missing(cell.text)) {
+    problem = "label " + detail::quoted(cell.text) +
+              " marks a missing value; a row without its label cannot be used";
   } else if (options.numeric_label && !detail::parse_finite(cell.text)) {
     problem = "label " + detail::quoted(cell.text) + " is not a " +
               (detail::parse_number(cell.text) ? "finite number" : "number");
@@ -158,6 +243,9 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
   for (std::size_t c : layout.feature_columns)
     table.feature_names.push_back(layout.names[c]);
   if (layout.label) table.label_name = layout.names[*layout.label];
+  table.has_header = layout.has_header;
+  table.missing.per_column.assign(layout.feature_columns.size(), 0);
+  table.missing.first_places.resize(layout.feature_columns.size());
 
   // The rows go straight into the matrix, which grows by doubling and is shrunk at the end; a
   // row-major matrix that keeps its columns grows and shrinks by realloc, which moves the pages
@@ -182,11 +270,46 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
       room = std::max(rows + 1, std::min(2 * room, most_rows));  // never past the end
       values.conservativeResize(Index(room), features);
     }
-    read_row(cells, layout, options, path, values, Index(rows), table.labels);
+    read_row(cells, layout, options, path, values, Index(rows), table.labels, table.missing);
   }
   values.conservativeResize(Index(rows), features);
   table.features = std::move(values);
+  if (table.missing.total > 0 && !options.allow_missing) {
+    const auto& places = table.missing.first_places;
+    const auto first = std::min_element(places.begin(), places.end(), [](auto& a, auto& b) {
+      return !a.empty() && (b.empty() || a[0] < b[0]);
+    });
+    throw DataError(path, (*first)[0].first, (*first)[0].second, describe_missing(table));
+  }
   return table;
+}
+
+std::string describe_missing(const CsvTable& table) {
+  const MissingCells& missing = table.missing;
+  std::string text =
+      std::to_string(missing.total) + (missing.total == 1 ? " missing value:" : " missing values:");
+  const char* separator = " ";
+  constexpr std::size_t kColumnsShown = 10;
+  std::size_t columns = 0;
+  for (std::size_t k = 0; k < missing.per_column.size(); ++k) {
+    if (missing.per_column[k] == 0) continue;
+    if (++columns > kColumnsShown) continue;
+    text.append(separator).append("column ").append(detail::quoted(table.feature_names[k]));
+    text.append(" ").append(std::to_string(missing.per_column[k])).append(" (at ");
+    for (std::size_t i = 0; i < missing.first_places[k].size(); ++i) {
+      const auto [line, column] = missing.first_places[k][i];
+      text.append(i > 0 ? ", " : "")
+          .append(std::to_string(line))
+          .append(":")
+          .append(std::to_string(column));
+    }
+    if (missing.per_column[k] > Index(missing.first_places[k].size())) text += ", …";
+    text += ")";
+    separator = ", ";
+  }
+  if (columns > kColumnsShown)
+    text += " and " + std::to_string(columns - kColumnsShown) + " more columns";
+  return text;
 }
 
 }  // namespace scratchnet::data

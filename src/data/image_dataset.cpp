@@ -26,7 +26,7 @@ ImageDataset<T>::ImageDataset(LabelledImages images) : images_(std::move(images)
 template <typename T>
 void ImageDataset<T>::gather(std::span<const Index> rows, MatrixView<T> features,
                              MatrixView<T> targets) const {
-  const T scale = T(255);
+  const T scale = T(kImagePixelScale);
   // Shuffled rows are scattered over tens of megabytes: ask for a row a few rows ahead, so its
   // cache lines arrive while this one is converted.
   constexpr std::size_t kAhead = 4;

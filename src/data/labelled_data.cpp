@@ -109,7 +109,7 @@ Matrix<double> features_of(const RawRows& rows) {
   const LabelledImages& images = *rows.images;
   Matrix<double> features(images.rows, images.features);
   for (Index i = 0; i < features.size(); ++i)
-    features.data()[i] = images.pixels[i] / 255.0;
+    features.data()[i] = images.pixels[i] / kImagePixelScale;
   return features;
 }
 
@@ -148,21 +148,22 @@ void require_features_fit(const Matrix<double>& features, const RawRows& rows, b
 
 template <typename T>
 std::unique_ptr<Dataset<T>> make_dataset(RawRows rows, const Matrix<double>& targets,
-                                         const Standardization* scaling) {
+                                         const Standardization* scaling, double pixel_scale) {
   if (rows.images && scaling == nullptr) {
     return std::make_unique<ImageDataset<T>>(std::move(*rows.images));
   }
   const Shape sample_shape = rows.sample_shape();
   // The table's features are moved, not copied: the rows are this function's own.
   Matrix<double> features = rows.table ? std::move(rows.table->features) : features_of(rows);
+  if (rows.table && pixel_scale != 1) features /= pixel_scale;
   if (scaling != nullptr) scaling->apply(features);
   require_features_fit<T>(features, rows, scaling != nullptr);
   return std::make_unique<InMemoryDataset<T>>(features.cast<T>(), targets.cast<T>(), sample_shape);
 }
 
 template std::unique_ptr<Dataset<float>> make_dataset<float>(RawRows, const Matrix<double>&,
-                                                             const Standardization*);
+                                                             const Standardization*, double);
 template std::unique_ptr<Dataset<double>> make_dataset<double>(RawRows, const Matrix<double>&,
-                                                               const Standardization*);
+                                                               const Standardization*, double);
 
 }  // namespace scratchnet::data

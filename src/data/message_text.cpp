@@ -25,4 +25,13 @@ std::string listed(const std::vector<std::string>& names) {
   return out;
 }
 
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::vector<std::string> quoted_names;
+  for (std::size_t i = 0; i < names.size() && i < kMaxListed; ++i)
+    quoted_names.push_back(quoted(names[i]));
+  std::string out = listed(quoted_names);
+  if (names.size() > kMaxListed) out += ", ... (" + std::to_string(names.size()) + " in all)";
+  return out;
+}
+
 }  // namespace scratchnet::data::detail

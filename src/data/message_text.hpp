@@ -22,4 +22,7 @@ std::string quoted(std::string_view text);
 /// more.
 std::string listed(const std::vector<std::string>& names);
 
+/// The same with each name in single quotes, as quoted() shows it.
+std::string quoted_list(const std::vector<std::string>& names);
+
 }  // namespace scratchnet::data::detail

@@ -1,5 +1,7 @@
 #include "number_text.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -44,6 +46,17 @@ std::optional<double> parse_finite(std::string_view text) {
   const auto value = parse_number(text);
   if (!value || !std::isfinite(*value)) return std::nullopt;
   return value;
+}
+
+bool is_missing(std::string_view text) {
+  // pandas' default na_values, and "?", with which the UCI repository's files mark a gap.
+  static constexpr std::array<std::string_view, 18> kWords = {
+      "NA",       "N/A",     "n/a",      "NULL",   "null",    "None", "<NA>", "#N/A", "#NA",
+      "#N/A N/A", "-1.#IND", "-1.#QNAN", "1.#IND", "1.#QNAN", "nan",  "-nan", "NaN",  "?"};
+  text = trim(text);
+  if (text.empty() || std::find(kWords.begin(), kWords.end(), text) != kWords.end()) return true;
+  const auto value = parse_number(text);
+  return value && std::isnan(*value);
 }
 
 }  // namespace scratchnet::data::detail

@@ -18,4 +18,8 @@ std::optional<double> parse_number(std::string_view text);
 /// The finite number that the whole of `text` spells, or nullopt.
 std::optional<double> parse_finite(std::string_view text);
 
+/// Whether `text` (spaces and tabs around it aside) marks a missing value: empty, a NaN, or one
+/// of the words pandas' read_csv takes for one ("NA", "N/A", "null", "None", "#N/A", …) or "?".
+bool is_missing(std::string_view text);
+
 }  // namespace scratchnet::data::detail

@@ -39,6 +39,24 @@ std::string json_list(const std::vector<std::string>& names, const char* key) {
   }
 }
 
+// What is wrong with fill values `missing` for `inputs` features, or "".
+std::string missing_values_problem(const data::MissingValues& missing, Index inputs) {
+  const auto& fill = missing.fill;
+  const bool fills = missing.strategy == data::MissingStrategy::mean ||
+                     missing.strategy == data::MissingStrategy::median;
+  if (!fills && !fill.empty()) {
+    return "strategy " + in_quotes(data::name_of(missing.strategy)) + " has no fill values";
+  }
+  if (fills && Index(fill.size()) != inputs) {
+    return std::to_string(fill.size()) + " fill values for " + std::to_string(inputs) + " inputs";
+  }
+  for (std::size_t i = 0; i < fill.size(); ++i) {
+    if (!std::isfinite(fill[i]))
+      return "feature " + std::to_string(i) + " has fill value " + shortest(fill[i]);
+  }
+  return "";
+}
+
 // What is wrong with `description` for a model of `inputs` features and `outputs` outputs
 // (outputs < 0: not known yet), naming the metadata key; "" when nothing is.
 std::string description_problem(const ModelDescription& description, Index inputs, Index outputs) {
@@ -66,6 +84,14 @@ std::string description_problem(const ModelDescription& description, Index input
       return "'normalization': feature " + std::to_string(i) + " has scale " + shortest(scale[i]) +
              "; a scale must be a positive normal number";
     }
+  }
+  const double pixel_scale = description.pixel_scale;
+  if (!std::isnormal(pixel_scale) || !(pixel_scale > 0) || !std::isfinite(1 / pixel_scale)) {
+    return "'pixel_scale': " + shortest(pixel_scale) + " is not a positive normal number";
+  }
+  if (const std::string problem = missing_values_problem(description.missing, inputs);
+      !problem.empty()) {
+    return "'missing_values': " + problem;
   }
   const auto& names = description.feature_names;
   if (!names.empty() && Index(names.size()) != inputs) {
@@ -142,18 +168,46 @@ std::vector<std::string> string_list(const std::string& text, const std::string&
   return names;
 }
 
-std::vector<double> number_list(const Json& list, const std::string& path, const char* field) {
-  if (!list.is_array())
-    metadata_error(path, "normalization", std::string(field) + " is not a list");
+std::vector<double> number_list(const Json& list, const std::string& path, const char* field,
+                                const std::string& key = "normalization") {
+  if (!list.is_array()) metadata_error(path, key, std::string(field) + " is not a list");
   std::vector<double> numbers;
   for (const Json& number : list) {
     if (!number.is_number()) {
-      metadata_error(path, "normalization",
-                     std::string(field) + " holds something other than numbers");
+      metadata_error(path, key, std::string(field) + " holds something other than numbers");
     }
     numbers.push_back(number.get<double>());
   }
   return numbers;
+}
+
+// The number `text` spells in full (as JSON writes numbers), or nullopt.
+std::optional<double> parse_number_text(const std::string& text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The "missing_values" object: {"strategy": NAME} and, for mean and median, "fill": […].
+data::MissingValues read_missing_values(const std::string& text, const std::string& path) {
+  constexpr const char* kHolds =
+      "expected a JSON object {\"strategy\": \"drop\"|\"mean\"|\"median\", \"fill\": […]}";
+  const Json parsed = parse_metadata_json(text, path, "missing_values", kHolds);
+  if (!parsed.is_object() || !parsed.contains("strategy") || !parsed["strategy"].is_string() ||
+      parsed.size() != (parsed.contains("fill") ? 2u : 1u)) {
+    metadata_error(path, "missing_values", kHolds);
+  }
+  const std::string name = parsed["strategy"].get<std::string>();
+  const auto strategy = data::missing_strategy_named(name);
+  if (!strategy) {
+    metadata_error(path, "missing_values",
+                   "unknown strategy " + in_quotes(name) + " (valid: error, drop, mean, median)");
+  }
+  data::MissingValues missing{*strategy, {}};
+  if (parsed.contains("fill"))
+    missing.fill = number_list(parsed["fill"], path, "fill", "missing_values");
+  return missing;
 }
 
 // The "input_shape" list: 1 to 4 whole numbers of at least 1 whose product is `inputs`. A flat
@@ -385,6 +439,12 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
   };
   if (!spec.empty()) metadata["spec"] = spec;
   if (!shape.is_flat()) metadata["input_shape"] = Json(shape.dims()).dump();
+  if (description.pixel_scale != 1) metadata["pixel_scale"] = shortest(description.pixel_scale);
+  if (description.missing.strategy != data::MissingStrategy::error) {
+    Json missing{{"strategy", data::name_of(description.missing.strategy)}};
+    if (!description.missing.fill.empty()) missing["fill"] = description.missing.fill;
+    metadata["missing_values"] = missing.dump();
+  }
   if (!description.mean.empty()) {
     metadata["normalization"] =
         Json{{"mean", description.mean}, {"scale", description.scale}}.dump();
@@ -435,6 +495,16 @@ ModelDescription read_model_metadata(const std::map<std::string, std::string>& m
     description.mean = number_list(parsed["mean"], path, "mean");
     description.scale = number_list(parsed["scale"], path, "scale");
   }
+  if (const auto pixel_scale = lookup(metadata, "pixel_scale")) {
+    const auto value = parse_number_text(*pixel_scale);
+    if (!value) {
+      metadata_error(path, "pixel_scale",
+                     "expected a positive number, got " + in_quotes(*pixel_scale));
+    }
+    description.pixel_scale = *value;
+  }
+  if (const auto missing = lookup(metadata, "missing_values"))
+    description.missing = read_missing_values(*missing, path);
   const std::string problem = description_problem(description, count, /*outputs=*/-1);
   if (!problem.empty()) throw FormatError(path + ": metadata " + problem);
   return description;

@@ -15,7 +15,8 @@ namespace scratchnet::training {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainSettings, layers, loss, optimizer, lr, momentum, nesterov,
                                    weight_decay, schedule, step_size, gamma, warmup, clip, batch,
-                                   epochs, seed, val_split, shuffle, patience, dtype, normalize)
+                                   epochs, seed, val_split, shuffle, patience, dtype, normalize,
+                                   missing)
 
 namespace {
 
@@ -27,8 +28,10 @@ struct WholeRange {
 constexpr WholeRange kWholeRanges[] = {{"step_size", 0, kMaxEpochs}, {"warmup", 0, kMaxEpochs},
                                        {"batch", 1, kMaxBatch},      {"epochs", 1, kMaxEpochs},
                                        {"seed", 0, 4'294'967'295LL}, {"patience", 0, kMaxEpochs}};
-constexpr const char* kTextKeys[] = {"layers",   "loss",  "optimizer",
-                                     "schedule", "dtype", "normalize"};
+constexpr const char* kTextKeys[] = {"layers", "loss",      "optimizer", "schedule",
+                                     "dtype",  "normalize", "missing"};
+// Keys that files written before them lack: such a file's run had their default.
+constexpr const char* kLaterKeys[] = {"missing"};
 constexpr const char* kNumberKeys[] = {"lr",    "momentum", "weight_decay",
                                        "gamma", "clip",     "val_split"};
 constexpr const char* kSwitchKeys[] = {"nesterov", "shuffle"};
@@ -85,7 +88,8 @@ std::optional<SettingProblem> value_problem(const TrainSettings& settings) {
         number_problem("gamma", settings.gamma, 0, "a finite number >= 0"),
         number_problem("clip", settings.clip, 0, "a finite number >= 0"),
         choice_problem("dtype", settings.dtype, {"f32", "f64"}),
-        choice_problem("normalize", settings.normalize, {"", "standard", "none"})}) {
+        choice_problem("normalize", settings.normalize, {"", "standard", "none"}),
+        choice_problem("missing", settings.missing, {"error", "drop", "mean", "median"})}) {
     if (problem) return problem;
   }
   if (!(settings.val_split >= 0 && settings.val_split < 1)) {
@@ -102,11 +106,14 @@ std::optional<SettingProblem> value_problem(const TrainSettings& settings) {
 }
 
 // Throws, naming the first key of `json` that is missing, unknown or not of its JSON type.
-void check_keys_and_types(const nlohmann::json& json,
+void check_keys_and_types(nlohmann::json& json,
                           const std::function<void(const std::string&, const std::string&)>& bad) {
   const nlohmann::json known = nlohmann::json(TrainSettings{});
   for (const auto& entry : json.items()) {
     if (!known.contains(entry.key())) bad("", "unknown key " + quoted_json(entry.key()));
+  }
+  for (const char* key : kLaterKeys) {
+    if (!json.contains(key)) json[key] = known[key];
   }
   for (const auto& entry : known.items()) {
     if (!json.contains(entry.key())) bad(entry.key(), "is missing");
@@ -165,7 +172,7 @@ TrainSettings TrainSettings::from_json(const std::string& text, const std::strin
     throw io::FormatError(on_one_line(
         path + ": metadata 'options': " + (key.empty() ? "" : quoted_key(key) + " ") + problem));
   };
-  const nlohmann::json json =
+  nlohmann::json json =
       io::parse_metadata_json(text, path, "options", "not a JSON object of training settings");
   if (!json.is_object()) bad("", "not a JSON object of training settings");
   check_keys_and_types(json, bad);

@@ -14,9 +14,12 @@
 namespace scratchnet::training {
 namespace {
 
-// Standardisation fitted on the training rows only (a table's features read in place).
-data::Standardization fit_on_rows(const data::RawRows& data, const std::vector<Index>& rows) {
-  if (data.table) return data::Standardization::fit(data.table->features, rows);
+// Standardisation fitted on the training rows only (a table's features read in place, unless
+// they are pixels to scale first).
+data::Standardization fit_on_rows(const data::RawRows& data, const std::vector<Index>& rows,
+                                  double pixel_scale) {
+  if (data.table && pixel_scale == 1) return data::Standardization::fit(data.table->features, rows);
+  if (data.table) return data::Standardization::fit(data.table->features / pixel_scale, rows);
   return data::Standardization::fit(data::features_of(data), rows);
 }
 
@@ -26,6 +29,7 @@ template <typename T>
 std::optional<data::Standardization> scaling_for(const TrainSettings& settings,
                                                  const data::RawRows& rows,
                                                  const std::vector<Index>& training_rows,
+                                                 double pixel_scale,
                                                  const std::optional<io::LoadedModel<T>>& initial,
                                                  const Resumable* resume) {
   const std::string normalize =
@@ -36,11 +40,16 @@ std::optional<data::Standardization> scaling_for(const TrainSettings& settings,
   if (initial && initial->has_metadata && !initial->description.mean.empty()) {
     return data::Standardization{initial->description.mean, initial->description.scale};
   }
-  if (!resume && normalize == "standard") return fit_on_rows(rows, training_rows);
+  if (!resume && normalize == "standard") return fit_on_rows(rows, training_rows, pixel_scale);
   return std::nullopt;
 }
 
 }  // namespace
+
+template <typename T>
+std::string TrainingRun<T>::missing_advice() const {
+  return "; " + name_("missing") + " drop, mean or median handles them";
+}
 
 void require_network(const TrainSettings& settings, const std::string& init, SettingName name) {
   if (settings.layers.empty() && init.empty()) {
@@ -93,6 +102,15 @@ template <typename T>
 void TrainingRun<T>::prepare_data(data::RawRows rows,
                                   const std::optional<io::LoadedModel<T>>& initial,
                                   const Resumable* resume) {
+  // Rows with missing values are refused or dropped before anything counts the rows; their
+  // gaps are filled only after the split, from the training rows alone.
+  const auto strategy = data::missing_strategy_named(settings_.missing).value();
+  const bool fills =
+      strategy == data::MissingStrategy::mean || strategy == data::MissingStrategy::median;
+  if (rows.table && !fills) {
+    rows_dropped_ =
+        data::MissingValues{strategy, {}}.resolve(*rows.table, data_name_, missing_advice());
+  }
   if (resume) {
     classes_ = resume->description.classes;
   } else if (initial && initial->has_metadata) {
@@ -102,15 +120,31 @@ void TrainingRun<T>::prepare_data(data::RawRows rows,
   }
   const Matrix<double> targets = data::targets_of(rows, task_, classes_);
   auto [training_rows, validation_rows] = split_rows(rows.rows(), settings_.val_split, random_);
-  scaling_ = scaling_for(settings_, rows, training_rows, initial, resume);
-  features_ = rows.features();
+  missing_ = data::MissingValues{strategy, {}};
+  if (resume) {
+    missing_ = resume->description.missing;
+  } else if (fills && initial && initial->has_metadata &&
+             !initial->description.missing.fill.empty()) {
+    missing_ = {strategy, initial->description.missing.fill};
+  } else if (fills && rows.table) {
+    missing_ = data::MissingValues::fit(strategy, rows.table->features, training_rows,
+                                        rows.table->feature_names, data_name_);
+  }
+  if (rows.table && fills) missing_.resolve(*rows.table, data_name_, missing_advice());
   images_ = rows.images.has_value();
+  pixel_scale_ = images_                            ? data::kImagePixelScale
+                 : resume                           ? resume->description.pixel_scale
+                 : initial && initial->has_metadata ? initial->description.pixel_scale
+                                                    : 1.0;
+  scaling_ = scaling_for(settings_, rows, training_rows, pixel_scale_, initial, resume);
+  features_ = rows.features();
   std::vector<std::string> feature_names =
       rows.table ? rows.table->feature_names : std::vector<std::string>{};
   const std::string label_name = rows.table ? rows.table->label_name : "label";
   if (resume) description_ = resume->description;
   describe(feature_names, label_name);
-  dataset_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr);
+  dataset_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr,
+                                   pixel_scale_);
   training_ = std::make_unique<Subset<T>>(*dataset_, std::move(training_rows));
   validation_ = std::make_unique<Subset<T>>(*dataset_, std::move(validation_rows));
 }
@@ -122,6 +156,8 @@ void TrainingRun<T>::describe(const std::vector<std::string>& feature_names,
   description_.inputs = features_;
   description_.loss = settings_.loss;
   description_.classes = classes_;
+  description_.pixel_scale = pixel_scale_;
+  description_.missing = missing_;
   description_.mean = scaling_ ? scaling_->mean : std::vector<double>{};
   description_.scale = scaling_ ? scaling_->scale : std::vector<double>{};
   description_.feature_names = feature_names;
@@ -162,9 +198,11 @@ void TrainingRun<T>::prepare_test(data::RawRows rows) {
     throw std::runtime_error(rows.path + " has " + std::to_string(rows.features()) +
                              " features, the training data " + std::to_string(features_));
   }
+  if (rows.table) missing_.resolve(*rows.table, rows.path, missing_advice());
   const Matrix<double> targets = data::targets_of(rows, task_, classes_);
   test_path_ = rows.path;
-  test_data_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr);
+  test_data_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr,
+                                     pixel_scale_);
 }
 
 // The loss, optimizer and schedule, and a resumed run's state restored into them.

@@ -13,6 +13,10 @@
 
 namespace scratchnet::data {
 
+/// What an image's bytes are divided by, as torchvision's ToTensor divides them; a model trained
+/// on images records it (its "pixel_scale"), so that pixels from a CSV file are scaled alike.
+inline constexpr double kImagePixelScale = 255;
+
 template <typename T>
 class ImageDataset final : public Dataset<T> {
  public:

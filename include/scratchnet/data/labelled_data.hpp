@@ -61,11 +61,13 @@ Matrix<double> targets_of(const RawRows& rows, Task task, const std::vector<std:
 /// The rows' features as doubles [rows, features] (images as pixel/255).
 Matrix<double> features_of(const RawRows& rows);
 
-/// A data set over `rows` with `targets`, scaled by `scaling` when given, its samples of
-/// rows.sample_shape(). Unscaled images stay bytes (an ImageDataset); everything else is held
-/// as T.
+/// A data set over `rows` with `targets`, its samples of rows.sample_shape(): a table's values
+/// divided by `pixel_scale` (255 when a model that learnt on images reads them from a CSV file;
+/// images are pixel/255 already), then scaled by `scaling` when given. Unscaled images stay
+/// bytes (an ImageDataset); everything else is held as T. The table must have no missing cells
+/// left (MissingValues::resolve).
 template <typename T>
 std::unique_ptr<Dataset<T>> make_dataset(RawRows rows, const Matrix<double>& targets,
-                                         const Standardization* scaling);
+                                         const Standardization* scaling, double pixel_scale = 1);
 
 }  // namespace scratchnet::data

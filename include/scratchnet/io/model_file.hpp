@@ -16,8 +16,15 @@
 //                    whose first layer takes images (left out for a flat one)
 //   "loss"           "ce", "bce", "mse", "sse" or ""
 //   "classes"        JSON list of the class names, ["T-shirt", …] ("[]" for none)
-//   "normalization"  JSON {"mean": […], "scale": […]}: x' = (x − mean) / scale per feature
-//                    (left out when there is none)
+//   "pixel_scale"    "255" for a model trained on images: its inputs are pixels divided by it,
+//                    the first step of its preprocessing (left out when inputs are taken as
+//                    they are)
+//   "missing_values" JSON {"strategy": "mean", "fill": […]}: how training treated missing feature
+//                    values ("drop", or "mean"/"median" with one fill value per feature, which
+//                    prediction writes into a missing cell before standardising); left out for
+//                    "error", the default
+//   "normalization"  JSON {"mean": […], "scale": […]}: x' = (x − mean) / scale per feature,
+//                    after the steps above (left out when there is none)
 //   "feature_names"  JSON list of the input columns' names ("[]" for none)
 //   "label_name"     the label column's name
 //   "training"       JSON object of free-form facts about the run (epochs, optimizer, lr, seed, …)
@@ -28,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/data/missing_values.hpp"
 #include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/model/sequential.hpp"
 
@@ -40,6 +48,8 @@ struct ModelDescription {
   std::vector<Index> input_shape;  // a sample's shape, [1, 28, 28]; empty when flat; ditto
   std::string loss;                // "ce", "bce", "mse", "sse", or "" when unknown
   std::vector<std::string> classes;
+  double pixel_scale = 1;           // inputs are divided by it first (255 for images)
+  data::MissingValues missing;      // what training did with missing feature values
   std::vector<double> mean, scale;  // standardisation x' = (x − mean) / scale; empty when none
   std::vector<std::string> feature_names;
   std::string label_name;
@@ -60,7 +70,9 @@ struct LoadedModel {
 /// when a parameter or floating buffer is NaN or infinite, a layer's kind is not in the table of
 /// layer kinds (so the file could not be rebuilt), or `description` does not fit the model (a
 /// spec that builds other layers or tensors,
-/// other inputs, an unknown loss, mean/scale/feature_names not one per input, scale 0, training
+/// other inputs, an unknown loss, mean/scale/feature_names/fill values not one per input, a
+/// scale or pixel scale that is not a positive normal number, a fill value that is not finite,
+/// fill values with a strategy other than mean or median (or none with one of them), training
 /// text that is not JSON); std::runtime_error when the file cannot be written.
 template <typename T>
 void save_model(const std::string& path, Sequential<T>& model, const ModelDescription& description);

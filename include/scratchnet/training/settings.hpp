@@ -38,12 +38,14 @@ struct TrainSettings {
   bool shuffle = true;
   int patience = 0;
   std::string dtype = "f32";
-  std::string normalize;  // "standard" or "none"; empty: standard for CSV, none for images
+  std::string normalize;          // "standard" or "none"; empty: standard for CSV, none for images
+  std::string missing = "error";  // missing feature values: "error", "drop", "mean", "median"
 
   /// As JSON text, for model files and checkpoints.
   std::string to_json() const;
   /// From to_json() text in the metadata of the file at `path`, checked as strictly as the flags
-  /// are: an object with every key of to_json() and no other, each of its JSON type and in the
+  /// are: an object with every key of to_json() (but those added later, which take their
+  /// defaults) and no other, each of its JSON type and in the
   /// range its flag accepts (problem_of). Throws io::FormatError
   /// "PATH: metadata 'options': 'batch' must be a whole number from 1 to 1000000, got 0".
   static TrainSettings from_json(const std::string& text, const std::string& path);

@@ -104,6 +104,8 @@ class TrainingRun {
   /// The test rows as a data set (nullptr without), and whether the training rows are images.
   const Dataset<T>* test_data() const { return test_data_.get(); }
   bool trained_on_images() const { return images_; }
+  /// How many training rows the "drop" strategy left out for their missing values.
+  Index rows_dropped() const { return rows_dropped_; }
 
  private:
   std::optional<io::LoadedModel<T>> load_initial(const std::string& init);
@@ -113,6 +115,8 @@ class TrainingRun {
   void prepare_test(data::RawRows rows);
   void prepare_training(const Resumable* resume, bool detect_anomaly);
   void describe(const std::vector<std::string>& feature_names, const std::string& label_name);
+  // What a missing-values error adds: the setting that handles them, named as the front end does.
+  std::string missing_advice() const;
 
   TrainSettings settings_;
   SettingName name_;
@@ -122,6 +126,9 @@ class TrainingRun {
   Random random_;
   Task task_ = Task::multiclass;
   std::vector<std::string> classes_;
+  data::MissingValues missing_;
+  Index rows_dropped_ = 0;
+  double pixel_scale_ = 1;
   std::optional<data::Standardization> scaling_;
   Index features_ = 0;
   bool images_ = false;
