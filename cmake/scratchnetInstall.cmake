@@ -32,6 +32,40 @@ install(FILES ${PROJECT_BINARY_DIR}/scratchnetConfig.cmake
               ${PROJECT_BINARY_DIR}/scratchnetConfigVersion.cmake
         DESTINATION ${scratchnet_package_dir} COMPONENT scratchnet_development)
 
+# pkg-config, for builds without CMake: scratchnet.pc in the library folder's pkgconfig/, its
+# paths relative to where it lies (${pcfiledir}), so that `cmake --install --prefix` anywhere
+# and a moved tree both work. Eigen and nlohmann-json come from their own .pc files.
+set(scratchnet_pc_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(scratchnet_pc_prefix "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH scratchnet_pc_up /root/${scratchnet_pc_dir} /root)  # ../.. for lib/
+  string(REGEX REPLACE "/$" "" scratchnet_pc_up "${scratchnet_pc_up}")
+  set(scratchnet_pc_prefix "\${pcfiledir}/${scratchnet_pc_up}")
+endif()
+foreach(dir LIBDIR INCLUDEDIR)
+  string(TOLOWER ${dir} name)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+    set(scratchnet_pc_${name} "${CMAKE_INSTALL_${dir}}")
+  else()
+    set(scratchnet_pc_${name} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+  endif()
+endforeach()
+set(scratchnet_pc_requires "eigen3 >= 3.4, nlohmann_json >= 3")
+if(scratchnet_library_type STREQUAL "STATIC_LIBRARY")
+  string(APPEND scratchnet_pc_requires ", zlib")
+  set(scratchnet_pc_requires_private "")
+else()
+  set(scratchnet_pc_requires_private "zlib")
+endif()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/scratchnet.pc.in ${PROJECT_BINARY_DIR}/scratchnet.pc
+               @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/scratchnet.pc DESTINATION ${scratchnet_pc_dir}
+        COMPONENT scratchnet_development)
+
+# The license travels with the library and its headers.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/scratchnet)
+
 if(TARGET scratchnet_cli AND SCRATCHNET_INSTALL_CLI)
   install(TARGETS scratchnet_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
           COMPONENT scratchnet_cli)
