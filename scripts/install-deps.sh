@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
           googletest libgtest-dev
+          doxygen                        # the API reference (cmake --build build --target docs)
           dataset-fashion-mnist          # --data fashion-mnist
           python3 python3-numpy python3-torch  # tests that PyTorch reads our model files and we its
           chromium                       # a test renders the HTML training report
