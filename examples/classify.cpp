@@ -3,13 +3,7 @@
 // time. The task: which of three numbers is the largest.
 #include <cstdio>
 
-#include "scratchnet/data/dataset.hpp"
-#include "scratchnet/init/initializer.hpp"
-#include "scratchnet/losses/softmax_cross_entropy.hpp"
-#include "scratchnet/model/layer_spec.hpp"
-#include "scratchnet/model/predictor.hpp"
-#include "scratchnet/optimizers/adam.hpp"
-#include "scratchnet/training/trainer.hpp"
+#include "scratchnet/scratchnet.hpp"
 
 using namespace scratchnet;
 

@@ -1,14 +1,7 @@
 // The seed notebook's XOR network through scratchnet's C++ API: build, initialise, train, print.
 #include <iostream>
 
-#include "scratchnet/init/numpy_uniform.hpp"
-#include "scratchnet/layers/dense.hpp"
-#include "scratchnet/layers/sigmoid.hpp"
-#include "scratchnet/losses/sum_squared_error.hpp"
-#include "scratchnet/model/sequential.hpp"
-#include "scratchnet/optimizers/sgd.hpp"
-#include "scratchnet/text/numpy_print.hpp"
-#include "scratchnet/xor.hpp"
+#include "scratchnet/scratchnet.hpp"
 
 using namespace scratchnet;
 

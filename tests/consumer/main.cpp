@@ -1,22 +1,15 @@
-// scratchnet used from another project (the README's "Use it from C++"): a classifier built
-// layer by layer, trained on three seeded clusters of points, saved, loaded back, and checked
-// to predict exactly as before. CMakeLists.txt beside this file finds an installed scratchnet or
-// builds its source tree; run.sh builds and runs it both ways.
+// scratchnet used from another project (the README's "Use it from your CMake project"): a
+// classifier built layer by layer, trained on three seeded clusters of points, saved, loaded
+// back, and checked to predict exactly as before. It includes only the umbrella header, as a
+// user would. CMakeLists.txt beside this file finds an installed scratchnet or builds its source
+// tree; run.sh builds and runs it those two ways and with pkg-config.
 //   consumer [MODEL_PATH]   (default consumer-model.safetensors)
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <string>
 
-#include <scratchnet/data/dataset.hpp>
-#include <scratchnet/init/initializer.hpp>
-#include <scratchnet/io/model_file.hpp>
-#include <scratchnet/layers/dense.hpp>
-#include <scratchnet/layers/relu.hpp>
-#include <scratchnet/losses/softmax_cross_entropy.hpp>
-#include <scratchnet/model/layer_spec.hpp>
-#include <scratchnet/optimizers/adam.hpp>
-#include <scratchnet/training/trainer.hpp>
+#include <scratchnet/scratchnet.hpp>
 
 using namespace scratchnet;
 
