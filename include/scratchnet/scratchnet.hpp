@@ -72,12 +72,14 @@
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/data/image_dataset.hpp"
 #include "scratchnet/data/labelled_data.hpp"
+#include "scratchnet/data/missing_values.hpp"
 #include "scratchnet/data/standardization.hpp"
 
 // Files: model files, checkpoints, safetensors; the HTML training report.
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/model_file.hpp"
+#include "scratchnet/io/model_inputs.hpp"
 #include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/report/html_report.hpp"
 
