@@ -317,6 +317,9 @@ def model_metadata_corpus(out, scratchnet):
     write(folder, "model", metadata_input(model))
     write(folder, "model-no-normalization",
           metadata_input({k: v for k, v in model.items() if k != "normalization"}))
+    write(folder, "model-preprocessing",
+          metadata_input(dict(model, pixel_scale="255",
+                              missing_values='{"strategy":"median","fill":[1.5,-2]}')))
     hostile = {
         # Just past the bounds: a seed as long as the string bound would make every input the
         # fuzzer tries that long, and the unit tests cover long strings.
@@ -337,6 +340,11 @@ def model_metadata_corpus(out, scratchnet):
         "bad-utf8-feature": ("feature_names", b'["\xff\xfe","y"]'),
         "training-not-json": ("training", "{epochs: 1"),
         "version-2": ("scratchnet", "2"),
+        "zero-pixel-scale": ("pixel_scale", "0"),
+        "nan-pixel-scale": ("pixel_scale", "nan"),
+        "one-fill-value": ("missing_values", '{"strategy":"mean","fill":[1]}'),
+        "fill-for-drop": ("missing_values", '{"strategy":"drop","fill":[1,2]}'),
+        "unknown-strategy": ("missing_values", '{"strategy":"zero"}'),
     }
     for name, (key, value) in hostile.items():
         write(folder, "model-" + name, metadata_input(dict(model, **{key: value})))

@@ -77,6 +77,8 @@ ModelDescription full_description() {
   description.feature_names = {"x", "y", "z"};
   description.label_name = "animal";
   description.training_json = R"({"epochs":3,"optimizer":"Adam","lr":0.001,"seed":7})";
+  description.pixel_scale = 255;
+  description.missing = {data::MissingStrategy::median, {1.5, -0.25, 1e300}};
   return description;
 }
 
@@ -133,6 +135,8 @@ TEST(ModelFile, WritesTorchNamesShapesDtypesAndMetadata) {
       {"loss", "ce"},
       {"classes", R"(["cat","dög","bird"])"},
       {"normalization", R"({"mean":[0.5,-1.0,2.0],"scale":[1.0,2.0,0.25]})"},
+      {"pixel_scale", "255"},
+      {"missing_values", R"({"fill":[1.5,-0.25,1e+300],"strategy":"median"})"},
       {"feature_names", R"(["x","y","z"])"},
       {"label_name", "animal"},
       {"training", R"({"epochs":3,"optimizer":"Adam","lr":0.001,"seed":7})"}};
@@ -296,6 +300,21 @@ TEST(ModelFile, RefusesMetadataThatIsNotWhatItsKeyHolds) {
             "model.safetensors: metadata 'feature_names': expected a JSON list of strings");
   EXPECT_EQ(error_with("feature_names", R"(["a","b"])"),
             "model.safetensors: metadata 'feature_names': 2 names for 3 inputs");
+  EXPECT_EQ(error_with("pixel_scale", "0"),
+            "model.safetensors: metadata 'pixel_scale': 0 is not a positive normal number");
+  EXPECT_EQ(error_with("pixel_scale", "255x"),
+            "model.safetensors: metadata 'pixel_scale': expected a positive number, got '255x'");
+  EXPECT_EQ(error_with("missing_values", R"({"strategy":"mean","fill":[1,2]})"),
+            "model.safetensors: metadata 'missing_values': 2 fill values for 3 inputs");
+  EXPECT_EQ(error_with("missing_values", R"({"strategy":"drop","fill":[1,2,3]})"),
+            "model.safetensors: metadata 'missing_values': strategy 'drop' has no fill values");
+  EXPECT_EQ(error_with("missing_values", R"({"strategy":"zero"})"),
+            "model.safetensors: metadata 'missing_values': unknown strategy 'zero' (valid: error, "
+            "drop, mean, median)");
+  EXPECT_EQ(error_with("missing_values", R"({"strategy":"mean","fill":[1,2,3],"x":1})"),
+            "model.safetensors: metadata 'missing_values': expected a JSON object {\"strategy\": "
+            "\"drop\"|\"mean\"|\"median\", \"fill\": […]}");
+  EXPECT_EQ(error_with("missing_values", R"({"strategy":"median","fill":[1,2,3]})"), "no error");
   EXPECT_EQ(error_with("normalization", R"({"mean":[0,0,0]})"),
             "model.safetensors: metadata 'normalization': expected a JSON object {\"mean\": […], "
             "\"scale\": […]}");
