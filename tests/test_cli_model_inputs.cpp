@@ -103,8 +103,7 @@ TEST(CliModelInputs, ColumnsAreMatchedByName) {
   // Without a header the columns go by position, with a warning that names the file.
   const std::string rows = table(40, {"x", "y", "z"});
   write_bytes(w.path("bare.csv"), rows.substr(rows.find('\n') + 1));
-  const auto bare =
-      run_cli({"eval", w.path("m.safetensors"), w.path("bare.csv"), "--no-header", "--json"});
+  const auto bare = run_cli({"eval", w.path("m.safetensors"), w.path("bare.csv"), "--json"});
   ASSERT_EQ(bare.exit_code, 0) << bare.err;
   EXPECT_EQ(bare.out, same.out);
   ASSERT_EQ(lines(bare.err).size(), 1u) << bare.err;
@@ -125,6 +124,38 @@ TEST(CliModelInputs, TestFileColumnsAreMatchedByTheTrainingFilesNames) {
   ASSERT_EQ(reordered.exit_code, 0) << reordered.err;
   EXPECT_EQ(nlohmann::json::parse(reordered.out)["test"],
             nlohmann::json::parse(in_order.out)["test"]);
+}
+
+TEST(CliModelInputs, TrainingFromAModelTakesItsColumnsByName) {
+  Workspace w;
+  write_bytes(w.path("train.csv"), table(120, {"x", "y", "z"}));
+  write_bytes(w.path("more.csv"), table(80, {"x", "y", "z"}));
+  write_bytes(w.path("more_reordered.csv"), table(80, {"z", "y", "x"}));
+  write_bytes(w.path("test_reordered.csv"), table(30, {"y", "x", "z"}));
+  ASSERT_EQ(run_cli({"train", "--data", w.path("train.csv"), "--layers", "8:relu,2", "--epochs",
+                     "3", "--quiet", "--out", w.path("start.safetensors")})
+                .exit_code,
+            0);
+  const auto go_on = [&](const std::string& data, const std::string& out) {
+    return run_cli({"train", "--data", w.path(data), "--init", w.path("start.safetensors"),
+                    "--test", w.path("test_reordered.csv"), "--epochs", "2", "--json", "--out",
+                    w.path(out)});
+  };
+  const auto in_order = go_on("more.csv", "a.safetensors");
+  const auto reordered = go_on("more_reordered.csv", "b.safetensors");
+  ASSERT_EQ(in_order.exit_code, 0) << in_order.err;
+  ASSERT_EQ(reordered.exit_code, 0) << reordered.err;
+  const auto a = nlohmann::json::parse(in_order.out), b = nlohmann::json::parse(reordered.out);
+  EXPECT_EQ(b["test"], a["test"]);
+  EXPECT_EQ(b["epochs"][1]["val_loss"], a["epochs"][1]["val_loss"]);
+  EXPECT_EQ(read_bytes(w.path("b.safetensors")), read_bytes(w.path("a.safetensors")));
+
+  write_bytes(w.path("other.csv"), "x,y,w,kind\n1,2,3,up\n4,5,6,down\n");
+  const auto other = go_on("other.csv", "never.safetensors");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_EQ(other.err, "scratchnet: error: " + w.path("other.csv") +
+                           ": the columns do not match the features by name: the header lacks "
+                           "'z'; 'w' is not among them\n");
 }
 
 TEST(CliModelInputs, MissingValuesAreRefusedDroppedOrFilledAsTrainingDid) {

@@ -2,7 +2,9 @@
 // prediction layout, each error's one-line message with its line and column; and the classes of
 // a label column.
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
+#include <cmath>
 
 #include "data_files.hpp"
 #include "scratchnet/data/classes.hpp"
@@ -137,6 +139,30 @@ TEST(Csv, ExpectedFeaturesMakesTheLabelOptional) {
   EXPECT_EQ(labelled.label_name, "y");
   EXPECT_THROW(read_csv(files.write("zero.csv", "1\n"), {.expected_features = 0}),
                std::invalid_argument);
+}
+
+TEST(Csv, FeatureColumnsByNameInAnyOrderWithMissingCellsCounted) {
+  TempFiles files;
+  const CsvOptions by_name{.label = "y", .feature_columns = {"a", "b"}, .allow_missing = true};
+  const auto table = read_csv(files.write("named.csv", "y,b,a\ncat,2,1\ndog,NA,3\n"), by_name);
+  EXPECT_EQ(table.feature_names, (Strings{"a", "b"}));
+  EXPECT_EQ(table.features(0, 0), 1);
+  EXPECT_EQ(table.features(0, 1), 2);
+  EXPECT_EQ(table.features(1, 0), 3);
+  EXPECT_TRUE(std::isnan(table.features(1, 1)));
+  EXPECT_EQ(table.labels, (Strings{"cat", "dog"}));
+  EXPECT_EQ(table.missing.total, 1);
+  EXPECT_EQ(table.missing.per_column, (std::vector<Index>{0, 1}));
+  EXPECT_EQ(describe_missing(table), "1 missing value: column 'b' 1 (at 3:5)");
+  // Knowing the names, a first row of numbers and a class name is data; without them, a header.
+  const std::string plain = files.write("plain.csv", "1,2,cat\n3,4,dog\n");
+  EXPECT_EQ(read_csv(plain, {.feature_columns = {"a", "b"}}).features.rows(), 2);
+  EXPECT_EQ(read_csv(plain, {}).features.rows(), 1);
+  // A predict-style read: the label may be absent, found by its default name when present.
+  const CsvOptions unlabelled{
+      .default_label = "y", .expected_features = 2, .feature_columns = {"a", "b"}};
+  EXPECT_TRUE(read_csv(files.write("bare.csv", "b,a\n2,1\n"), unlabelled).labels.empty());
+  EXPECT_EQ(read_csv(files.write("with.csv", "b,y,a\n2,p,1\n"), unlabelled).labels, (Strings{"p"}));
 }
 
 TEST(Csv, CannotOpen) {

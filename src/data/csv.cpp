@@ -69,6 +69,20 @@ struct Layout {
   }
 };
 
+// "the columns do not match the features by name: the header lacks 'b'; 'c' is not among them"
+std::string mismatch_problem(const std::vector<std::string>& absent,
+                             const std::vector<std::string>& unknown) {
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about "text" + std::string.
+  std::string problem = "the columns do not match the features by name:";
+  if (!absent.empty()) problem.append(" the header lacks ").append(detail::quoted_list(absent));
+  if (!absent.empty() && !unknown.empty()) problem += ";";
+  if (!unknown.empty()) {
+    problem.append(" ").append(detail::quoted_list(unknown));
+    problem.append(unknown.size() == 1 ? " is" : " are").append(" not among them");
+  }
+  return problem;
+}
+
 // The feature columns options.feature_columns names, found by name in the header, in that order;
 // the label column is options.label's (for prediction, only when the header has it). Every name
 // must be there once, and every other column must be the label.
@@ -105,14 +119,7 @@ void match_feature_columns(Layout& layout, const CsvOptions& options, const std:
                         " twice, so it is not known which one to read");
   }
   if (absent.empty() && unknown.empty()) return;
-  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about "text" + std::string.
-  std::string problem = "the columns do not match the features by name:";
-  if (!absent.empty()) problem.append(" the header lacks ").append(detail::quoted_list(absent));
-  if (!absent.empty() && !unknown.empty()) problem += ";";
-  if (!unknown.empty()) {
-    problem.append(" ").append(detail::quoted_list(unknown));
-    problem.append(unknown.size() == 1 ? " is" : " are").append(" not among them");
-  }
+  std::string problem = mismatch_problem(absent, unknown);
   const std::string& label = options.label.empty() ? options.default_label : options.label;
   if (!label_wanted && !label.empty())
     problem.append(" (nor the label ").append(detail::quoted(label)).append(")");
@@ -131,9 +138,17 @@ Layout layout_of(const std::vector<Cell>& first_row, std::size_t columns, const 
   }
   Layout layout;
   CsvOptions named = options;  // the label named by default_label, when the header has it
+  const auto row_end = first_row.begin() + std::ptrdiff_t(columns);
+  const auto is_text = [](const Cell& cell) { return !detail::parse_number(cell.text); };
+  const auto is_feature_name = [&](const Cell& cell) {
+    const auto& names = options.feature_columns;
+    return std::find(names.begin(), names.end(), cell.text) != names.end();
+  };
+  // Knowing the feature names, a first row of numbers and one class name is data, not a header.
   layout.has_header = options.header.value_or(
-      std::any_of(first_row.begin(), first_row.begin() + std::ptrdiff_t(columns),
-                  [](const Cell& cell) { return !detail::parse_number(cell.text); }));
+      options.feature_columns.empty() ? std::any_of(first_row.begin(), row_end, is_text)
+                                      : std::any_of(first_row.begin(), row_end, is_feature_name) ||
+                                            std::all_of(first_row.begin(), row_end, is_text));
   for (std::size_t c = 0; c < columns && layout.has_header; ++c)
     require_utf8(first_row[c], "header cell", path);
   for (std::size_t c = 0; c < columns; ++c)
@@ -282,6 +297,39 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
     throw DataError(path, (*first)[0].first, (*first)[0].second, describe_missing(table));
   }
   return table;
+}
+
+void select_feature_columns(CsvTable& table, const std::vector<std::string>& names,
+                            const std::string& path) {
+  std::vector<std::string> absent, unknown;
+  std::vector<Index> source;
+  for (const std::string& name : names) {
+    const auto found = std::find(table.feature_names.begin(), table.feature_names.end(), name);
+    if (found == table.feature_names.end()) {
+      absent.push_back(name);
+    } else {
+      source.push_back(Index(found - table.feature_names.begin()));
+    }
+  }
+  for (const std::string& name : table.feature_names) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) unknown.push_back(name);
+  }
+  if (!absent.empty() || !unknown.empty()) throw DataError(path, mismatch_problem(absent, unknown));
+  if (std::is_sorted(source.begin(), source.end())) return;  // already in that order
+  Matrix<double> features(table.features.rows(), Index(source.size()));
+  MissingCells missing;
+  missing.total = table.missing.total;
+  for (std::size_t k = 0; k < source.size(); ++k) {
+    const auto from = std::size_t(source[k]);
+    features.col(Index(k)) = table.features.col(source[k]);
+    if (!table.missing.per_column.empty()) {
+      missing.per_column.push_back(table.missing.per_column[from]);
+      missing.first_places.push_back(table.missing.first_places[from]);
+    }
+  }
+  table.features = std::move(features);
+  table.feature_names = names;
+  table.missing = std::move(missing);
 }
 
 std::string describe_missing(const CsvTable& table) {

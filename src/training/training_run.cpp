@@ -5,6 +5,7 @@
 
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/io/checkpoint.hpp"
+#include "scratchnet/io/model_inputs.hpp"
 #include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/training/evaluation_json.hpp"
 #include "scratchnet/training/factories.hpp"
@@ -104,6 +105,11 @@ void TrainingRun<T>::prepare_data(data::RawRows rows,
                                   const Resumable* resume) {
   // Rows with missing values are refused or dropped before anything counts the rows; their
   // gaps are filled only after the split, from the training rows alone.
+  // A model to start from takes its features in its own order: a file's columns go by name.
+  if (initial && initial->has_metadata && rows.table && rows.table->has_header &&
+      io::has_feature_names(initial->description)) {
+    data::select_feature_columns(*rows.table, initial->description.feature_names, data_name_);
+  }
   const auto strategy = data::missing_strategy_named(settings_.missing).value();
   const bool fills =
       strategy == data::MissingStrategy::mean || strategy == data::MissingStrategy::median;
@@ -198,6 +204,8 @@ void TrainingRun<T>::prepare_test(data::RawRows rows) {
     throw std::runtime_error(rows.path + " has " + std::to_string(rows.features()) +
                              " features, the training data " + std::to_string(features_));
   }
+  if (rows.table && rows.table->has_header && io::has_feature_names(description_))
+    data::select_feature_columns(*rows.table, description_.feature_names, rows.path);
   if (rows.table) missing_.resolve(*rows.table, rows.path, missing_advice());
   const Matrix<double> targets = data::targets_of(rows, task_, classes_);
   test_path_ = rows.path;

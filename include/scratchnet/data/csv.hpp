@@ -25,7 +25,8 @@ namespace scratchnet::data {
 /// How to read a CSV file.
 struct CsvOptions {
   /// Whether the first row names the columns; nullopt detects it: the first row is a header when
-  /// any of its cells is not a number.
+  /// any of its cells is not a number (with feature_columns: when one of its cells is one of
+  /// them, or none of its cells is a number).
   std::optional<bool> header = std::nullopt;
   /// The label column: a header name, or a 0-based column index (a name is tried first);
   /// "" is the last column.
@@ -75,6 +76,12 @@ struct CsvTable {
   /// The missing feature cells (NaN in `features`); none unless options.allow_missing.
   MissingCells missing;
 };
+
+/// Puts the feature columns of `table` (read from `path`, with a header) in the order `names`
+/// gives, found by name: the columns a model started from (--init) learnt in that order. Throws
+/// DataError naming the columns when the names are not the table's, in any order.
+void select_feature_columns(CsvTable& table, const std::vector<std::string>& names,
+                            const std::string& path);
 
 /// "7 missing values: column 'age' 5 (at 3:1, 9:1, 12:1, …), column 'bmi' 2 (at 4:3, 8:3)":
 /// how many cells of `table` are missing, per column (the first 10 such columns), and where the
