@@ -7,6 +7,7 @@
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/io/model_inputs.hpp"
 #include "scratchnet/training/factories.hpp"
+#include "scratchnet/training/label_units.hpp"
 
 namespace scratchnet::cli {
 
@@ -54,12 +55,16 @@ void EvalCommand::run(std::ostream& out) {
                              " outputs but " + rows.path + " has " +
                              std::to_string(description.classes.size()) + " classes");
   }
-  const Matrix<double> targets = data::targets_of(rows, task, description.classes);
+  Matrix<double> targets = data::targets_of(rows, task, description.classes);
+  // The model's outputs are in standardized units: so are the targets it is measured against,
+  // and the metrics are then taken back to the label's.
+  if (description.target) description.target->apply(targets);
   const std::optional<data::Standardization> scaling = io::standardization_of(description);
   const auto dataset = data::make_dataset<double>(
       std::move(rows), targets, scaling ? &*scaling : nullptr, description.pixel_scale);
   auto loss = training::make_loss<double>(description.loss);
-  const Evaluation evaluation = evaluate(loaded.network, *loss, *dataset, /*batch_size=*/256);
+  const Evaluation evaluation = training::in_label_units(
+      evaluate(loaded.network, *loss, *dataset, /*batch_size=*/256), description.target);
   if (evaluation.first_non_finite_row) {  // its loss is NaN, its argmax class 0: no metrics
     throw data::DataError(data_, "row " + std::to_string(*evaluation.first_non_finite_row + 1) +
                                      ": the model's output is not finite (" +

@@ -138,7 +138,8 @@ void PredictCommand::run(std::ostream& out) {
         continue;
       }
       if (task == Task::regression) {
-        text += shortest(output(row, 0)) + "\n";
+        const double value = output(row, 0);
+        text += shortest(description.target ? description.target->undo(value) : value) + "\n";
         continue;
       }
       // Probabilities from logits: softmax over the classes, or σ for a binary model's one logit.

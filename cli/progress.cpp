@@ -16,6 +16,14 @@ std::string metric(double value) {
   return text;
 }
 
+// A loss or an error in the label's units, which may be large ("2231.46", "1.5e+11"), or "-".
+std::string amount(double value) {
+  if (std::isnan(value)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
 std::string duration(double seconds) {
   char text[32];
   const long whole = std::lround(seconds);
@@ -38,11 +46,12 @@ void Progress::batch(const BatchProgress& progress) {
   last_draw_ = now;
   const double left =
       progress.seconds / double(progress.batch) * double(progress.batches - progress.batch);
-  std::fprintf(stderr,
-               "\r\033[Kepoch %d/%d  batch %ld/%ld  loss %s  accuracy %s  %.0f samples/s  ETA %s",
+  const std::string measures =
+      regression_ ? "loss " + amount(progress.loss)
+                  : "loss " + metric(progress.loss) + "  accuracy " + metric(progress.accuracy);
+  std::fprintf(stderr, "\r\033[Kepoch %d/%d  batch %ld/%ld  %s  %.0f samples/s  ETA %s",
                progress.epoch, epochs_, long(progress.batch), long(progress.batches),
-               metric(progress.loss).c_str(), metric(progress.accuracy).c_str(),
-               progress.samples_per_second, duration(left).c_str());
+               measures.c_str(), progress.samples_per_second, duration(left).c_str());
   std::fflush(stderr);
 }
 
@@ -53,12 +62,16 @@ void Progress::clear_line() {
 void Progress::epoch(const EpochMetrics& metrics) {
   if (style_ == Style::quiet) return;
   if (style_ == Style::live) std::fprintf(stderr, "\r\033[K");
-  std::fprintf(stderr,
-               "epoch %d/%d  loss %s  accuracy %s  val_loss %s  val_accuracy %s  %.1fs  %.0f "
-               "samples/s\n",
-               metrics.epoch, epochs_, metric(metrics.loss).c_str(),
-               metric(metrics.accuracy).c_str(), metric(metrics.val_loss).c_str(),
-               metric(metrics.val_accuracy).c_str(), metrics.seconds, metrics.samples_per_second);
+  const std::string measures =
+      regression_
+          ? "loss " + amount(metrics.loss) + "  mae " + amount(metrics.mae) + "  r2 " +
+                metric(metrics.r2) + "  val_loss " + amount(metrics.val_loss) + "  val_mae " +
+                amount(metrics.val_mae) + "  val_r2 " + metric(metrics.val_r2)
+          : "loss " + metric(metrics.loss) + "  accuracy " + metric(metrics.accuracy) +
+                "  val_loss " + metric(metrics.val_loss) + "  val_accuracy " +
+                metric(metrics.val_accuracy);
+  std::fprintf(stderr, "epoch %d/%d  %s  %.1fs  %.0f samples/s\n", metrics.epoch, epochs_,
+               measures.c_str(), metrics.seconds, metrics.samples_per_second);
   std::fflush(stderr);
 }
 

@@ -49,6 +49,10 @@ const FlagSetting kFlagSettings[] = {
        return s.normalize.empty() ? std::string("its data's default") : s.normalize;
      }},
     {"--missing", [](const TrainSettings& s) { return s.missing; }},
+    {"--normalize-target",
+     [](const TrainSettings& s) {
+       return s.normalize_target.empty() ? std::string("its loss's default") : s.normalize_target;
+     }},
 };
 
 }  // namespace

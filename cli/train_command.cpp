@@ -18,10 +18,13 @@
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/optimizers/adamw.hpp"
 #include "scratchnet/report/html_report.hpp"
+#include "scratchnet/report/run_summary.hpp"
 #include "scratchnet/text/shortest.hpp"
 #include "scratchnet/training/anomaly.hpp"
 #include "scratchnet/training/default_learning_rates.hpp"
+#include "scratchnet/training/factories.hpp"
 #include "scratchnet/training/history.hpp"
+#include "scratchnet/training/label_units.hpp"
 #include "scratchnet/training/setting_error.hpp"
 #include "scratchnet/training/training_run.hpp"
 #include "setting_flags.hpp"
@@ -143,6 +146,10 @@ void TrainCommand::add_data_flags() {
             "Missing feature values (empty cells, NA, nan, ?): refuse them, drop their rows, or "
             "fill them with the column's mean or median over the training rows, stored in the "
             "model for prediction (default: error)");
+  add_value("--normalize-target", normalize_target_, "standard|none",
+            "Train a regression model on its targets standardized by the training rows' mean "
+            "and standard deviation, its outputs mapped back (default: standard for mse, none "
+            "for sse)");
   add_value("--val-split", val_split_, "F", "Fraction of training rows held out for validation");
 }
 
@@ -331,6 +338,9 @@ training::TrainSettings TrainCommand::settings_from_flags() const {
   if (!normalize_.empty())
     settings.normalize = one_of("--normalize", normalize_, {"standard", "none"});
   settings.missing = one_of("--missing", missing_, {"error", "drop", "mean", "median"});
+  if (!normalize_target_.empty())
+    settings.normalize_target =
+        one_of("--normalize-target", normalize_target_, {"standard", "none"});
   if (const auto problem = training::problem_of(settings, flag_of)) {
     throw FlagError(flag_of(problem->key), problem->problem);
   }
@@ -397,13 +407,18 @@ void TrainCommand::train(std::ostream& out, RunStart& start) {
               << " rows with missing values (--missing drop)\n";
   }
 
-  Progress progress(Progress::style_for(quiet_ || json_), run.settings().epochs);
+  Progress progress(Progress::style_for(quiet_ || json_), run.settings().epochs,
+                    training::task_of_loss(run.settings().loss) == Task::regression);
+  const auto started = std::chrono::system_clock::now();
+  const auto clock = std::chrono::steady_clock::now();
   const TrainingResult result = fit(run, progress);
   const training::RunOutcome outcome = run.finish(result);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count();
   for (const std::string& warning : outcome.warnings)
     std::cerr << "scratchnet: warning: " << warning << "\n";
   if (!out_.empty()) io::save_model<T>(out_, run.model(), run.description());
-  if (!report_.empty()) write_report(run, outcome);
+  if (!report_.empty()) write_report(run, outcome, started, seconds);
   print_result(out, run, result, outcome);
 }
 
@@ -471,20 +486,44 @@ void TrainCommand::save_interrupted(training::TrainingRun<T>& run, const Trainin
 }
 
 template <typename T>
-void TrainCommand::write_report(training::TrainingRun<T>& run,
-                                const training::RunOutcome& outcome) const {
+void TrainCommand::write_report(training::TrainingRun<T>& run, const training::RunOutcome& outcome,
+                                std::chrono::system_clock::time_point started,
+                                double seconds) const {
   const std::optional<Evaluation>& test = outcome.test;
   report::ReportData report;
   report.title = "scratchnet train: " + data_;
   report.epochs = run.history();
   report.class_names = run.classes();
   if (test && test->confusion) report.confusion = test->confusion;
-  report.summary = {{"data", data_},
-                    {"layers", run.description().spec},
-                    {"loss", run.settings().loss},
-                    {"optimizer", run.settings().optimizer},
-                    {"epochs", std::to_string(run.history().size())}};
-  if (test) report.summary.push_back({"test accuracy", shortest(test->accuracy())});
+  report.summary = {{"data", data_}};
+  if (!test_.empty()) report.summary.push_back({"test data", test_});
+  for (auto& row : report::settings_summary(run.settings(), run.description()))
+    report.summary.push_back(std::move(row));
+  report.summary.push_back({"epochs done", std::to_string(run.history().size())});
+  report.summary.push_back({"started", report::utc_iso8601(started)});
+  report.summary.push_back({"training time", report::duration_text(seconds)});
+  if (test && test->confusion)
+    report.summary.push_back({"test accuracy", shortest(test->accuracy())});
+  if (training::task_of_loss(run.settings().loss) == Task::regression) {
+    // The test rows, or without them the validation rows, in the label's units.
+    const Dataset<T>* rows = run.test_data();
+    report.regression_rows = rows ? "test" : "validation";
+    if (test) report.regression = test->regression;
+    if (!rows && run.validation_data().size() > 0) {
+      rows = &run.validation_data();
+      report.regression = training::in_label_units(
+                              evaluate(run.model(), *training::make_loss<T>(run.settings().loss),
+                                       *rows, run.settings().batch),
+                              run.target_scaling())
+                              .regression;
+    }
+    if (rows) {
+      const training::OutputsAndTargets points = training::outputs_in_label_units(
+          run.model(), *rows, run.target_scaling(), /*most_rows=*/5000);
+      report.scatter = report::PredictedVsTrue{report.regression_rows, run.description().label_name,
+                                               points.targets, points.outputs};
+    }
+  }
   if (run.trained_on_images() && run.test_data()) {
     const auto* image_data = dynamic_cast<const data::ImageDataset<T>*>(run.test_data());
     if (image_data != nullptr)

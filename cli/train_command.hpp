@@ -1,4 +1,6 @@
 #pragma once
+
+#include <chrono>
 // `scratchnet train`: a network from a layer spec (or a model file), trained on a CSV file, an
 // IDX pair or Fashion-MNIST, with checkpoints, logs, a report and a model file at the end. The
 // training itself is the library's (training/training_run.hpp); the command turns its flags
@@ -46,13 +48,15 @@ class TrainCommand final : public Command {
   void save_interrupted(training::TrainingRun<T>& run, const TrainingResult& result,
                         Progress& progress);
   template <typename T>
-  void write_report(training::TrainingRun<T>& run, const training::RunOutcome& outcome) const;
+  void write_report(training::TrainingRun<T>& run, const training::RunOutcome& outcome,
+                    std::chrono::system_clock::time_point started, double seconds) const;
   template <typename T>
   void print_result(std::ostream& out, const training::TrainingRun<T>& run,
                     const TrainingResult& result, const training::RunOutcome& outcome) const;
 
   // Data
-  std::string data_, labels_, test_, test_labels_, input_shape_, normalize_, val_split_ = "0.1";
+  std::string data_, labels_, test_, test_labels_, input_shape_, normalize_, normalize_target_,
+      val_split_ = "0.1";
   std::string missing_ = "error";
   CsvFlags csv_;
   // Model and optimisation

@@ -83,6 +83,7 @@ std::string inside_epoch_json(const EpochProgress& progress) {
                         {"weighted_loss", shortest(progress.weighted_loss)},
                         {"correct", progress.correct},
                         {"predictions", progress.predictions},
+                        {"absolute_error", shortest(progress.absolute_error)},
                         {"seconds", shortest(progress.seconds)}}
       .dump();
 }
@@ -145,6 +146,9 @@ EpochProgress read_inside_epoch(const std::string& text, const CheckpointState& 
   progress.correct = whole("correct", 0);
   progress.predictions = whole("predictions", 0);
   progress.weighted_loss = decimal("weighted_loss");
+  // Checkpoints written before the training MAE was kept have none: the MAE of such an epoch
+  // counts only its batches after the resume.
+  progress.absolute_error = json.contains("absolute_error") ? decimal("absolute_error") : 0;
   progress.seconds = decimal("seconds");
   if (!json.contains("start_random_state") || !json["start_random_state"].is_string()) {
     bad("'start_random_state' missing");

@@ -24,6 +24,8 @@ using Json = nlohmann::json;
 constexpr const char* kVersion = "1";
 constexpr const char* kNormalizationHolds =
     "expected a JSON object {\"mean\": […], \"scale\": […]}";
+constexpr const char* kTargetNormalizationHolds =
+    "expected a JSON object {\"mean\": number, \"scale\": number}";
 
 std::vector<std::int64_t> shape_of(const NamedParameter& parameter) {
   return {parameter.shape.begin(), parameter.shape.end()};
@@ -92,6 +94,18 @@ std::string description_problem(const ModelDescription& description, Index input
   if (const std::string problem = missing_values_problem(description.missing, inputs);
       !problem.empty()) {
     return "'missing_values': " + problem;
+  }
+  if (const auto& target = description.target) {
+    if (loss == "ce" || loss == "bce")
+      return "'target_normalization': a classifier (loss " + loss + ") has no target to scale";
+    // Outputs are multiplied by the scale: it must be positive (else predictions flip) and
+    // normal, as a feature's scale must.
+    if (!std::isfinite(target->mean) || !std::isfinite(target->scale) || !(target->scale > 0) ||
+        !std::isnormal(target->scale) || !std::isfinite(1 / target->scale)) {
+      return "'target_normalization': mean " + shortest(target->mean) + " and scale " +
+             shortest(target->scale) +
+             "; the mean must be finite and the scale a positive normal number";
+    }
   }
   const auto& names = description.feature_names;
   if (!names.empty() && Index(names.size()) != inputs) {
@@ -166,6 +180,19 @@ std::vector<std::string> string_list(const std::string& text, const std::string&
   }
   if (!ok) metadata_error(path, key, "expected a JSON list of strings");
   return names;
+}
+
+// The "target_normalization" text: an object of exactly a number "mean" and a number "scale"
+// (their values are checked with the rest of the description).
+data::TargetStandardization read_target_normalization(const std::string& text,
+                                                      const std::string& path) {
+  const char* key = "target_normalization";
+  const Json parsed = parse_metadata_json(text, path, key, kTargetNormalizationHolds);
+  if (!parsed.is_object() || parsed.size() != 2 || !parsed.contains("mean") ||
+      !parsed.contains("scale") || !parsed["mean"].is_number() || !parsed["scale"].is_number()) {
+    metadata_error(path, key, kTargetNormalizationHolds);
+  }
+  return {parsed["mean"].get<double>(), parsed["scale"].get<double>()};
 }
 
 std::vector<double> number_list(const Json& list, const std::string& path, const char* field,
@@ -449,6 +476,10 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
     metadata["normalization"] =
         Json{{"mean", description.mean}, {"scale", description.scale}}.dump();
   }
+  if (description.target) {
+    metadata["target_normalization"] =
+        Json{{"mean", description.target->mean}, {"scale", description.target->scale}}.dump();
+  }
   return metadata;
 }
 
@@ -505,6 +536,8 @@ ModelDescription read_model_metadata(const std::map<std::string, std::string>& m
   }
   if (const auto missing = lookup(metadata, "missing_values"))
     description.missing = read_missing_values(*missing, path);
+  if (const auto target = lookup(metadata, "target_normalization"))
+    description.target = read_target_normalization(*target, path);
   const std::string problem = description_problem(description, count, /*outputs=*/-1);
   if (!problem.empty()) throw FormatError(path + ": metadata " + problem);
   return description;

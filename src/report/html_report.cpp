@@ -277,6 +277,67 @@ std::string training_chart(const std::vector<EpochMetrics>& epochs, const std::s
   return line_chart(id, title, y_label, series, epoch_axis(first->epoch, last->epoch));
 }
 
+/// Predicted against true values as inline SVG: a circle per finite pair, the diagonal of
+/// perfect predictions, both axes on one range so that the diagonal is at 45°.
+std::string scatter_chart(const PredictedVsTrue& scatter) {
+  constexpr double kSize = 440, kLow = 64, kHigh = 416;  // square plot area [kLow, kHigh]²
+  std::vector<std::pair<double, double>> points;
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (std::size_t i = 0; i < std::min(scatter.truth.size(), scatter.predicted.size()); ++i) {
+    const double x = scatter.truth[i], y = scatter.predicted[i];
+    if (!std::isfinite(x) || !std::isfinite(y)) continue;
+    points.emplace_back(x, y);
+    low = std::min({low, x, y});
+    high = std::max({high, x, y});
+  }
+  if (points.empty()) return "";
+  const Axis axis = nice_axis(low, high, 5);
+  auto px = [&](double v) {
+    return kLow + (v - axis.low) / (axis.high - axis.low) * (kHigh - kLow);
+  };
+  auto py = [&](double v) {
+    return kHigh - (v - axis.low) / (axis.high - axis.low) * (kHigh - kLow);
+  };
+  const std::string size = fixed(kSize, 0), rows = escaped(scatter.rows);
+  const std::string label = escaped(scatter.label.empty() ? "value" : scatter.label);
+  std::string svg = "<svg id=\"scatter-chart\" class=\"chart\" viewBox=\"0 0 " + size + " " + size +
+                    "\" width=\"" + size + "\" height=\"" + size +
+                    "\" role=\"img\" aria-label=\"predicted against true " + label + ", " + rows +
+                    " rows\">\n";
+  svg += "<text x=\"" + coordinate(kLow) + "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">" +
+         "Predicted against true, " + rows + " rows</text>\n";
+  svg += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">";  // grid
+  for (double tick : axis.ticks) {
+    svg += "<line x1=\"" + coordinate(kLow) + "\" y1=\"" + coordinate(py(tick)) + "\" x2=\"" +
+           coordinate(kHigh) + "\" y2=\"" + coordinate(py(tick)) + "\"/>";
+    svg += "<line x1=\"" + coordinate(px(tick)) + "\" y1=\"" + coordinate(kLow) + "\" x2=\"" +
+           coordinate(px(tick)) + "\" y2=\"" + coordinate(kHigh) + "\"/>";
+  }
+  svg += "</g>\n<g stroke=\"#444\" stroke-width=\"1\" fill=\"none\"><rect x=\"" + coordinate(kLow) +
+         "\" y=\"" + coordinate(kLow) + "\" width=\"" + coordinate(kHigh - kLow) + "\" height=\"" +
+         coordinate(kHigh - kLow) + "\"/></g>\n";
+  svg += "<g font-size=\"11\" fill=\"#333\">";
+  for (double tick : axis.ticks) {
+    const std::string text = fixed(tick, axis.decimals);
+    svg += "<text x=\"" + coordinate(kLow - 8) + "\" y=\"" + coordinate(py(tick) + 4) +
+           "\" text-anchor=\"end\">" + text + "</text>";
+    svg += "<text x=\"" + coordinate(px(tick)) + "\" y=\"" + coordinate(kHigh + 18) +
+           "\" text-anchor=\"middle\">" + text + "</text>";
+  }
+  svg += "<text x=\"" + coordinate((kLow + kHigh) / 2) + "\" y=\"" + coordinate(kHigh + 38) +
+         "\" text-anchor=\"middle\">true " + label + "</text>";
+  svg += "<text transform=\"translate(16 " + coordinate((kLow + kHigh) / 2) +
+         ") rotate(-90)\" text-anchor=\"middle\">predicted " + label + "</text></g>\n";
+  svg += "<line data-series=\"perfect\" x1=\"" + coordinate(px(axis.low)) + "\" y1=\"" +
+         coordinate(py(axis.low)) + "\" x2=\"" + coordinate(px(axis.high)) + "\" y2=\"" +
+         coordinate(py(axis.high)) + "\" stroke=\"#888\" stroke-width=\"1.5\" " +
+         "stroke-dasharray=\"6 3\"/>\n";
+  svg += "<g data-series=\"rows\" fill=\"#1f77b4\" fill-opacity=\"0.6\">";
+  for (const auto& [x, y] : points)
+    svg += "<circle cx=\"" + coordinate(px(x)) + "\" cy=\"" + coordinate(py(y)) + "\" r=\"3\"/>";
+  return svg + "</g>\n</svg>\n";
+}
+
 // Sections
 
 constexpr const char* kStyle = R"(
@@ -343,6 +404,9 @@ std::string training_section(const std::vector<EpochMetrics>& epochs) {
                          &EpochMetrics::val_loss);
   html += training_chart(epochs, "accuracy-chart", "Accuracy", "accuracy", &EpochMetrics::accuracy,
                          &EpochMetrics::val_accuracy);
+  html += training_chart(epochs, "mae-chart", "Mean absolute error", "MAE", &EpochMetrics::mae,
+                         &EpochMetrics::val_mae);
+  html += training_chart(epochs, "r2-chart", "R²", "R²", &EpochMetrics::r2, &EpochMetrics::val_r2);
   html += "</div>\n";
 
   struct Column {
@@ -356,6 +420,10 @@ std::string training_section(const std::vector<EpochMetrics>& epochs) {
       {"accuracy", &EpochMetrics::accuracy, digits(4)},
       {"val loss", &EpochMetrics::val_loss, digits(4)},
       {"val accuracy", &EpochMetrics::val_accuracy, digits(4)},
+      {"mae", &EpochMetrics::mae, [](double v) { return significant(v, 6); }},
+      {"r2", &EpochMetrics::r2, digits(4)},
+      {"val mae", &EpochMetrics::val_mae, [](double v) { return significant(v, 6); }},
+      {"val r2", &EpochMetrics::val_r2, digits(4)},
       {"seconds", &EpochMetrics::seconds, digits(2)},
       {"samples/s", &EpochMetrics::samples_per_second, digits(0)},
       {"learning rate", &EpochMetrics::learning_rate, [](double v) { return significant(v, 4); }},
@@ -449,6 +517,25 @@ std::string confusion_section(const ReportData& data) {
   return html;
 }
 
+/// A regression model's metrics on its test (or validation) rows and its scatter plot.
+std::string regression_section(const ReportData& data) {
+  std::string html = "<section id=\"regression\">\n<h2>Predictions</h2>\n";
+  if (const auto& metrics = data.regression) {
+    const std::string rows = escaped(data.regression_rows);
+    html += "<table class=\"metrics\" id=\"regression-metrics\">\n<tr><th>" + rows +
+            " rows</th><td>" + std::to_string(metrics->rows()) + "</td></tr>\n<tr><th>" + rows +
+            " MSE</th><td>" + significant(metrics->mse(), 6) + "</td></tr>\n<tr><th>" + rows +
+            " MAE</th><td>" + significant(metrics->mae(), 6) + "</td></tr>\n<tr><th>" + rows +
+            " R²</th><td>" + fixed(metrics->r2(), 4) + "</td></tr>\n</table>\n";
+  }
+  if (data.scatter) {
+    html +=
+        "<p class=\"note\">Each circle is a row; on the dashed line the prediction is exact.</p>\n";
+    html += "<div class=\"charts\">\n" + scatter_chart(*data.scatter) + "</div>\n";
+  }
+  return html + "</section>\n";
+}
+
 /// The images as inline PNGs, drawn at a whole-number scale near 84 pixels, labels beneath.
 std::string images_section(const std::vector<ReportImage>& images) {
   const auto wrong = std::count_if(images.begin(), images.end(), [](const ReportImage& image) {
@@ -535,6 +622,7 @@ std::string render_html_report(const ReportData& data) {
   html += summary_section(data);
   html += training_section(data.epochs);
   if (data.confusion) html += confusion_section(data);
+  if (data.regression || data.scatter) html += regression_section(data);
   if (!data.images.empty()) html += images_section(data.images);
   html +=
       "<footer>Written by scratchnet. This page is self-contained: it loads nothing and runs "

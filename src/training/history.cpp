@@ -14,10 +14,13 @@ namespace {
 template <typename Bad>
 EpochMetrics epoch_from_json(const nlohmann::json& entry, int number, const Bad& bad) {
   const std::string where = "epoch " + std::to_string(number) + ": ";
-  if (!entry.is_object() || entry.size() != epoch_json(EpochMetrics{}).size()) {
+  // A checkpoint written before regression metrics were kept has none of their keys.
+  const bool regression_keys = entry.is_object() && entry.contains("r2");
+  const std::size_t keys = epoch_json(EpochMetrics{}).size() - (regression_keys ? 0 : 4);
+  if (!entry.is_object() || entry.size() != keys) {
     bad(where +
         "expected an object of epoch, loss, accuracy, val_loss, val_accuracy, seconds, "
-        "samples_per_second");
+        "samples_per_second (and r2, mae, val_mae, val_r2)");
   }
   const auto value = [&](const char* key) {
     if (!entry.contains(key) || !(entry[key].is_null() || entry[key].is_number())) {
@@ -38,6 +41,12 @@ EpochMetrics epoch_from_json(const nlohmann::json& entry, int number, const Bad&
   epoch.val_accuracy = value("val_accuracy");
   epoch.seconds = value("seconds");
   epoch.samples_per_second = value("samples_per_second");
+  if (regression_keys) {
+    epoch.r2 = value("r2");
+    epoch.mae = value("mae");
+    epoch.val_mae = value("val_mae");
+    epoch.val_r2 = value("val_r2");
+  }
   return epoch;
 }
 
@@ -49,6 +58,10 @@ nlohmann::json epoch_json(const EpochMetrics& epoch) {
           {"accuracy", number_or_null(epoch.accuracy)},
           {"val_loss", number_or_null(epoch.val_loss)},
           {"val_accuracy", number_or_null(epoch.val_accuracy)},
+          {"r2", number_or_null(epoch.r2)},
+          {"mae", number_or_null(epoch.mae)},
+          {"val_mae", number_or_null(epoch.val_mae)},
+          {"val_r2", number_or_null(epoch.val_r2)},
           {"seconds", epoch.seconds},
           {"samples_per_second", epoch.samples_per_second}};
 }

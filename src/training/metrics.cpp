@@ -147,6 +147,18 @@ double RegressionMetrics::r2() const {
   return squared_error_.empty() ? 0.0 : sum / double(squared_error_.size());
 }
 
+RegressionMetrics RegressionMetrics::rescaled(double scale, double offset) const {
+  if (!(scale > 0)) throw std::invalid_argument("regression metrics: a scale must be positive");
+  RegressionMetrics result = *this;
+  for (std::size_t o = 0; o < squared_error_.size(); ++o) {
+    result.squared_error_[o] *= scale * scale;
+    result.absolute_error_[o] *= scale;
+    result.target_mean_[o] = target_mean_[o] * scale + offset;
+    result.target_spread_[o] *= scale * scale;
+  }
+  return result;
+}
+
 template std::pair<std::int64_t, std::int64_t> count_correct<float>(ConstMatrixRef<float>,
                                                                     ConstMatrixRef<float>, Task);
 template std::pair<std::int64_t, std::int64_t> count_correct<double>(ConstMatrixRef<double>,

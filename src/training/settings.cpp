@@ -16,7 +16,7 @@ namespace scratchnet::training {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainSettings, layers, loss, optimizer, lr, momentum, nesterov,
                                    weight_decay, schedule, step_size, gamma, warmup, clip, batch,
                                    epochs, seed, val_split, shuffle, patience, dtype, normalize,
-                                   missing)
+                                   missing, normalize_target)
 
 namespace {
 
@@ -29,9 +29,9 @@ constexpr WholeRange kWholeRanges[] = {{"step_size", 0, kMaxEpochs}, {"warmup", 
                                        {"batch", 1, kMaxBatch},      {"epochs", 1, kMaxEpochs},
                                        {"seed", 0, 4'294'967'295LL}, {"patience", 0, kMaxEpochs}};
 constexpr const char* kTextKeys[] = {"layers", "loss",      "optimizer", "schedule",
-                                     "dtype",  "normalize", "missing"};
+                                     "dtype",  "normalize", "missing",   "normalize_target"};
 // Keys that files written before them lack: such a file's run had their default.
-constexpr const char* kLaterKeys[] = {"missing"};
+constexpr const char* kLaterKeys[] = {"missing", "normalize_target"};
 constexpr const char* kNumberKeys[] = {"lr",    "momentum", "weight_decay",
                                        "gamma", "clip",     "val_split"};
 constexpr const char* kSwitchKeys[] = {"nesterov", "shuffle"};
@@ -89,7 +89,8 @@ std::optional<SettingProblem> value_problem(const TrainSettings& settings) {
         number_problem("clip", settings.clip, 0, "a finite number >= 0"),
         choice_problem("dtype", settings.dtype, {"f32", "f64"}),
         choice_problem("normalize", settings.normalize, {"", "standard", "none"}),
-        choice_problem("missing", settings.missing, {"error", "drop", "mean", "median"})}) {
+        choice_problem("missing", settings.missing, {"error", "drop", "mean", "median"}),
+        choice_problem("normalize_target", settings.normalize_target, {"", "standard", "none"})}) {
     if (problem) return problem;
   }
   if (!(settings.val_split >= 0 && settings.val_split < 1)) {
@@ -160,6 +161,10 @@ std::optional<SettingProblem> problem_of(const TrainSettings& settings, SettingN
   if (auto problem = value_problem(settings)) return problem;
   if (settings.warmup >= settings.epochs && settings.warmup > 0) {
     return SettingProblem{"warmup", "must be fewer epochs than " + name("epochs")};
+  }
+  if (settings.normalize_target == "standard" && settings.loss != "mse" && settings.loss != "sse") {
+    return SettingProblem{"normalize_target",
+                          "standard is for a regression loss (mse, sse), not " + settings.loss};
   }
   if (settings.nesterov && settings.momentum == 0) {
     return SettingProblem{"nesterov", "needs " + name("momentum")};

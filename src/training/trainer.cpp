@@ -187,6 +187,7 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
     order_rows(rows, random);
     double weighted_loss = 0;
     std::int64_t correct = 0, predictions = 0;
+    double absolute_error = 0;
     Index first_batch = 0;
     if (resuming) {
       if (resumed->batches_done >= batches) {
@@ -199,6 +200,7 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       weighted_loss = resumed->weighted_loss;
       correct = resumed->correct;
       predictions = resumed->predictions;
+      absolute_error = resumed->absolute_error;
       epoch_start -= std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(resumed->seconds));
     }
@@ -221,6 +223,8 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
           count_correct<T>(output_, targets_.view(), task);
       correct += batch_correct;
       predictions += batch_predictions;
+      if (task == Task::regression)
+        absolute_error += double((output_ - targets_.view()).cwiseAbs().sum());
       if (callbacks.on_batch) {
         const double elapsed = seconds_since(epoch_start);
         const Index seen = first + count;
@@ -228,9 +232,9 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
                             ratio_or_nan(correct, predictions), double(seen) / elapsed, elapsed});
       }
       if (batch + 1 < batches && callbacks.stop_requested && callbacks.stop_requested()) {
-        result.interrupted =
-            EpochProgress{epoch,         batch + 1, start_random_state, random.state(),
-                          weighted_loss, correct,   predictions,        seconds_since(epoch_start)};
+        result.interrupted = EpochProgress{
+            epoch,   batch + 1,   start_random_state,         random.state(), weighted_loss,
+            correct, predictions, seconds_since(epoch_start), absolute_error};
         result.stopped_by_request = true;
         model_.eval();
         return result;
@@ -248,6 +252,8 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
     metrics.epoch = epoch;
     metrics.loss = weighted_loss / double(rows);
     metrics.accuracy = ratio_or_nan(correct, predictions);
+    if (task == Task::regression)
+      metrics.mae = absolute_error / (double(rows) * double(training.target_width()));
     metrics.samples_per_second = double(rows) / training_seconds;
     metrics.learning_rate = optimizer_.learning_rate();
     metrics.val_loss = metrics.val_accuracy = kNaN;
@@ -255,6 +261,10 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
       const Evaluation evaluation = evaluate(*validation);
       metrics.val_loss = evaluation.loss;
       metrics.val_accuracy = evaluation.accuracy();
+      if (evaluation.regression) {
+        metrics.val_mae = evaluation.regression->mae();
+        metrics.val_r2 = evaluation.regression->r2();
+      }
       if (evaluation.loss < best_.val_loss) {
         best_ = {epoch, evaluation.loss, 0};
         result.best_epoch = epoch;

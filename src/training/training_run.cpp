@@ -10,6 +10,7 @@
 #include "scratchnet/training/evaluation_json.hpp"
 #include "scratchnet/training/factories.hpp"
 #include "scratchnet/training/history.hpp"
+#include "scratchnet/training/label_units.hpp"
 #include "scratchnet/training/setting_error.hpp"
 
 namespace scratchnet::training {
@@ -43,6 +44,37 @@ std::optional<data::Standardization> scaling_for(const TrainSettings& settings,
   }
   if (!resume && normalize == "standard") return fit_on_rows(rows, training_rows, pixel_scale);
   return std::nullopt;
+}
+
+// The population variance of the first column of `values` over `rows` (0 for none): what an
+// epoch's mean squared error is measured against for its R².
+double variance(const Matrix<double>& values, const std::vector<Index>& rows) {
+  if (rows.empty() || values.cols() == 0) return 0;
+  double sum = 0, squares = 0;
+  for (const Index row : rows)
+    sum += values(row, 0);
+  const double mean = sum / double(rows.size());
+  for (const Index row : rows)
+    squares += (values(row, 0) - mean) * (values(row, 0) - mean);
+  return squares / double(rows.size());
+}
+
+// The target scaling a regression run applies: the one it began with, the one of the model it
+// starts from (a scratchnet model file says whether it has one), or, when its settings ask (mse
+// does by default), one fitted on its training rows.
+template <typename T>
+std::optional<data::TargetStandardization> target_scaling_for(
+    const TrainSettings& settings, Task task, const Matrix<double>& targets,
+    const std::vector<Index>& training_rows, const std::optional<io::LoadedModel<T>>& initial,
+    const Resumable* resume) {
+  if (task != Task::regression) return std::nullopt;
+  if (resume) return resume->description.target;
+  if (initial && initial->has_metadata) return initial->description.target;
+  const std::string normalize = !settings.normalize_target.empty() ? settings.normalize_target
+                                : settings.loss == "mse"           ? "standard"
+                                                                   : "none";
+  if (normalize != "standard" || training_rows.empty()) return std::nullopt;
+  return data::TargetStandardization::fit(targets, training_rows);
 }
 
 }  // namespace
@@ -124,7 +156,7 @@ void TrainingRun<T>::prepare_data(data::RawRows rows,
   } else if (task_ != Task::regression) {
     classes_ = data::classes_of(rows);
   }
-  const Matrix<double> targets = data::targets_of(rows, task_, classes_);
+  Matrix<double> targets = data::targets_of(rows, task_, classes_);
   auto [training_rows, validation_rows] = split_rows(rows.rows(), settings_.val_split, random_);
   missing_ = data::MissingValues{strategy, {}};
   if (resume) {
@@ -137,6 +169,9 @@ void TrainingRun<T>::prepare_data(data::RawRows rows,
                                         rows.table->feature_names, data_name_);
   }
   if (rows.table && fills) missing_.resolve(*rows.table, data_name_, missing_advice());
+  target_scaling_ = target_scaling_for(settings_, task_, targets, training_rows, initial, resume);
+  training_target_variance_ = task_ == Task::regression ? variance(targets, training_rows) : 0;
+  if (target_scaling_) target_scaling_->apply(targets);
   images_ = rows.images.has_value();
   pixel_scale_ = images_                            ? data::kImagePixelScale
                  : resume                           ? resume->description.pixel_scale
@@ -166,6 +201,7 @@ void TrainingRun<T>::describe(const std::vector<std::string>& feature_names,
   description_.missing = missing_;
   description_.mean = scaling_ ? scaling_->mean : std::vector<double>{};
   description_.scale = scaling_ ? scaling_->scale : std::vector<double>{};
+  description_.target = target_scaling_;
   description_.feature_names = feature_names;
   description_.label_name = label_name;
 }
@@ -207,7 +243,8 @@ void TrainingRun<T>::prepare_test(data::RawRows rows) {
   if (rows.table && rows.table->has_header && io::has_feature_names(description_))
     data::select_feature_columns(*rows.table, description_.feature_names, rows.path);
   if (rows.table) missing_.resolve(*rows.table, rows.path, missing_advice());
-  const Matrix<double> targets = data::targets_of(rows, task_, classes_);
+  Matrix<double> targets = data::targets_of(rows, task_, classes_);
+  if (target_scaling_) target_scaling_->apply(targets);
   test_path_ = rows.path;
   test_data_ = data::make_dataset<T>(std::move(rows), targets, scaling_ ? &*scaling_ : nullptr,
                                      pixel_scale_);
@@ -252,7 +289,16 @@ template <typename T>
 TrainingResult TrainingRun<T>::fit(const TrainingCallbacks& callbacks) {
   if (!has_epochs_left()) return {};
   TrainingCallbacks run_callbacks = callbacks;
-  run_callbacks.on_epoch = [&](const EpochMetrics& metrics) {
+  // What the trainer measures on standardized targets, reported in the label's units.
+  if (callbacks.on_batch) {
+    run_callbacks.on_batch = [&](const BatchProgress& progress) {
+      callbacks.on_batch(in_label_units(progress, target_scaling_));
+    };
+  }
+  run_callbacks.on_epoch = [&](const EpochMetrics& trained) {
+    EpochMetrics metrics = in_label_units(trained, target_scaling_);
+    if (task_ == Task::regression && settings_.loss == "mse")
+      metrics.r2 = r2_of_mean_squared_error(metrics.loss, training_target_variance_);
     history_.push_back(metrics);
     const bool go_on = !callbacks.on_epoch || callbacks.on_epoch(metrics);
     if (!checkpoint_folder_.empty()) save_checkpoint(checkpoint_folder_, metrics.epoch);
@@ -286,7 +332,8 @@ template <typename T>
 RunOutcome TrainingRun<T>::finish(const TrainingResult& result) {
   RunOutcome outcome;
   if (test_data_) {
-    Evaluation test = evaluate(*model_, *loss_, *test_data_, settings_.batch);
+    Evaluation test =
+        in_label_units(evaluate(*model_, *loss_, *test_data_, settings_.batch), target_scaling_);
     if (test.first_non_finite_row) {  // no argmax of NaN reported as a result
       outcome.warnings.push_back(
           test_path_ + ": row " + std::to_string(*test.first_non_finite_row + 1) +

@@ -15,6 +15,7 @@
 //             settings, JSON text), "history" (per-epoch metrics so far, JSON text), and for a
 //             checkpoint saved inside an epoch (a run stopped by a signal) "inside_epoch": JSON
 //             {"batches_done", "start_random_state", "weighted_loss", "correct", "predictions",
+//             "absolute_error" (regression; may be missing in older files),
 //             "seconds"}, the trainer's EpochProgress for epoch "epoch" + 1; such a file is named
 //             "checkpoint-epoch-0003-batch-000017.safetensors" (epoch 3 and 17 batches done);
 //             once an epoch has been validated, "best_epoch": JSON {"epoch", "val_loss",

@@ -25,17 +25,22 @@
 //                    "error", the default
 //   "normalization"  JSON {"mean": […], "scale": […]}: x' = (x − mean) / scale per feature,
 //                    after the steps above (left out when there is none)
+//   "target_normalization"  JSON {"mean": m, "scale": s}: a regression model trained on
+//                    standardized targets y' = (y − m) / s; its output o is o · s + m in the
+//                    label's units (left out when the outputs are in the label's units already)
 //   "feature_names"  JSON list of the input columns' names ("[]" for none)
 //   "label_name"     the label column's name
 //   "training"       JSON object of free-form facts about the run (epochs, optimizer, lr, seed, …)
 // docs/model-format.md describes the file, and how to load it in PyTorch and back.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "scratchnet/data/missing_values.hpp"
+#include "scratchnet/data/target_standardization.hpp"
 #include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/model/sequential.hpp"
 
@@ -51,6 +56,9 @@ struct ModelDescription {
   double pixel_scale = 1;           // inputs are divided by it first (255 for images)
   data::MissingValues missing;      // what training did with missing feature values
   std::vector<double> mean, scale;  // standardisation x' = (x − mean) / scale; empty when none
+  /// A regression target's standardisation: the network's outputs are undone by it into the
+  /// label's units; none when they are in those units already.
+  std::optional<data::TargetStandardization> target;
   std::vector<std::string> feature_names;
   std::string label_name;
   std::string training_json;  // free-form JSON text: epochs, optimizer, lr, seed, accuracy, …
@@ -87,9 +95,10 @@ void save_model(const std::string& path, Sequential<T>& model, const ModelDescri
 /// [2]") for any mismatch, bad metadata or no spec at all; read_safetensors's errors for a damaged
 /// file; SpecError for a bad `spec_override`. The metadata must agree with itself and the network:
 /// the stored loss with the outputs and classes (loss_fit_problem), each normalization scale a
-/// positive normal number, every JSON text within parse_metadata_json's bounds. Time and memory are
-/// linear in the file's size (up to a log factor). Returns a whole model or throws: nothing is left
-/// half loaded.
+/// positive normal number, a target normalization only for a regression loss, with a finite mean
+/// and a positive normal scale, every JSON text within parse_metadata_json's bounds. Time and
+/// memory are linear in the file's size (up to a log factor). Returns a whole model or throws:
+/// nothing is left half loaded.
 template <typename T>
 LoadedModel<T> load_model(const std::string& path, const std::string& spec_override = "");
 

@@ -3,9 +3,11 @@
 // that opens without a network (no external scripts, styles, fonts or images, and a
 // Content-Security-Policy that forbids them) and draws without scripts:
 //   a title and a summary table (data, model, accuracy, time, …) and the command line;
-//   the loss and accuracy per epoch, training and validation, as inline SVG charts (one
-//   polyline per series, NaN epochs skipped; no accuracy chart for regression);
+//   the loss and accuracy (regression: MAE and R²) per epoch, training and validation, as inline
+//   SVG charts (one polyline per series, NaN epochs skipped; a chart with no values is left out);
 //   the confusion matrix as a shaded HTML table with per-class precision, recall and F1;
+//   for regression, the MSE, MAE and R² and a scatter plot of predicted against true values
+//   (one circle per row, the line y = x for perfect predictions);
 //   a grid of test images as inline PNGs, each with its true and predicted label (wrong ones
 //   in red).
 // All text from the caller (title, summary, class names, labels) is escaped as HTML.
@@ -30,6 +32,13 @@ struct ReportImage {
   std::string true_label, predicted_label;  // shown under the image; red when they differ
 };
 
+/// A regression model's predictions against the true values of some rows, in the label's units.
+struct PredictedVsTrue {
+  std::string rows;   // which rows they are, for the captions: "test", "validation"
+  std::string label;  // the label's name, for the axes
+  std::vector<double> truth, predicted;  // one pair per row
+};
+
 /// Everything a training report shows; leave out what a run does not have.
 struct ReportData {
   std::string title;
@@ -37,7 +46,12 @@ struct ReportData {
   std::vector<EpochMetrics> epochs;          // NaN accuracies: regression; NaN val_*: no validation
   std::vector<std::string> class_names;      // index → name; missing names show the index
   std::optional<ConfusionMatrix> confusion;  // test (or validation) confusion, rows = truth
-  std::vector<ReportImage> images;           // a grid of test images, may be empty
+  /// Regression: the test (or validation) metrics in the label's units, and the rows' predicted
+  /// against true values for a scatter plot (non-finite pairs are left out of it).
+  std::optional<RegressionMetrics> regression;
+  std::string regression_rows = "test";  // which rows `regression` measures
+  std::optional<PredictedVsTrue> scatter;
+  std::vector<ReportImage> images;                           // a grid of test images, may be empty
   std::vector<std::pair<std::string, std::string>> summary;  // key/value lines, in order
 };
 

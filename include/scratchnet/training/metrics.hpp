@@ -73,6 +73,11 @@ class RegressionMetrics {
   double r2() const;
   std::int64_t rows() const { return rows_; }
 
+  /// The same metrics had every prediction and target been p · scale + offset (scale > 0): what
+  /// metrics measured on standardized targets are in the label's units. MSE scales by scale²,
+  /// MAE by scale; R² stays as it is.
+  RegressionMetrics rescaled(double scale, double offset) const;
+
  private:
   std::int64_t rows_ = 0;
   std::vector<double> squared_error_;  // Σ (ŷ − y)² per output

@@ -40,6 +40,10 @@ struct TrainSettings {
   std::string dtype = "f32";
   std::string normalize;          // "standard" or "none"; empty: standard for CSV, none for images
   std::string missing = "error";  // missing feature values: "error", "drop", "mean", "median"
+  /// Regression targets: "standard" (trained as (y − mean) / std of the training rows, the
+  /// outputs mapped back) or "none"; empty: standard for mse, none for sse and classification.
+  /// Settings written before this key existed read as empty.
+  std::string normalize_target;
 
   /// As JSON text, for model files and checkpoints.
   std::string to_json() const;

@@ -47,7 +47,8 @@ struct EpochProgress {
   double weighted_loss = 0;        // Σ batch loss × rows, over the epoch's batches so far
   std::int64_t correct = 0;        // right predictions so far (classification)
   std::int64_t predictions = 0;
-  double seconds = 0;  // training time so far, for the epoch's samples/s
+  double seconds = 0;         // training time so far, for the epoch's samples/s
+  double absolute_error = 0;  // Σ |output − target| so far (regression), for the epoch's MAE
   bool operator==(const EpochProgress&) const = default;
 };
 
@@ -80,8 +81,8 @@ struct TrainingOptions {
   std::optional<EpochProgress> resume_from = std::nullopt;
 };
 
-/// What one epoch did. Accuracy is NaN for regression; the validation values are NaN without
-/// validation data.
+/// What one epoch did. Accuracy is NaN for regression, MAE and R² for classification; the
+/// validation values are NaN without validation data.
 struct EpochMetrics {
   int epoch = 0;  // counted from 1
   double loss = 0;
@@ -91,6 +92,14 @@ struct EpochMetrics {
   double seconds = 0;             // the whole epoch, validation included
   double samples_per_second = 0;  // training rows over training time
   double learning_rate = 0;       // of the epoch's last step
+  /// Regression (after the others, so that older code that lists the fields in order still
+  /// compiles): the training rows' R² and MAE, each row's output taken in the step that
+  /// trained on it, as the loss is (the Trainer measures the MAE; a TrainingRun derives R² from an
+  /// mse epoch's loss; NaN where not measured), and the validation rows'.
+  double r2 = std::numeric_limits<double>::quiet_NaN();
+  double mae = std::numeric_limits<double>::quiet_NaN();
+  double val_mae = std::numeric_limits<double>::quiet_NaN();
+  double val_r2 = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Progress within an epoch, after each batch: means over the epoch's batches so far.

@@ -2,13 +2,14 @@
 // One training run, as every front end (the command line, a Python module, an MPI runner)
 // starts it: from its settings and its rows to a trained model with its description.
 //   construct   the classes and targets of the rows, the seeded validation split, the
-//               standardisation, the model (built from settings.layers and initialised, or
-//               loaded from a model file to start from, or restored from a checkpoint), the
-//               checks that the model fits the data and the loss, the test rows read and
-//               checked, the loss, optimizer and schedule; a resumed run restores the model,
-//               optimizer, random state, history and early stopping's memory, so that it goes
-//               on bit for bit
-//   fit         the Trainer's epochs, a checkpoint after each one when a folder is given
+//               standardisation (of the features, and of a regression target), the model (built
+//               from settings.layers and initialised, or loaded from a model file to start from, or
+//               restored from a checkpoint), the checks that the model fits the data and the loss,
+//               the test rows read and checked, the loss, optimizer and schedule; a resumed run
+//               restores the model, optimizer, random state, history and early stopping's memory,
+//               so that it goes on bit for bit
+//   fit         the Trainer's epochs, a checkpoint after each one when a folder is given; the
+//               losses and metrics it reports are in the label's units
 //   finish      the test metrics and the "training" metadata of description()
 // Errors a setting causes are SettingError naming its key, phrased with a SettingName, so that
 // each front end names the setting as its users wrote it.
@@ -21,6 +22,7 @@
 
 #include "scratchnet/data/fingerprint.hpp"
 #include "scratchnet/data/labelled_data.hpp"
+#include "scratchnet/data/target_standardization.hpp"
 #include "scratchnet/io/model_file.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/random.hpp"
@@ -99,10 +101,16 @@ class TrainingRun {
   Sequential<T>& model() { return *model_; }
   /// What save_model writes beside the weights (complete once finish() has run).
   const io::ModelDescription& description() const { return description_; }
+  /// The regression target's standardisation the run trains with (none: targets as they are).
+  const std::optional<data::TargetStandardization>& target_scaling() const {
+    return target_scaling_;
+  }
   const std::vector<EpochMetrics>& history() const { return history_; }
   const std::vector<std::string>& classes() const { return classes_; }
   /// The test rows as a data set (nullptr without), and whether the training rows are images.
   const Dataset<T>* test_data() const { return test_data_.get(); }
+  /// The validation rows (empty without a validation split).
+  const Dataset<T>& validation_data() const { return *validation_; }
   bool trained_on_images() const { return images_; }
   /// How many training rows the "drop" strategy left out for their missing values.
   Index rows_dropped() const { return rows_dropped_; }
@@ -130,6 +138,8 @@ class TrainingRun {
   Index rows_dropped_ = 0;
   double pixel_scale_ = 1;
   std::optional<data::Standardization> scaling_;
+  std::optional<data::TargetStandardization> target_scaling_;
+  double training_target_variance_ = 0;  // of the training rows' targets, in the label's units
   Index features_ = 0;
   bool images_ = false;
   std::unique_ptr<Dataset<T>> dataset_;
