@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "scratchnet/report/html_report.hpp"
+#include "scratchnet/report/run_summary.hpp"
 
 namespace scratchnet::report {
 namespace {
@@ -314,6 +315,92 @@ TEST(HtmlReport, LeavesOutTheAccuracyChartForRegression) {
   EXPECT_EQ(occurrences(loss, "<polyline"), 2u);
   EXPECT_EQ(html.find("id=\"confusion\""), std::string::npos);
   EXPECT_EQ(html.find("<th>accuracy</th>"), std::string::npos);  // nor an accuracy column
+}
+
+TEST(HtmlReport, ShowsRegressionMetricsAndAScatterOfPredictedAgainstTrue) {
+  ReportData data;
+  RegressionMetrics metrics(1);
+  Matrix<double> predicted(3, 1), truth(3, 1);
+  predicted << 110, 190, 260;
+  truth << 100, 200, 300;
+  metrics.add_batch<double>(predicted, truth);
+  data.regression = metrics;
+  data.scatter = PredictedVsTrue{"test", "price", {100, 200, 300, kNaN}, {110, 190, 260, 5}};
+  const std::string html = render_html_report(data);
+  // By hand: errors 10, −10, −40: MSE 1800/3 = 600, MAE 20, R² 1 − 1800 / 20000 = 0.91.
+  EXPECT_NE(html.find("<th>test MSE</th><td>600</td>"), std::string::npos);
+  EXPECT_NE(html.find("<th>test MAE</th><td>20</td>"), std::string::npos);
+  EXPECT_NE(html.find("<th>test R²</th><td>0.9100</td>"), std::string::npos);
+  EXPECT_NE(html.find("<th>test rows</th><td>3</td>"), std::string::npos);
+  const std::string svg = element(html, "<svg id=\"scatter-chart\"", "</svg>");
+  ASSERT_FALSE(svg.empty());
+  EXPECT_EQ(occurrences(svg, "<circle"), 3u);  // the NaN row is left out
+  EXPECT_NE(svg.find("true price"), std::string::npos);
+  EXPECT_NE(svg.find("predicted price"), std::string::npos);
+  // Both axes share one range, so that the line of exact predictions is the diagonal, and each
+  // circle sits where its values put it on that range.
+  const auto line = element(svg, "<line data-series=\"perfect\"", ">");
+  const auto x1 = attributes(line, "x1"), y1 = attributes(line, "y1"), x2 = attributes(line, "x2"),
+             y2 = attributes(line, "y2");
+  ASSERT_EQ(x1.size(), 1u);
+  EXPECT_DOUBLE_EQ(std::stod(x1[0]) + std::stod(y1[0]), std::stod(x2[0]) + std::stod(y2[0]));
+  const auto cx = attributes(svg, "cx"), cy = attributes(svg, "cy");
+  ASSERT_EQ(cx.size(), 3u);
+  const double low = std::stod(x1[0]), high = std::stod(x2[0]);  // pixels of the range's ends
+  // 100..300 padded by 3% is 94..306; five ticks of 50 cover it from 50 to 350.
+  const double range_low = 50, range_high = 350;
+  const auto pixel = [&](double v) {
+    return low + (v - range_low) / (range_high - range_low) * (high - low);
+  };
+  EXPECT_NEAR(std::stod(cx[0]), pixel(100), 0.06);
+  EXPECT_NEAR(std::stod(cx[2]), pixel(300), 0.06);
+  EXPECT_NEAR(std::stod(cy[2]), std::stod(y1[0]) - (pixel(260) - low), 0.06);
+  EXPECT_EQ(html.find("accuracy"), std::string::npos);
+}
+
+TEST(RunSummary, ListsEverySettingWithTheValuesUsed) {
+  training::TrainSettings settings;
+  settings.layers = "8:relu,1";
+  settings.loss = "mse";
+  settings.optimizer = "adamw";
+  settings.schedule = "step";
+  settings.epochs = 9;
+  io::ModelDescription description;
+  description.spec = "8:relu,1";
+  description.mean = {1, 2};
+  description.scale = {3, 4};
+  description.target = data::TargetStandardization{152.5, 77.25};
+  const auto rows = settings_summary(settings, description);
+  const auto value = [&](const std::string& key) {
+    for (const auto& [name, text] : rows)
+      if (name == key) return text;
+    return std::string("(missing)");
+  };
+  EXPECT_EQ(value("learning rate"), "0.001 (the optimizer's default)");
+  EXPECT_EQ(value("weight decay"), "0.01 (the optimizer's default)");
+  EXPECT_EQ(value("schedule"), "step (every 3 epochs, gamma 0.1)");
+  EXPECT_EQ(value("normalization"), "standard");
+  EXPECT_EQ(value("target normalization"), "standard (mean 152.5, scale 77.25)");
+  EXPECT_EQ(rows.size(), 17u);  // one per setting; nesterov rides with momentum
+  settings.optimizer = "sgd";
+  settings.lr = 0.5;
+  settings.weight_decay = 0.25;
+  settings.momentum = 0.9;
+  settings.nesterov = true;
+  description = {};
+  const auto sgd = settings_summary(settings, description);
+  EXPECT_EQ(sgd[3].second, "0.5");
+  EXPECT_EQ(sgd[4].second, "0.9, Nesterov");
+  EXPECT_EQ(sgd[5].second, "0.25");
+  EXPECT_EQ(sgd.back().second, "none");
+
+  // 1,700,000,000 s after the epoch (by `date -u -d @1700000000`).
+  EXPECT_EQ(utc_iso8601(std::chrono::system_clock::time_point(std::chrono::seconds(1700000000))),
+            "2023-11-14T22:13:20Z");
+  EXPECT_EQ(duration_text(0.4213), "0.42 s");
+  EXPECT_EQ(duration_text(12.34), "12.3 s");
+  EXPECT_EQ(duration_text(123.4), "2 min 03 s");
+  EXPECT_EQ(duration_text(3723), "1 h 02 min 03 s");
 }
 
 TEST(HtmlReport, DrawsOnlyTheSeriesThatHaveValues) {
