@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A regression model's numbers are in the label's units wherever they leave scratchnet, checked
-with numpy alone (no project code): the stored target normalization, `predict`'s values, and the
-MSE, MAE and R2 of `train --test --json`, `eval --json` and `eval`.
+with numpy alone (no project code; files are read by torch_interop.py's hand-written reader):
+the stored target normalization, `predict`'s values, and the MSE, MAE and R2 of
+`train --test --json`, `eval --json` and `eval`.
 
 Usage: /usr/bin/python3 tests/interop/regression_units.py PATH/TO/scratchnet   (CTest runs it)
 
@@ -22,29 +23,14 @@ in standardized units would be off by a factor of about 10^4 (MSE) or 10^2 (MAE)
 """
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
-DTYPES = {"F32": np.float32, "F64": np.float64}
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + length])
-    metadata = header.pop("__metadata__", {})
-    buffer = data[8 + length:]
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        tensors[name] = np.frombuffer(buffer[begin:end], dtype=DTYPES[info["dtype"]]).reshape(
-            info["shape"]).astype(np.float64)
-    return metadata, tensors
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_interop import read_safetensors  # noqa: E402  (the format read by hand, no package)
 
 
 def make_rows(rng, count):
@@ -96,6 +82,7 @@ def main():
                                      "--val-split", "0", "--dtype", dtype, "--test", test_csv,
                                      "--json", "--out", model))
             metadata, tensors = read_safetensors(model)
+            tensors = {name: value.astype(np.float64) for name, value in tensors.items()}
             target = json.loads(metadata["target_normalization"])
             close(f"{dtype}: stored target mean", target["mean"], y_train.mean(), 1e-15)
             close(f"{dtype}: stored target scale", target["scale"], y_train.std(), 1e-14)
@@ -123,6 +110,7 @@ def main():
         run(binary, "train", "--data", train_csv, "--label", "target", "--loss", "mse",
             "--layers", "8:relu,1", "--epochs", "2", "--normalize-target", "none", "--out", raw)
         metadata, tensors = read_safetensors(raw)
+        tensors = {name: value.astype(np.float64) for name, value in tensors.items()}
         if "target_normalization" in metadata:
             sys.exit("--normalize-target none stored a target normalization")
         scaling = json.loads(metadata["normalization"])
