@@ -47,15 +47,21 @@ std::string one_of(const std::string& flag, const std::string& text,
 }
 
 // The per-epoch metrics as CSV, rewritten whole (and atomically) after every epoch.
-std::string log_csv(const std::vector<EpochMetrics>& epochs) {
-  std::string text = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
+std::string log_csv(const std::vector<EpochMetrics>& epochs, bool regression) {
+  // A regression run's measures come after the columns every run has, so that those keep their
+  // places.
+  std::string text = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second" +
+                     std::string(regression ? ",mae,r2,val_mae,val_r2" : "") + "\n";
   const auto cell = [](double value) {
     return std::isnan(value) ? std::string() : shortest(value);
   };
   for (const EpochMetrics& e : epochs) {
     text += std::to_string(e.epoch) + "," + cell(e.loss) + "," + cell(e.accuracy) + "," +
             cell(e.val_loss) + "," + cell(e.val_accuracy) + "," + cell(e.seconds) + "," +
-            cell(e.samples_per_second) + "\n";
+            cell(e.samples_per_second);
+    if (regression)
+      text += "," + cell(e.mae) + "," + cell(e.r2) + "," + cell(e.val_mae) + "," + cell(e.val_r2);
+    text += "\n";
   }
   return text;
 }
@@ -431,7 +437,10 @@ TrainingResult TrainCommand::fit(training::TrainingRun<T>& run, Progress& progre
   callbacks.on_batch = [&](const BatchProgress& p) { progress.batch(p); };
   callbacks.on_epoch = [&](const EpochMetrics& metrics) {
     progress.epoch(metrics);
-    if (!log_.empty()) files::write_file_atomically(log_, log_csv(run.history()));
+    if (!log_.empty()) {
+      const bool regression = training::task_of_loss(run.settings().loss) == Task::regression;
+      files::write_file_atomically(log_, log_csv(run.history(), regression));
+    }
     return true;
   };
   callbacks.stop_requested = [] { return InterruptGuard::received() != 0; };

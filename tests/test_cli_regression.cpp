@@ -1,7 +1,7 @@
-// Regression on the command line, end to end: the progress line shows loss, MAE and R² for
-// training and validation; the HTML report shows the test (or validation) MSE, MAE and R², a
-// scatter plot of every test row, every setting with the values used, and when and how long the
-// run trained; --resume and --init keep the target standardisation the run began with.
+// Regression on the command line, end to end: the progress line, --json and the log show loss,
+// MAE and R² for training and validation; the HTML report shows the test (or validation) MSE, MAE
+// and R², a scatter plot of every test row, every setting with the values used, and when and how
+// long the run trained; --resume and --init keep the target standardisation the run began with.
 // (tests/interop/regression_units.py checks the numbers themselves against numpy.)
 #include <gtest/gtest.h>
 
@@ -71,6 +71,19 @@ TEST(CliRegression, ProgressShowsLossMaeAndR2) {
 
   // --json's epochs carry the same measures, in the label's units: the loss is the MSE of
   // targets in the hundreds, far above what standardized targets would give.
+  // The log keeps every run's columns in their places and adds the regression measures.
+  const std::string log = w.folder + "/log.csv";
+  ASSERT_EQ(run_cli(w.train({"--epochs", "3", "--quiet", "--log", log})).exit_code, 0);
+  const auto logged = lines(read_bytes(log));
+  ASSERT_EQ(logged.size(), 4u);
+  EXPECT_EQ(logged[0],
+            "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second,mae,r2,val_mae,"
+            "val_r2");
+  EXPECT_TRUE(
+      std::regex_match(logged[3], std::regex("3,[0-9.e+]+,,[0-9.e+]+,,[^,]+,[^,]+,[0-9.e+]+,"
+                                             "-?[0-9.e-]+,[0-9.e+]+,-?[0-9.e-]+")))
+      << logged[3];
+
   const auto json = run_cli(w.train({"--epochs", "3", "--json"}));
   ASSERT_EQ(json.exit_code, 0) << json.err;
   const auto epochs = nlohmann::json::parse(json.out)["epochs"];
