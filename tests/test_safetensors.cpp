@@ -229,6 +229,22 @@ TEST_F(SafetensorsRead, RefusesAHeaderLengthPastTheEndOfTheFile) {
             "model.safetensors: header length 13 runs past the end of the 10-byte file");
 }
 
+// A file of another kind (text: its first 8 bytes read as a length give some 10^18) is named
+// as such, rather than as a safetensors file with a bad length.
+TEST_F(SafetensorsRead, SaysATextFileIsNotASafetensorsFile) {
+  const std::string csv = "fixed_acidity,volatile_acidity,class\n7.4,0.7,0\n";
+  std::uint64_t length = 0;  // "fixed_ac" read as a little-endian length
+  for (int i = 7; i >= 0; --i)
+    length = length * 256 + static_cast<unsigned char>(csv[std::size_t(i)]);
+  EXPECT_EQ(error_for(csv), "model.safetensors: not a safetensors file (header length " +
+                                std::to_string(length) + " runs past the end of the " +
+                                std::to_string(csv.size()) + "-byte file)");
+  // A plausible length whose header is not there: text after a small number.
+  EXPECT_EQ(error_for(little_endian_u64(100) + "hello"),
+            "model.safetensors: not a safetensors file (header length 100 runs past the end of "
+            "the 13-byte file)");
+}
+
 TEST_F(SafetensorsRead, RefusesAHeaderLengthOf2To60WithoutAllocatingIt) {
   const std::string bytes = little_endian_u64(std::uint64_t(1) << 60) + "{\"a\":1}     ";
   ASSERT_EQ(bytes.size(), 20u);
@@ -237,8 +253,8 @@ TEST_F(SafetensorsRead, RefusesAHeaderLengthOf2To60WithoutAllocatingIt) {
   EXPECT_THROW(read_safetensors(path_), FormatError);
   EXPECT_LT(largest_allocation.load(), 4096u);
   EXPECT_EQ(error_for(bytes),
-            "model.safetensors: header length 1152921504606846976 runs past "
-            "the end of the 20-byte file");
+            "model.safetensors: not a safetensors file (header length 1152921504606846976 "
+            "runs past the end of the 20-byte file)");
 }
 
 TEST_F(SafetensorsRead, RefusesAHeaderOver100MegabytesWithoutAllocatingIt) {
@@ -279,7 +295,8 @@ TEST_F(SafetensorsRead, RefusesAHeaderThatIsNotJson) {
 
 TEST_F(SafetensorsRead, RefusesAHeaderThatIsNotAnObject) {
   const std::string message =
-      "model.safetensors: header is not a JSON object (it must start with '{')";
+      "model.safetensors: not a safetensors file (the header after its 8-byte length does not "
+      "start with '{')";
   EXPECT_EQ(error_for(file_bytes("[1, 2]", 0)), message);
   EXPECT_EQ(error_for(file_bytes("", 0)), message);
   EXPECT_EQ(error_for(file_bytes(" {}", 0)), message);

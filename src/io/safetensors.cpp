@@ -411,6 +411,15 @@ std::string shape_text(std::span<const std::int64_t> shape) {
   return text + "]";
 }
 
+namespace {
+
+// The message for a file that is no safetensors file at all, with the detail that shows it.
+std::string not_safetensors(const std::string& detail) {
+  return "not a safetensors file (" + detail + ")";
+}
+
+}  // namespace
+
 SafetensorsFile read_safetensors(const std::string& path) {
   const std::string prefix = path + ": ";
   Descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -437,8 +446,15 @@ SafetensorsFile read_safetensors(const std::string& path) {
   }
   const auto header_size = read_little_endian<std::uint64_t>(length_bytes.data());
   if (header_size > file_size - 8) {
-    throw FormatError(prefix + "header length " + std::to_string(header_size) +
-                      " runs past the end of the " + std::to_string(file_size) + "-byte file");
+    // A safetensors file cut short has a plausible length and a header that starts with '{';
+    // anything else (a CSV file read as a length gives some 10^18 bytes) is another kind of file.
+    char first = 0;
+    const bool cut_short =
+        header_size <= kMaxHeaderBytes && ::pread(file.get(), &first, 1, 8) == 1 && first == '{';
+    const std::string problem = "header length " + std::to_string(header_size) +
+                                " runs past the end of the " + std::to_string(file_size) +
+                                "-byte file";
+    throw FormatError(prefix + (cut_short ? problem : not_safetensors(problem)));
   }
   if (header_size > kMaxHeaderBytes) {
     throw FormatError(prefix + "header length " + std::to_string(header_size) +
@@ -454,7 +470,8 @@ SafetensorsFile read_safetensors(const std::string& path) {
                       " of the header)");
   }
   if (header.empty() || header.front() != '{') {
-    throw FormatError(prefix + "header is not a JSON object (it must start with '{')");
+    throw FormatError(prefix + not_safetensors("the header after its 8-byte length does not "
+                                               "start with '{'"));
   }
   const std::uint64_t data_size = file_size - 8 - header_size;
   HeaderReader reader(prefix, data_size);

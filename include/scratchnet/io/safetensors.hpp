@@ -99,7 +99,9 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape);
 /// Reads and checks the safetensors file at `path`. Throws std::runtime_error "PATH: cannot
 /// read: REASON" when the file cannot be read, and FormatError when it is shorter than 8 bytes;
 /// its header length runs past the end of the file or is over 100,000,000 bytes; the header is
-/// not UTF-8, not JSON, or not an object; __metadata__ is not a flat map of strings; a key
+/// not UTF-8, not JSON, or not an object (a header length past the end that is implausible, or
+/// a header not starting with '{', says "PATH: not a safetensors file (…)": another kind of
+/// file, such as a CSV file given as a model); __metadata__ is not a flat map of strings; a key
 /// repeats; a tensor's entry lacks a field or has an unknown one; a dtype is unknown; a shape is
 /// not a list of non-negative integers or its size overflows; data_offsets are not two
 /// non-negative integers with begin <= end inside the data buffer, or disagree with the shape's
