@@ -110,10 +110,21 @@ TEST_P(CliBadFlag, OneClearLineAndUsageHintExitTwo) {
 INSTANTIATE_TEST_SUITE_P(
     EveryKind, CliBadFlag,
     ::testing::Values(
-        BadFlag{{}, "no command given"}, BadFlag{{"train-xor"}, "unknown command 'train-xor'"},
-        BadFlag{{"--bogus"}, "unknown flag '--bogus'"},
-        BadFlag{{"xor", "--bogus"}, "unknown flag '--bogus'"},
+        BadFlag{{}, "no command given"}, BadFlag{{"train-xor"}, "train-xor: unknown command"},
+        BadFlag{{"--bogus"}, "--bogus: unknown flag"},
+        BadFlag{{"xor", "--bogus"}, "--bogus: unknown flag"},
         BadFlag{{"xor", "extra"}, "unexpected argument(s): extra"},
+        // A slip of the fingers is answered with the nearest flag or command of that command.
+        BadFlag{{"train", "--epoch", "5"}, "--epoch: unknown flag; did you mean --epochs?"},
+        BadFlag{{"train", "--epoch=5"}, "--epoch: unknown flag; did you mean --epochs?"},
+        BadFlag{{"train", "-epochs", "5"}, "-epochs: unknown flag; did you mean --epochs?"},
+        BadFlag{{"eval", "m", "d", "--lables", "x"},
+                "--lables: unknown flag; did you mean --labels?"},
+        BadFlag{{"eval", "m", "d", "--epochs", "5"}, "--epochs: unknown flag"},
+        BadFlag{{"train", "--learning-rate", "1"}, "--learning-rate: unknown flag"},
+        BadFlag{{"trian"}, "trian: unknown command; did you mean train?"},
+        BadFlag{{"preditc"}, "preditc: unknown command; did you mean predict?"},
+        BadFlag{{"--verison"}, "--verison: unknown flag; did you mean --version?"},
         BadFlag{{"xor", "--seed"}, "--seed: needs a value"},
         BadFlag{{"xor", "--seed", "abc"},
                 "--seed: expected a whole number in 0..4294967295, got 'abc'"},
@@ -142,7 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Line breaks in what was typed are escaped (fuzz/fuzz_command_line found them printed).
         BadFlag{{"xor", "--lr", "1\n2"}, "--lr: expected a number, got '1\\n2'"},
         BadFlag{{"xor", "extra\r\nline"}, "unexpected argument(s): extra\\r\\nline"},
-        BadFlag{{"xor", "--bogus\n"}, "unknown flag '--bogus\\n'"},
+        BadFlag{{"xor", "--bogus\n"}, "--bogus\\n: unknown flag"},
         BadFlag{{"gradcheck", "--layers", "4,\n"},
                 "--layers: layer spec entry 2 '\\n': expected UNITS[:nobias][:ACTIVATION], an "
                 "activation or dropout:P, "
@@ -159,10 +170,11 @@ TEST(CliBadArgument, AVeryLongOneGetsOneShortLine) {
     ASSERT_EQ(error_lines.size(), 2u);
     EXPECT_LT(error_lines[0].size(), 300u);
     EXPECT_TRUE(error_lines[0].starts_with(argument[0] == '-'
-                                               ? "scratchnet: error: unknown flag '--bbb"
+                                               ? "scratchnet: error: --bbb"
                                                : "scratchnet: error: unexpected argument(s): aaa"))
         << error_lines[0];
-    EXPECT_TRUE(error_lines[0].ends_with(argument[0] == '-' ? "...'" : "...")) << error_lines[0];
+    EXPECT_TRUE(error_lines[0].ends_with(argument[0] == '-' ? "...: unknown flag" : "..."))
+        << error_lines[0];
   }
 }
 
