@@ -98,5 +98,65 @@ TEST(Settings, ProblemsNameTheOtherSettingAsTheFrontEndDoes) {
   EXPECT_EQ(TrainSettings::from_json(settings.to_json(), "f").to_json(), settings.to_json());
 }
 
+// The settings a model file records are the ones the run used: no placeholder is left, and
+// each resolved value is what the optimizer and schedule the settings make actually use.
+TEST(Settings, ResolvedReplacesEveryPlaceholderByWhatTheRunUses) {
+  for (const char* optimizer : {"sgd", "adam", "adamw", "rmsprop"}) {
+    TrainSettings given;
+    given.optimizer = optimizer;
+    given.schedule = "step";
+    given.epochs = 10;
+    const TrainSettings used = given.resolved(/*standardized=*/true);
+    EXPECT_EQ(used.lr, make_optimizer<double>(given)->learning_rate()) << optimizer;
+    EXPECT_EQ(used.weight_decay, std::string(optimizer) == "adamw" ? 0.01 : 0.0) << optimizer;
+    EXPECT_EQ(used.step_size, 3);  // a third of the epochs
+    EXPECT_EQ(used.normalize, "standard");
+    // The resolved settings train alike: the optimizer they make has the same rate.
+    EXPECT_EQ(make_optimizer<double>(used)->learning_rate(),
+              make_optimizer<double>(given)->learning_rate());
+  }
+  TrainSettings given;
+  given.lr = 0.5;
+  given.weight_decay = 0.25;
+  given.normalize = "none";
+  const TrainSettings used = given.resolved(/*standardized=*/true);
+  EXPECT_EQ(used.lr, 0.5);
+  EXPECT_EQ(used.weight_decay, 0.25);
+  EXPECT_EQ(used.step_size, 0);  // the constant schedule has no step
+  EXPECT_EQ(used.normalize, "none");
+  EXPECT_EQ(TrainSettings{}.resolved(/*standardized=*/false).normalize, "none");
+}
+
+// ce takes logits and bce is BCE-with-logits: a network ending in the activation they apply
+// would apply it twice. The problem names the spec to use instead.
+TEST(Settings, AFinalActivationTheLossAppliesIsAProblem) {
+  TrainSettings settings;
+  settings.layers = "16:relu,3:softmax";
+  const auto problem = problem_of(settings, quoted_key);
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->key, "layers");
+  EXPECT_EQ(problem->problem,
+            "ends in softmax, but the ce loss applies the softmax itself (cross-entropy of "
+            "logits), so it would be applied twice; drop the final softmax ('16:relu,3'): "
+            "predict outputs probabilities anyway");
+  EXPECT_EQ(final_activation_problem("4,sigmoid", "bce"),
+            "ends in sigmoid, but the bce loss applies the sigmoid itself (binary cross-entropy "
+            "with logits), so it would be applied twice; drop the final sigmoid ('4'): predict "
+            "outputs probabilities anyway");
+  EXPECT_EQ(final_activation_problem("softmax", "ce").find("drop the final softmax: predict"),
+            std::string("ends in softmax, but the ce loss applies the softmax itself (cross-"
+                        "entropy of logits), so it would be applied twice; ")
+                .size());
+  for (const auto& [spec, loss] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"3:softmax", "mse"},
+                                                                  {"1:sigmoid", "ce"},
+                                                                  {"3:softmax", "bce"},
+                                                                  {"8:softmax,3", "ce"},
+                                                                  {"3", "ce"},
+                                                                  {"not a spec", "ce"}}) {
+    EXPECT_EQ(final_activation_problem(spec, loss), "") << spec << " " << loss;
+  }
+}
+
 }  // namespace
 }  // namespace scratchnet::training

@@ -1,15 +1,22 @@
 #include "scratchnet/training/settings.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <initializer_list>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "scratchnet/io/metadata_json.hpp"
 #include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/model/layer_spec.hpp"
+#include "scratchnet/optimizers/adam.hpp"
+#include "scratchnet/optimizers/adamw.hpp"
+#include "scratchnet/optimizers/rmsprop.hpp"
+#include "scratchnet/optimizers/sgd.hpp"
 #include "scratchnet/text/one_line.hpp"
 #include "scratchnet/text/shortest.hpp"
+#include "scratchnet/training/default_learning_rates.hpp"
 
 namespace scratchnet::training {
 
@@ -146,6 +153,46 @@ std::string TrainSettings::to_json() const {
   return nlohmann::json(*this).dump();
 }
 
+TrainSettings TrainSettings::resolved(bool standardized) const {
+  TrainSettings settings = *this;
+  if (settings.lr == 0) settings.lr = default_learning_rate(settings.optimizer);
+  if (settings.weight_decay < 0) {
+    settings.weight_decay = optimizer == "adamw"     ? AdamWOptions{}.weight_decay
+                            : optimizer == "adam"    ? AdamOptions{}.weight_decay
+                            : optimizer == "rmsprop" ? RmspropOptions{}.weight_decay
+                                                     : SgdOptions{}.weight_decay;
+  }
+  // As make_schedule reads it: the step schedule's step size; the others have none.
+  if (settings.schedule == "step" && settings.step_size == 0)
+    settings.step_size = std::max(1, settings.epochs / 3);
+  if (settings.normalize.empty()) settings.normalize = standardized ? "standard" : "none";
+  return settings;
+}
+
+std::string final_activation_problem(const std::string& spec, const std::string& loss) {
+  const bool ce = loss == "ce";
+  if (!ce && loss != "bce") return "";
+  std::vector<SpecEntry> entries;
+  try {
+    entries = parse_layer_spec(spec);
+  } catch (const SpecError&) {
+    return "";
+  }
+  // The last layer that computes: a Dropout after it is the identity in evaluation.
+  auto last = entries.rbegin();
+  while (last != entries.rend() && last->layers.back().kind == "Dropout")
+    ++last;
+  if (last == entries.rend() || last->layers.back().kind != (ce ? "Softmax" : "Sigmoid")) return "";
+  last->layers.pop_back();
+  if (last->layers.empty()) entries.erase(std::next(last).base());
+  const std::string activation = ce ? "softmax" : "sigmoid";
+  const std::string fixed = entries.empty() ? "" : " ('" + format_layer_spec(entries) + "')";
+  return "ends in " + activation + ", but the " + loss + " loss applies the " + activation +
+         " itself (" + (ce ? "cross-entropy of logits" : "binary cross-entropy with logits") +
+         "), so it would be applied twice; drop the final " + activation + fixed +
+         ": predict outputs probabilities anyway";
+}
+
 std::string quoted_key(const std::string& key) {
   return "'" + key + "'";
 }
@@ -159,6 +206,8 @@ std::optional<SettingProblem> problem_of(const TrainSettings& settings, SettingN
     }
   }
   if (auto problem = value_problem(settings)) return problem;
+  if (std::string twice = final_activation_problem(settings.layers, settings.loss); !twice.empty())
+    return SettingProblem{"layers", std::move(twice)};
   if (settings.warmup >= settings.epochs && settings.warmup > 0) {
     return SettingProblem{"warmup", "must be fewer epochs than " + name("epochs")};
   }

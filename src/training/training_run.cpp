@@ -127,6 +127,10 @@ std::optional<io::LoadedModel<T>> TrainingRun<T>::load_initial(const std::string
       io::loss_fit_problem(settings_.loss, initial.network.outputs(), /*classes=*/0);
   if (!problem.empty()) throw SettingError("loss", init + ": " + problem);
   if (settings_.layers.empty()) settings_.layers = initial.description.spec;
+  // The spec the flags checked may have come from the file: the same check for the file's.
+  if (const std::string twice = final_activation_problem(settings_.layers, settings_.loss);
+      !twice.empty())
+    throw SettingError("init", "the network of " + init + " " + twice);
   return initial;
 }
 
@@ -343,7 +347,9 @@ RunOutcome TrainingRun<T>::finish(const TrainingResult& result) {
       outcome.test = std::move(test);
     }
   }
-  nlohmann::json training = {{"settings", nlohmann::json::parse(settings_.to_json())},
+  // The settings as used, not as given: the real learning rate rather than 0 for the default.
+  const TrainSettings used = settings_.resolved(scaling_.has_value());
+  nlohmann::json training = {{"settings", nlohmann::json::parse(used.to_json())},
                              {"epochs", history_.size()},
                              {"stopped_early", result.stopped_early}};
   if (outcome.test) training["test"] = evaluation_json(*outcome.test, classes_);

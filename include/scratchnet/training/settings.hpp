@@ -47,6 +47,11 @@ struct TrainSettings {
 
   /// As JSON text, for model files and checkpoints.
   std::string to_json() const;
+  /// These settings with every placeholder replaced by what a run uses for it: the optimizer's
+  /// default learning rate for lr 0, its default weight decay for -1, a third of the epochs for
+  /// step_size 0 under the step schedule, and "standard" or "none" for an empty normalize, as
+  /// `standardized` says the run scaled its features. What a model file records, for people.
+  TrainSettings resolved(bool standardized) const;
   /// From to_json() text in the metadata of the file at `path`, checked as strictly as the flags
   /// are: an object with every key of to_json() (but those added later, which take their
   /// defaults) and no other, each of its JSON type and in the
@@ -73,7 +78,15 @@ std::string quoted_key(const std::string& key);
 /// value out of the range its flag accepts, a name that is not one of its choices, a layer spec
 /// that does not parse (an empty one is left to the caller: a model to start from may supply
 /// it), or settings that do not go together (warm-up as long as the run, Nesterov without
-/// momentum). Other settings are named by `name`.
+/// momentum, a final softmax or sigmoid that the loss applies itself). Other settings are named
+/// by `name`.
 std::optional<SettingProblem> problem_of(const TrainSettings& settings, SettingName name);
+
+/// What is wrong with a network of `spec` ending in the activation that `loss` applies itself (a
+/// softmax before ce, which takes logits and applies log-softmax; a sigmoid before bce, which is
+/// binary cross-entropy with logits): training would apply it twice. The text follows the
+/// spec's name ("ends in softmax, but ..."), with the spec to use instead; empty when the spec is
+/// fine or does not parse.
+std::string final_activation_problem(const std::string& spec, const std::string& loss);
 
 }  // namespace scratchnet::training
