@@ -1,5 +1,8 @@
 #include "setting_flags.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "flag_values.hpp"
 #include "scratchnet/text/shortest.hpp"
 
@@ -71,6 +74,11 @@ std::vector<SpecEntry> parse_layers_flag(const std::string& spec) {
   } catch (const SpecError& error) {
     throw FlagError("--layers", error.what());
   }
+}
+
+bool is_setting_flag(const std::string& flag) {
+  return std::any_of(std::begin(kFlagSettings), std::end(kFlagSettings),
+                     [&](const FlagSetting& setting) { return flag == setting.flag; });
 }
 
 void require_flags_agree(const CLI::App& command, const TrainSettings& run,

@@ -28,6 +28,7 @@
 #include "scratchnet/training/setting_error.hpp"
 #include "scratchnet/training/training_run.hpp"
 #include "setting_flags.hpp"
+#include "shell_words.hpp"
 
 namespace scratchnet::cli {
 namespace {
@@ -412,6 +413,11 @@ void TrainCommand::train(std::ostream& out, RunStart& start) {
     std::cerr << "scratchnet: note: " << data_ << ": left out " << run.rows_dropped()
               << " rows with missing values (--missing drop)\n";
   }
+  // Said before the work, not after: a run that forgot --out can be stopped and started again.
+  if (out_.empty()) {
+    std::cerr << "scratchnet: warning: no --out: the trained model will not be saved; pass "
+                 "--out FILE to keep it\n";
+  }
 
   Progress progress(Progress::style_for(quiet_ || json_), run.settings().epochs,
                     training::task_of_loss(run.settings().loss) == Task::regression);
@@ -490,8 +496,28 @@ void TrainCommand::save_interrupted(training::TrainingRun<T>& run, const Trainin
   } else {
     std::cerr << " after epoch " << epochs_done;
   }
-  std::cerr << "; saved " << path << "; go on with --resume " << folder << "\n";
+  std::cerr << "; saved " << path << "; go on with: " << resume_command(folder) << "\n";
   throw ExitWithStatus{128 + InterruptGuard::received()};
+}
+
+// The command that goes on with this run from `folder`: this command's flags as given but the
+// training settings, --epochs and --init (the checkpoint holds them all, and refuses --init),
+// with --resume FOLDER. What stays is what the checkpoint does not know: the data, the files to
+// write and how to show progress.
+std::string TrainCommand::resume_command(const std::string& folder) const {
+  std::vector<std::string> words = {"scratchnet", "train"};
+  for (const CLI::Option* option : command_->get_options()) {
+    const std::string flag = option->get_name();
+    if (option->count() == 0 || flag == "--help" || flag == "--init" || flag == "--resume" ||
+        flag == "--epochs" || is_setting_flag(flag))
+      continue;
+    words.push_back(flag);
+    if (option->get_expected_max() == 0) continue;  // a switch
+    for (const std::string& value : option->results())
+      words.push_back(value);
+  }
+  words.insert(words.end(), {"--resume", folder});
+  return shell_command(words);
 }
 
 template <typename T>

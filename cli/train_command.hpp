@@ -47,6 +47,7 @@ class TrainCommand final : public Command {
   template <typename T>
   void save_interrupted(training::TrainingRun<T>& run, const TrainingResult& result,
                         Progress& progress);
+  std::string resume_command(const std::string& folder) const;
   template <typename T>
   void write_report(training::TrainingRun<T>& run, const training::RunOutcome& outcome,
                     std::chrono::system_clock::time_point started, double seconds) const;

@@ -49,6 +49,20 @@ CommandResult run_cli(const std::vector<std::string>& arguments) {
   return result;
 }
 
+CommandResult run_in_shell(const std::string& command_line) {
+  const std::string base = unique_name("shell");
+  const std::string folder = std::filesystem::path(SCRATCHNET_CLI_PATH).parent_path().string();
+  const std::string command = "PATH=" + shell_quoted(folder) + ":\"$PATH\"; export PATH; " +
+                              command_line + " </dev/null >" + shell_quoted(base + ".out") + " 2>" +
+                              shell_quoted(base + ".err");
+  const int status = std::system(command.c_str());
+  CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(base + ".out"),
+                       read_bytes(base + ".err")};
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return result;
+}
+
 RunningCli start_cli(const std::vector<std::string>& arguments) {
   const std::string base = unique_name("cli");
   RunningCli running{0, base + ".out", base + ".err"};

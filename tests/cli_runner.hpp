@@ -17,6 +17,10 @@ struct CommandResult {
 /// Runs scratchnet with `arguments` (no shell: each is passed as it is) and no standard input.
 CommandResult run_cli(const std::vector<std::string>& arguments);
 
+/// Runs `command_line` with /bin/sh, as a user would paste it, with the scratchnet under test
+/// first on PATH (so that "scratchnet train ..." runs it) and no standard input.
+CommandResult run_in_shell(const std::string& command_line);
+
 /// scratchnet started in the background, as run_cli would run it.
 struct RunningCli {
   int pid;

@@ -106,12 +106,14 @@ TEST(CliFaults, ANonFiniteLossStopsWithStatusThreeAndWritesNothing) {
   }
 }
 
-// Ctrl-C saves where training stands and exits 130 without writing the model; --resume from
-// there ends with the very bytes of a run never interrupted. SIGTERM does the same (143).
+// Ctrl-C saves where training stands and exits 130 without writing the model, and prints the
+// command that goes on; that command, pasted into a shell as printed, ends with the very bytes
+// of a run never interrupted. SIGTERM does the same (143). The data's name has a space and a
+// quote, which the printed command must quote.
 TEST(CliFaults, AnInterruptSavesACheckpointToGoOnFromBitForBit) {
   for (const int signal : {SIGINT, SIGTERM}) {
     const std::string folder = fresh_folder("interrupt");
-    const std::string data = folder + "/data.csv", checkpoints = folder + "/checkpoints";
+    const std::string data = folder + "/the rows' file.csv", checkpoints = folder + "/checkpoints";
     write_bytes(data, two_feature_csv(3000));
     const std::vector<std::string> train = {
         "train",  "--data", data,       "--layers", "128:relu,dropout:0.1,2",
@@ -131,14 +133,20 @@ TEST(CliFaults, AnInterruptSavesACheckpointToGoOnFromBitForBit) {
     ASSERT_EQ(interrupted.exit_code, 128 + signal) << interrupted.err;
     EXPECT_NE(interrupted.err.find("scratchnet: interrupted "), std::string::npos)
         << interrupted.err;
-    EXPECT_NE(interrupted.err.find("go on with --resume " + checkpoints), std::string::npos)
-        << interrupted.err;
     EXPECT_FALSE(std::filesystem::exists(folder + "/interrupted.safetensors"));
+    const std::string marker = "; go on with: ";
+    const std::size_t at = interrupted.err.find(marker);
+    ASSERT_NE(at, std::string::npos) << interrupted.err;
+    const std::string hint = testing::lines(interrupted.err.substr(at + marker.size())).front();
+    // The settings are the checkpoint's: the command need not repeat them.
+    EXPECT_TRUE(hint.starts_with("scratchnet train --data ")) << hint;
+    EXPECT_TRUE(hint.ends_with(" --resume " + checkpoints)) << hint;
+    EXPECT_EQ(hint.find("--layers"), std::string::npos) << hint;
+    EXPECT_EQ(hint.find("--seed"), std::string::npos) << hint;
 
-    const auto resumed = run_cli({"train", "--data", data, "--resume", checkpoints, "--quiet",
-                                  "--out", folder + "/resumed.safetensors"});
-    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-    EXPECT_EQ(read_bytes(folder + "/resumed.safetensors"),
+    const testing::CommandResult resumed = testing::run_in_shell(hint);
+    ASSERT_EQ(resumed.exit_code, 0) << hint << "\n" << resumed.err;
+    EXPECT_EQ(read_bytes(folder + "/interrupted.safetensors"),
               read_bytes(folder + "/straight.safetensors"))
         << "signal " << signal;
   }

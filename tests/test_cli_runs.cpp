@@ -324,8 +324,8 @@ TEST(CliRuns, AnInterruptDoesNotMixItsCheckpointWithAnotherRuns) {
   ASSERT_EQ(interrupted.exit_code, 128 + SIGINT) << interrupted.err;
 
   EXPECT_EQ(names_in(w.folder + "/scratchnet-checkpoints"), other_run);
-  const std::string marker = "go on with --resume ";
-  const std::size_t at = interrupted.err.find(marker);
+  const std::string marker = " --resume ";  // the last words of the command to go on with
+  const std::size_t at = interrupted.err.rfind(marker);
   ASSERT_NE(at, std::string::npos) << interrupted.err;
   const std::string own =
       interrupted.err.substr(at + marker.size(), interrupted.err.size() - at - marker.size() - 1);
