@@ -9,6 +9,7 @@
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/files/atomic_file.hpp"
 #include "scratchnet/io/model_inputs.hpp"
+#include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/text/shortest.hpp"
 #include "scratchnet/training/factories.hpp"
 
@@ -55,6 +56,16 @@ data::RawRows unlabelled_rows(const std::string& path, data::CsvOptions csv, Ind
   return rows;
 }
 
+// Whether the model file at `path` holds float32 parameters (and so outputs with float32's
+// digits): its first floating tensor says, as a model file holds one precision.
+bool holds_float32(const std::string& path) {
+  for (const io::TensorRecord& tensor : io::read_safetensors(path).tensors) {
+    if (tensor.dtype == io::Dtype::F32) return true;
+    if (tensor.dtype == io::Dtype::F64) return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 PredictCommand::PredictCommand(CLI::App& parent)
@@ -98,6 +109,9 @@ void PredictCommand::run(std::ostream& out) {
   const std::string rows_path = rows.path;
   const Matrix<double> features = io::model_inputs(std::move(rows), description);
 
+  // Computed in double, shown with the digits of the model's own precision: a float32 model's
+  // outputs have no more.
+  std::string (*const number)(double) = holds_float32(model_) ? &shortest_float : &shortest;
   const Task task = training::task_of_loss(description.loss);
   std::vector<std::string> classes = description.classes;
   if (task != Task::regression && classes.empty()) {
@@ -139,7 +153,7 @@ void PredictCommand::run(std::ostream& out) {
       }
       if (task == Task::regression) {
         const double value = output(row, 0);
-        text += shortest(description.target ? description.target->undo(value) : value) + "\n";
+        text += number(description.target ? description.target->undo(value) : value) + "\n";
         continue;
       }
       // Probabilities from logits: softmax over the classes, or σ for a binary model's one logit.
@@ -154,7 +168,7 @@ void PredictCommand::run(std::ostream& out) {
       probability.maxCoeff(&predicted);
       text += csv_field(classes.at(std::size_t(predicted)));
       for (double p : probability)
-        text.append(",").append(shortest(p));
+        text.append(",").append(number(p));
       text += "\n";
     }
   }
