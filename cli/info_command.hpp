@@ -1,6 +1,6 @@
 #pragma once
-// `scratchnet info MODEL`: what a model or checkpoint file holds: architecture, parameter
-// count, tensors, classes, preprocessing and training metadata.
+// `scratchnet info MODEL`: what a model or checkpoint file holds, as a one-screen summary for
+// people (info_summary.hpp) or, with --json, one JSON object for programs.
 
 #include "command.hpp"
 
@@ -13,6 +13,7 @@ class InfoCommand final : public Command {
 
  private:
   std::string model_;
+  bool json_ = false;
 };
 
 }  // namespace scratchnet::cli

@@ -36,6 +36,11 @@ struct Refusal {
   std::string activation, kept_spec;
 };
 
+void PrintTo(const Refusal& refusal, std::ostream* out) {
+  for (const std::string& flag : refusal.flags)
+    *out << flag << " ";
+}
+
 class CliFinalActivation : public ::testing::TestWithParam<Refusal> {};
 
 // One line that names --layers, says what to drop and why, and gives the spec without it.
