@@ -4,14 +4,15 @@
 
 namespace scratchnet::cli {
 
-void CsvFlags::add_to(CLI::App& command) {
+void CsvFlags::add_to(CLI::App& command, const std::string& label_default) {
   command.add_flag("--header", header_, "The CSV file's first row is a header (default: detect)")
       ->disable_flag_override();
   command.add_flag("--no-header", no_header_, "The CSV file's first row is data")
       ->disable_flag_override();
   command
-      .add_option("--label", label_,
-                  "The CSV label column, by header name or 0-based index (default: the last)")
+      .add_option(
+          "--label", label_,
+          "The CSV label column, by header name or 0-based index (default: " + label_default + ")")
       ->type_name("NAME|INDEX");
 }
 

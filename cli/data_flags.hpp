@@ -9,8 +9,9 @@ namespace scratchnet::cli {
 
 class CsvFlags {
  public:
-  /// Registers the flags on `command`.
-  void add_to(CLI::App& command);
+  /// Registers the flags on `command`; `label_default` says which column --label is when not
+  /// given, as the command decides it ("the last column").
+  void add_to(CLI::App& command, const std::string& label_default);
 
   /// The CSV options they ask for. Throws FlagError when both --header and --no-header are set.
   data::CsvOptions options() const;

@@ -18,7 +18,8 @@ EvalCommand::EvalCommand(CLI::App& parent)
       ->add_option("DATA", data_, "A CSV file, an IDX images file, or fashion-mnist (its test set)")
       ->required();
   add_value("--labels", labels_, "PATH", "The IDX labels file for IDX images in DATA");
-  csv_.add_to(*command_);
+  csv_.add_to(*command_,
+              "the column named as the model's label; the last for a model that names none");
   model_flags_.add_to(*command_);
   add_switch("--json", json_,
              "Print one JSON object: loss, accuracy, confusion (classification) or loss, mse, "

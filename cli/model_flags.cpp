@@ -15,7 +15,8 @@ void ModelFlags::add_to(CLI::App& command) {
       ->type_name("SPEC");
   command
       .add_option("--loss", loss_,
-                  "The task of such a file: ce (default), bce, mse or sse; scratchnet files know")
+                  "The task of such a file: ce, bce, mse or sse (default: ce); scratchnet files "
+                  "know their own")
       ->type_name("ce|bce|mse|sse");
 }
 

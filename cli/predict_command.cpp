@@ -78,7 +78,9 @@ PredictCommand::PredictCommand(CLI::App& parent)
   add_switch("--allow-nonfinite", allow_nonfinite_,
              "Write a row whose outputs are NaN or infinite as nan (prediction empty) and count "
              "such rows on standard error, instead of stopping with an error");
-  csv_.add_to(*command_);
+  csv_.add_to(*command_,
+              "the column named as the model's label; for a model that names none, the last "
+              "when the rows have one column more than the model has inputs");
   model_flags_.add_to(*command_);
 }
 

@@ -142,7 +142,7 @@ void TrainCommand::add_data_flags() {
   add_value("--labels", labels_, "PATH", "The IDX labels file for IDX images in --data");
   add_value("--test", test_, "PATH", "Test data, read as --data is, for the final test metrics");
   add_value("--test-labels", test_labels_, "PATH", "The IDX labels file for --test images");
-  csv_.add_to(*command_);
+  csv_.add_to(*command_, "the last column; resuming, the column the run was trained on");
   add_value("--input-shape", input_shape_, "C,H,W",
             "The shape of each CSV row's sample, as 1,28,28 for 784 pixel columns (default: "
             "flat); layers that work on whole rows see the row flattened");
