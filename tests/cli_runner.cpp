@@ -32,16 +32,12 @@ std::string unique_name(const std::string& stem) {
          std::to_string(counter++);
 }
 
-}  // namespace
-
-CommandResult run_cli(const std::vector<std::string>& arguments) {
+// Runs `command` with /bin/sh and no standard input, catching its standard output and error.
+CommandResult run_caught(const std::string& command) {
   const std::string base = unique_name("cli");
-  std::ostringstream command;
-  command << shell_quoted(SCRATCHNET_CLI_PATH);
-  for (const auto& argument : arguments)
-    command << " " << shell_quoted(argument);
-  command << " </dev/null >" << shell_quoted(base + ".out") << " 2>" << shell_quoted(base + ".err");
-  const int status = std::system(command.str().c_str());
+  const std::string caught =
+      command + " </dev/null >" + shell_quoted(base + ".out") + " 2>" + shell_quoted(base + ".err");
+  const int status = std::system(caught.c_str());
   CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(base + ".out"),
                        read_bytes(base + ".err")};
   std::remove((base + ".out").c_str());
@@ -49,18 +45,24 @@ CommandResult run_cli(const std::vector<std::string>& arguments) {
   return result;
 }
 
+}  // namespace
+
+CommandResult run_cli(const std::vector<std::string>& arguments) {
+  std::string command = shell_quoted(SCRATCHNET_CLI_PATH);
+  for (const auto& argument : arguments) {
+    command += ' ';
+    command += shell_quoted(argument);
+  }
+  return run_caught(command);
+}
+
 CommandResult run_in_shell(const std::string& command_line) {
-  const std::string base = unique_name("shell");
   const std::string folder = std::filesystem::path(SCRATCHNET_CLI_PATH).parent_path().string();
-  const std::string command = "PATH=" + shell_quoted(folder) + ":\"$PATH\"; export PATH; " +
-                              command_line + " </dev/null >" + shell_quoted(base + ".out") + " 2>" +
-                              shell_quoted(base + ".err");
-  const int status = std::system(command.c_str());
-  CommandResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(base + ".out"),
-                       read_bytes(base + ".err")};
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return result;
+  // In braces, so that the redirections apply to the whole line however it ends.
+  std::string line = "PATH=";
+  line.append(shell_quoted(folder)).append(":\"$PATH\"; export PATH; { ");
+  line.append(command_line).append("\n}");
+  return run_caught(line);
 }
 
 RunningCli start_cli(const std::vector<std::string>& arguments) {
