@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "evaluation_output.hpp"
+#include "float_digits.hpp"
 #include "scratchnet/data/classes.hpp"
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/io/model_inputs.hpp"
@@ -74,7 +75,9 @@ void EvalCommand::run(std::ostream& out) {
                                      " rows); no metrics can be given");
   }
   if (json_) {
-    out << evaluation_json(evaluation, description.classes).dump() << "\n";
+    nlohmann::json json = evaluation_json(evaluation, description.classes);
+    if (holds_float32(model_)) use_float_digits(json, {"loss"});  // a float model's loss
+    out << json.dump() << "\n";
   } else {
     print_evaluation(out, evaluation, description.classes);
   }

@@ -4,12 +4,12 @@
 #include <fstream>
 #include <iostream>
 
+#include "float_digits.hpp"
 #include "output_checks.hpp"
 #include "scratchnet/data/data_error.hpp"
 #include "scratchnet/data/idx.hpp"
 #include "scratchnet/files/atomic_file.hpp"
 #include "scratchnet/io/model_inputs.hpp"
-#include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/text/shortest.hpp"
 #include "scratchnet/training/factories.hpp"
 
@@ -54,16 +54,6 @@ data::RawRows unlabelled_rows(const std::string& path, data::CsvOptions csv, Ind
   csv.expected_features = inputs;
   rows.table = data::read_csv(path, csv);
   return rows;
-}
-
-// Whether the model file at `path` holds float32 parameters (and so outputs with float32's
-// digits): its first floating tensor says, as a model file holds one precision.
-bool holds_float32(const std::string& path) {
-  for (const io::TensorRecord& tensor : io::read_safetensors(path).tensors) {
-    if (tensor.dtype == io::Dtype::F32) return true;
-    if (tensor.dtype == io::Dtype::F64) return false;
-  }
-  return false;
 }
 
 }  // namespace

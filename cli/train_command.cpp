@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
+#include <type_traits>
 
 #include "evaluation_output.hpp"
 #include "exit_status.hpp"
 #include "flag_values.hpp"
+#include "float_digits.hpp"
 #include "interrupt.hpp"
 #include "output_checks.hpp"
 #include "progress.hpp"
@@ -47,8 +49,9 @@ std::string one_of(const std::string& flag, const std::string& text,
   throw FlagError(flag, "expected one of " + listed + ", got '" + text + "'");
 }
 
-// The per-epoch metrics as CSV, rewritten whole (and atomically) after every epoch.
-std::string log_csv(const std::vector<EpochMetrics>& epochs, bool regression) {
+// The per-epoch metrics as CSV, rewritten whole (and atomically) after every epoch; a float
+// run's losses with float's digits.
+std::string log_csv(const std::vector<EpochMetrics>& epochs, bool regression, bool float_run) {
   // A regression run's measures come after the columns every run has, so that those keep their
   // places.
   std::string text = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second" +
@@ -56,9 +59,12 @@ std::string log_csv(const std::vector<EpochMetrics>& epochs, bool regression) {
   const auto cell = [](double value) {
     return std::isnan(value) ? std::string() : shortest(value);
   };
+  const auto loss_cell = [&](double value) {
+    return std::isnan(value) || !float_run ? cell(value) : shortest_float(value);
+  };
   for (const EpochMetrics& e : epochs) {
-    text += std::to_string(e.epoch) + "," + cell(e.loss) + "," + cell(e.accuracy) + "," +
-            cell(e.val_loss) + "," + cell(e.val_accuracy) + "," + cell(e.seconds) + "," +
+    text += std::to_string(e.epoch) + "," + loss_cell(e.loss) + "," + cell(e.accuracy) + "," +
+            loss_cell(e.val_loss) + "," + cell(e.val_accuracy) + "," + cell(e.seconds) + "," +
             cell(e.samples_per_second);
     if (regression)
       text += "," + cell(e.mae) + "," + cell(e.r2) + "," + cell(e.val_mae) + "," + cell(e.val_r2);
@@ -445,7 +451,8 @@ TrainingResult TrainCommand::fit(training::TrainingRun<T>& run, Progress& progre
     progress.epoch(metrics);
     if (!log_.empty()) {
       const bool regression = training::task_of_loss(run.settings().loss) == Task::regression;
-      files::write_file_atomically(log_, log_csv(run.history(), regression));
+      files::write_file_atomically(log_,
+                                   log_csv(run.history(), regression, std::is_same_v<T, float>));
     }
     return true;
   };
@@ -575,6 +582,8 @@ void TrainCommand::print_result(std::ostream& out, const training::TrainingRun<T
   if (json_) {
     nlohmann::json report = {{"epochs", training::history_json(run.history())}};
     report["test"] = test ? evaluation_json(*test, run.classes()) : nlohmann::json(nullptr);
+    // A float run's losses are floats (or means of them): shown with float's digits.
+    if (std::is_same_v<T, float>) use_float_digits(report, {"loss", "val_loss"});
     out << report.dump() << "\n";
     return;
   }

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -190,6 +191,59 @@ TEST(CliGuidance, PredictWritesTheDigitsOfTheModelsPrecision) {
       most_digits = std::max(most_digits, significant_digits(cell));
     }
     // float32 has at most 9 significant digits; double's 17 show for some probability.
+    if (dtype == "f32") {
+      EXPECT_LE(most_digits, 9);
+    } else {
+      EXPECT_GT(most_digits, 9);
+    }
+  }
+}
+
+// The values under `key` in JSON text, as written.
+std::vector<std::string> json_numbers(const std::string& text, const std::string& key) {
+  std::vector<std::string> numbers;
+  const std::regex number("\"" + key + "\":(-?[0-9][0-9.eE+-]*)");
+  for (std::sregex_iterator it(text.begin(), text.end(), number), end; it != end; ++it)
+    numbers.push_back((*it)[1]);
+  return numbers;
+}
+
+// A float32 run's losses in train --json and --log, and a float32 model's loss in eval --json,
+// have float32's digits; a float64 run's keep double's.
+TEST(CliGuidance, JsonAndLogLossesHaveTheDigitsOfTheRunsPrecision) {
+  const std::string folder = fresh_folder("json_digits");
+  const std::string data = folder + "/data.csv";
+  write_bytes(data, two_feature_csv(80));
+  for (const std::string dtype : {"f32", "f64"}) {
+    const std::string model = folder + "/" + dtype + ".safetensors", log = folder + "/log.csv";
+    const CommandResult trained =
+        run_cli({"train", "--data", data, "--test", data, "--layers", "8:tanh,2", "--epochs", "3",
+                 "--dtype", dtype, "--json", "--log", log, "--out", model});
+    ASSERT_EQ(trained.exit_code, 0) << trained.err;
+    const CommandResult evaluated = run_cli({"eval", model, data, "--json"});
+    ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+    std::vector<std::string> losses = json_numbers(trained.out, "loss");
+    const std::vector<std::string> val = json_numbers(trained.out, "val_loss");
+    const std::vector<std::string> eval_loss = json_numbers(evaluated.out, "loss");
+    losses.insert(losses.end(), val.begin(), val.end());
+    losses.insert(losses.end(), eval_loss.begin(), eval_loss.end());
+    const std::vector<std::string> rows = lines(testing::read_bytes(log));
+    for (std::size_t r = 1; r < rows.size(); ++r) {  // epoch,loss,accuracy,val_loss,...
+      std::vector<std::string> cells;
+      std::size_t start = 0;
+      for (std::size_t comma; (comma = rows[r].find(',', start)) != std::string::npos;
+           start = comma + 1)
+        cells.push_back(rows[r].substr(start, comma - start));
+      losses.push_back(cells.at(1));
+      losses.push_back(cells.at(3));
+    }
+    ASSERT_EQ(losses.size(), 3u + 3u + 1u + 1u + 6u) << trained.out;
+    int most_digits = 0;
+    for (const std::string& loss : losses) {
+      EXPECT_TRUE(dtype == "f32" ? is_shortest<float>(loss) : is_shortest<double>(loss))
+          << dtype << ": " << loss;
+      most_digits = std::max(most_digits, significant_digits(loss));
+    }
     if (dtype == "f32") {
       EXPECT_LE(most_digits, 9);
     } else {
