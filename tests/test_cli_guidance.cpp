@@ -155,6 +155,22 @@ bool is_shortest(const std::string& text) {
   return read(shorter) != value;
 }
 
+// Each number is the shortest text of its value in `dtype`'s precision: a float32 one has at
+// most 9 significant digits, and some float64 one shows more.
+void expect_digits_of(const std::string& dtype, const std::vector<std::string>& numbers) {
+  int most_digits = 0;
+  for (const std::string& number : numbers) {
+    EXPECT_TRUE(dtype == "f32" ? is_shortest<float>(number) : is_shortest<double>(number))
+        << dtype << ": " << number;
+    most_digits = std::max(most_digits, significant_digits(number));
+  }
+  if (dtype == "f32") {
+    EXPECT_LE(most_digits, 9);
+  } else {
+    EXPECT_GT(most_digits, 9);
+  }
+}
+
 // The probabilities of every row, as written.
 std::vector<std::string> probability_cells(const std::string& csv) {
   std::vector<std::string> cells;
@@ -184,18 +200,7 @@ TEST(CliGuidance, PredictWritesTheDigitsOfTheModelsPrecision) {
     ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
     const std::vector<std::string> cells = probability_cells(predicted.out);
     ASSERT_EQ(cells.size(), 160u);
-    int most_digits = 0;
-    for (const std::string& cell : cells) {
-      EXPECT_TRUE(dtype == "f32" ? is_shortest<float>(cell) : is_shortest<double>(cell))
-          << dtype << ": " << cell;
-      most_digits = std::max(most_digits, significant_digits(cell));
-    }
-    // float32 has at most 9 significant digits; double's 17 show for some probability.
-    if (dtype == "f32") {
-      EXPECT_LE(most_digits, 9);
-    } else {
-      EXPECT_GT(most_digits, 9);
-    }
+    expect_digits_of(dtype, cells);
   }
 }
 
@@ -238,17 +243,7 @@ TEST(CliGuidance, JsonAndLogLossesHaveTheDigitsOfTheRunsPrecision) {
       losses.push_back(cells.at(3));
     }
     ASSERT_EQ(losses.size(), 3u + 3u + 1u + 1u + 6u) << trained.out;
-    int most_digits = 0;
-    for (const std::string& loss : losses) {
-      EXPECT_TRUE(dtype == "f32" ? is_shortest<float>(loss) : is_shortest<double>(loss))
-          << dtype << ": " << loss;
-      most_digits = std::max(most_digits, significant_digits(loss));
-    }
-    if (dtype == "f32") {
-      EXPECT_LE(most_digits, 9);
-    } else {
-      EXPECT_GT(most_digits, 9);
-    }
+    expect_digits_of(dtype, losses);
   }
 }
 
