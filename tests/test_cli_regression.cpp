@@ -58,7 +58,7 @@ std::string target_normalization(const std::string& model) {
 
 TEST(CliRegression, ProgressShowsLossMaeAndR2) {
   Workspace w;
-  const auto trained = run_cli(w.train({"--epochs", "3"}));
+  const auto trained = run_cli(w.train({"--epochs", "3", "--out", w.folder + "/m.safetensors"}));
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   const std::regex line(
       R"(epoch ([1-3])/3  loss [0-9.e+]+  mae [0-9.e+]+  r2 -?[0-9]+\.[0-9]{4}  val_loss [0-9.e+]+)"

@@ -153,7 +153,7 @@ std::string TrainSettings::to_json() const {
   return nlohmann::json(*this).dump();
 }
 
-TrainSettings TrainSettings::resolved(bool standardized) const {
+TrainSettings TrainSettings::resolved(bool standardized, bool target_standardized) const {
   TrainSettings settings = *this;
   if (settings.lr == 0) settings.lr = default_learning_rate(settings.optimizer);
   if (settings.weight_decay < 0) {
@@ -166,6 +166,8 @@ TrainSettings TrainSettings::resolved(bool standardized) const {
   if (settings.schedule == "step" && settings.step_size == 0)
     settings.step_size = std::max(1, settings.epochs / 3);
   if (settings.normalize.empty()) settings.normalize = standardized ? "standard" : "none";
+  if (settings.normalize_target.empty())
+    settings.normalize_target = target_standardized ? "standard" : "none";
   return settings;
 }
 

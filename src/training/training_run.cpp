@@ -348,7 +348,8 @@ RunOutcome TrainingRun<T>::finish(const TrainingResult& result) {
     }
   }
   // The settings as used, not as given: the real learning rate rather than 0 for the default.
-  const TrainSettings used = settings_.resolved(scaling_.has_value());
+  const TrainSettings used =
+      settings_.resolved(scaling_.has_value(), description_.target.has_value());
   nlohmann::json training = {{"settings", nlohmann::json::parse(used.to_json())},
                              {"epochs", history_.size()},
                              {"stopped_early", result.stopped_early}};

@@ -49,9 +49,10 @@ struct TrainSettings {
   std::string to_json() const;
   /// These settings with every placeholder replaced by what a run uses for it: the optimizer's
   /// default learning rate for lr 0, its default weight decay for -1, a third of the epochs for
-  /// step_size 0 under the step schedule, and "standard" or "none" for an empty normalize, as
-  /// `standardized` says the run scaled its features. What a model file records, for people.
-  TrainSettings resolved(bool standardized) const;
+  /// step_size 0 under the step schedule, and "standard" or "none" for an empty normalize (and
+  /// normalize_target), as `standardized` (`target_standardized`) says the run scaled its
+  /// features (its targets). What a model file records, for people.
+  TrainSettings resolved(bool standardized, bool target_standardized = false) const;
   /// From to_json() text in the metadata of the file at `path`, checked as strictly as the flags
   /// are: an object with every key of to_json() (but those added later, which take their
   /// defaults) and no other, each of its JSON type and in the
