@@ -127,33 +127,55 @@ void print_data(std::ostream& out, const io::ModelDescription& description) {
         << "): " << abbreviated(description.classes, 12);
   }
   if (labelled || !description.classes.empty()) out << "\n";
-  out << "preprocessing: "
-      << (description.mean.empty()
-              ? std::string("none")
-              : "standardisation of the " + std::to_string(description.mean.size()) +
-                    " features, (x - mean) / scale, fitted on the training rows")
-      << "\n";
+  // Each step in the order prediction applies it.
+  std::vector<std::string> steps;
+  const data::MissingStrategy missing = description.missing.strategy;
+  if (missing == data::MissingStrategy::drop) steps.push_back("rows with missing values dropped");
+  if (!description.missing.fill.empty()) {
+    steps.push_back("missing values filled with each feature's " + data::name_of(missing) +
+                    " over the training rows");
+  }
+  if (description.pixel_scale != 1)
+    steps.push_back("pixels / " + shortest(description.pixel_scale));
+  if (!description.mean.empty()) {
+    steps.push_back("standardisation of the " + std::to_string(description.mean.size()) +
+                    " features, (x - mean) / scale, fitted on the training rows");
+  }
+  if (description.target) {
+    steps.push_back("targets standardised (mean " + shortest(description.target->mean) +
+                    ", scale " + shortest(description.target->scale) + "), undone at prediction");
+  }
+  if (steps.size() <= 1) {
+    out << "preprocessing: " << (steps.empty() ? std::string("none") : steps[0]) << "\n";
+    return;
+  }
+  out << "preprocessing, in this order:\n";
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    out << "  " << i + 1 << ". " << steps[i] << "\n";
 }
 
 // The settings as one or two lines, in the order a person thinks of them; any other key the
 // file holds after them, so that nothing it records is hidden.
 void print_settings(std::ostream& out, const Json& settings) {
-  static const std::pair<const char*, const char*> kOrder[] = {{"optimizer", ""},
-                                                               {"lr", "lr"},
-                                                               {"momentum", "momentum"},
-                                                               {"nesterov", "nesterov"},
-                                                               {"weight_decay", "weight decay"},
-                                                               {"schedule", "schedule"},
-                                                               {"step_size", "step size"},
-                                                               {"gamma", "gamma"},
-                                                               {"warmup", "warm-up"},
-                                                               {"clip", "clip"},
-                                                               {"batch", "batch"},
-                                                               {"seed", "seed"},
-                                                               {"val_split", "val split"},
-                                                               {"shuffle", "shuffle"},
-                                                               {"dtype", "dtype"},
-                                                               {"normalize", "normalize"}};
+  static const std::pair<const char*, const char*> kOrder[] = {
+      {"optimizer", ""},
+      {"lr", "lr"},
+      {"momentum", "momentum"},
+      {"nesterov", "nesterov"},
+      {"weight_decay", "weight decay"},
+      {"schedule", "schedule"},
+      {"step_size", "step size"},
+      {"gamma", "gamma"},
+      {"warmup", "warm-up"},
+      {"clip", "clip"},
+      {"batch", "batch"},
+      {"seed", "seed"},
+      {"val_split", "val split"},
+      {"shuffle", "shuffle"},
+      {"dtype", "dtype"},
+      {"normalize", "normalize"},
+      {"normalize_target", "normalize target"},
+      {"missing", "missing"}};
   static const std::set<std::string, std::less<>> kShownElsewhere = {"layers", "loss", "epochs",
                                                                      "patience"};
   std::vector<std::string> parts;

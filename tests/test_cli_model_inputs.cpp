@@ -217,6 +217,11 @@ TEST(CliModelInputs, MissingValuesAreRefusedDroppedOrFilledAsTrainingDid) {
     if (!gaps(i, "z")) z_sum += -(i * 13 % 50) / 5.0, ++z_count;
     y_sum += 100 + (i * 61 % 100);
   }
+  const auto described = run_cli({"info", w.path("mean.safetensors")});
+  EXPECT_NE(described.out.find("preprocessing, in this order:\n  1. missing values filled with "
+                               "each feature's mean over the training rows\n  2. standardisation"),
+            std::string::npos)
+      << described.out;
   const std::vector<double> fill = stored["fill"];
   ASSERT_EQ(fill.size(), 3u);
   EXPECT_NEAR(fill[0], x_sum / x_count, 1e-12);
@@ -288,6 +293,8 @@ TEST(CliModelInputs, AModelTrainedOnImagesScalesPixelsFromACsvFile) {
                 .exit_code,
             0);
   EXPECT_EQ(io::read_safetensors(w.path("m.safetensors")).metadata.at("pixel_scale"), "255");
+  EXPECT_NE(run_cli({"info", w.path("m.safetensors")}).out.find("preprocessing: pixels / 255\n"),
+            std::string::npos);
   const auto from_idx = run_cli({"eval", w.path("m.safetensors"), w.path("images.idx"), "--labels",
                                  w.path("labels.idx"), "--json"});
   const auto from_csv = run_cli({"eval", w.path("m.safetensors"), w.path("pixels.csv"), "--json"});

@@ -8,7 +8,8 @@ Usage: /usr/bin/python3 tests/interop/model_format_recipes.py PATH/TO/scratchnet
                        model.safetensors and data.csv, prints what `scratchnet predict` prints
                        (same classes, probabilities within 1e-5) for a model trained on a table
                        with gaps (--missing median) read from a file whose columns are in another
-                       order, and for one trained on IDX images read from a CSV file of raw pixels.
+                       order, for a regression model with its standardised target, and for one
+                       trained on IDX images read from a CSV file of raw pixels.
   torch -> scratchnet  the snippet under "A PyTorch model in scratchnet", given a torch network
                        trained on standardised rows, writes a model file on which
                        `scratchnet predict`, fed the raw rows, gives torch's probabilities.
@@ -48,6 +49,16 @@ def parse_predictions(text):
     header = lines[0].split(",")
     rows = [line.split(",") for line in lines[1:]]
     return header, [row[0] for row in rows], np.array([[float(v) for v in row[1:]] for row in rows])
+
+
+def same_values(ours, theirs, what):
+    """A regression model's predictions, one number per row, within 1e-5 relative."""
+    ours, theirs = ours.strip().split("\n"), theirs.strip().split("\n")
+    assert ours[0] == theirs[0] == "prediction", f"{what}: headers {ours[0]} and {theirs[0]}"
+    a, b = np.array([float(v) for v in ours[1:]]), np.array([float(v) for v in theirs[1:]])
+    difference = (np.abs(a - b) / np.abs(b)).max()
+    assert a.shape == b.shape and difference <= 1e-5, f"{what}: values differ by {difference}"
+    print(f"{what}: {len(a)} rows, values within {difference:.2e} relative")
 
 
 def same_predictions(ours, theirs, what):
@@ -111,6 +122,21 @@ def scratchnet_to_torch():
         same_predictions(run(sys.executable, "-c", script, cwd=folder),
                          run(SCRATCHNET, "predict", "model.safetensors", "data.csv", cwd=folder),
                          "table with gaps, columns reordered")
+    with tempfile.TemporaryDirectory() as folder:
+        rng = np.random.default_rng(5)
+        x = rng.normal(size=(150, 3))
+        y = 200 + 40 * x[:, 0] - 25 * x[:, 1] * x[:, 2] + rng.normal(scale=5, size=150)
+        for name, rows in (("train.csv", slice(0, 120)), ("data.csv", slice(120, 150))):
+            with open(os.path.join(folder, name), "w") as f:
+                f.write("p,q,r,level\n")
+                f.writelines(",".join(repr(float(v)) for v in row) + f",{t!r}\n"
+                             for row, t in zip(x[rows], y[rows]))
+        run(SCRATCHNET, "train", "--data", os.path.join(folder, "train.csv"), "--loss", "mse",
+            "--layers", "16:relu,1", "--epochs", "30", "--quiet", "--out",
+            os.path.join(folder, "model.safetensors"))
+        same_values(run(sys.executable, "-c", script, cwd=folder),
+                    run(SCRATCHNET, "predict", "model.safetensors", "data.csv", cwd=folder),
+                    "regression with a standardised target")
     with tempfile.TemporaryDirectory() as folder:
         images(folder)
         run(SCRATCHNET, "train", "--data", os.path.join(folder, "images.idx"), "--labels",
