@@ -1,12 +1,13 @@
 // Fuzzes the CSV reader (data::read_csv). The first byte of an input picks the options (header
 // detected, given or not; label column last, 0, 1 or named "label"; expected_features unset or
-// 1-3; numeric labels or not); the rest is the file.
+// 1-3; numeric labels or not; missing cells allowed or not); the rest is the file.
 //
 // Properties checked on every input:
 //   - a rejected file gets a DataError whose message is one line; nothing else is thrown;
 //   - an accepted file is consistent: one name per feature column, one label per row (or none
-//     at all, and no label name), every feature finite, no label blank, at least one row, and
-//     no more rows than the file has lines;
+//     at all, and no label name), every feature finite or, where a missing cell was allowed,
+//     NaN, as many NaN as missing cells counted (per column too), no label blank, at least one
+//     row, and no more rows than the file has lines;
 //   - written back as CSV (every field quoted, numbers in their shortest round-trip form, the
 //     label column last) and read again, it is the same table, bit for bit.
 
@@ -36,6 +37,7 @@ data::CsvOptions options_from(std::uint8_t byte) {
   options.label = labels[(byte >> 2) & 3];
   if (const int expected = (byte >> 4) & 3; expected > 0) options.expected_features = expected;
   options.numeric_label = (byte >> 6) & 1;
+  options.allow_missing = (byte >> 7) & 1;
   return options;
 }
 
@@ -86,8 +88,21 @@ void check_consistent(const data::CsvTable& table, std::string_view text) {
   require(labelled || table.label_name.empty(), "a label name but no labels");
   require(!labelled || Index(table.labels.size()) == table.features.rows(),
           "labels and rows differ in number");
-  for (const double value : table.features.reshaped())
-    require(std::isfinite(value), "a feature that is not finite");
+  Index missing = 0;
+  for (const double value : table.features.reshaped()) {
+    missing += std::isnan(value);
+    require(std::isfinite(value) || std::isnan(value), "a feature that is infinite");
+  }
+  require(missing == table.missing.total, "NaN features and missing cells differ in number");
+  Index per_column = 0;
+  for (Index c = 0; c < table.features.cols(); ++c) {
+    const Index nan = table.features.col(c).array().isNaN().count();
+    require(std::size_t(c) < table.missing.per_column.size() &&
+                table.missing.per_column[std::size_t(c)] == nan,
+            "a column's missing cells are miscounted");
+    per_column += nan;
+  }
+  require(per_column == missing, "missing cells per column do not add up");
   for (const std::string& label : table.labels)
     require(label.find_first_not_of(" \t") != std::string::npos, "a blank label");
   const auto lines = std::size_t(std::count(text.begin(), text.end(), '\n')) + 1;
@@ -104,10 +119,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::optional<data::CsvTable> table = read(memory, text, options);
   if (!table) return 0;
   check_consistent(*table, text);
+  require(options.allow_missing || table->missing.total == 0, "missing cells not refused");
 
   data::CsvOptions again_options;
   again_options.header = true;
   again_options.numeric_label = options.numeric_label;
+  again_options.allow_missing = options.allow_missing;  // NaN is written "nan", a missing cell
   if (table->labels.empty()) again_options.expected_features = table->features.cols();
   const std::string rewritten = written(*table);
   const std::optional<data::CsvTable> again = read(memory, rewritten, again_options);

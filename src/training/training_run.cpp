@@ -139,13 +139,13 @@ template <typename T>
 void TrainingRun<T>::prepare_data(data::RawRows rows,
                                   const std::optional<io::LoadedModel<T>>& initial,
                                   const Resumable* resume) {
-  // Rows with missing values are refused or dropped before anything counts the rows; their
-  // gaps are filled only after the split, from the training rows alone.
   // A model to start from takes its features in its own order: a file's columns go by name.
   if (initial && initial->has_metadata && rows.table && rows.table->has_header &&
       io::has_feature_names(initial->description)) {
     data::select_feature_columns(*rows.table, initial->description.feature_names, data_name_);
   }
+  // Rows with missing values are refused or dropped before anything counts the rows; their
+  // gaps are filled only after the split, with values fitted on the training rows alone.
   const auto strategy = data::missing_strategy_named(settings_.missing).value();
   const bool fills =
       strategy == data::MissingStrategy::mean || strategy == data::MissingStrategy::median;
