@@ -318,10 +318,13 @@ Json resolved_settings(const Json& training, bool standardized) {
   // it reads; each replaced only where the file holds the placeholder with its type.
   training::TrainSettings probe;
   const Json* optimizer = member(settings, "optimizer");
-  if (optimizer && optimizer->is_string()) probe.optimizer = optimizer->get<std::string>();
+  const std::string named =
+      optimizer && optimizer->is_string() ? optimizer->get<std::string>() : "";
+  // An optimizer this build does not know (a file from elsewhere) keeps its placeholders.
   const bool known_optimizer = std::ranges::any_of(
       training::kDefaultLearningRates,
-      [&](const training::DefaultLearningRate& rate) { return rate.optimizer == probe.optimizer; });
+      [&](const training::DefaultLearningRate& rate) { return rate.optimizer == named; });
+  if (known_optimizer) probe.optimizer = named;
   if (const Json* schedule = member(settings, "schedule"); schedule && schedule->is_string())
     probe.schedule = schedule->get<std::string>();
   if (const Json* epochs = member(settings, "epochs"); epochs && epochs->is_number_integer())

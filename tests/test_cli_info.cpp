@@ -165,6 +165,25 @@ TEST(CliInfo, ResolvesThePlaceholdersOfOlderFiles) {
   EXPECT_EQ(json["settings_used"]["normalize"], "standard");
 }
 
+// The training record is free-form: an optimizer this build does not know keeps its
+// placeholders instead of stopping info (a fuzzer found `info` throwing on "ad[#").
+TEST(CliInfo, AnUnknownOptimizerInTheTrainingRecordKeepsItsPlaceholders) {
+  const Trained t = train({"--layers", "4:relu,3", "--epochs", "1"});
+  io::SafetensorsFile file = io::read_safetensors(t.model);
+  nlohmann::json training = nlohmann::json::parse(file.metadata.at("training"));
+  training["settings"]["optimizer"] = "ad[#";
+  training["settings"]["lr"] = 0.0;
+  file.metadata["training"] = training.dump();
+  const std::string odd = t.folder + "/odd.safetensors";
+  write_bytes(odd, io::encode_safetensors(file.tensors, file.metadata));
+  const CommandResult info = run_cli({"info", odd});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("settings: ad[#, lr 0, "), std::string::npos) << info.out;
+  const CommandResult json = run_cli({"info", "--json", odd});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["settings_used"]["lr"], 0.0);
+}
+
 // A data file given where a model belongs is named as what it is not, in one line, by every
 // command that reads models.
 TEST(CliInfo, AFileThatIsNotSafetensorsIsSaidToBeSo) {
