@@ -9,6 +9,7 @@ packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-de
           doxygen                        # the API reference (cmake --build build --target docs)
           dataset-fashion-mnist          # --data fashion-mnist
           python3 python3-numpy python3-torch  # tests that PyTorch reads our model files and we its
+          python3-sklearn                # a test's reference data set (diabetes) and its split
           chromium                       # a test renders the HTML training report
           libbenchmark-dev               # bench/: Google Benchmark micro-benchmarks
           libopenblas-dev                # bench/: cblas_sgemm as the kernels' reference; it brings
