@@ -1,8 +1,23 @@
 #include "scratchnet/kernels/cpu.hpp"
 
-namespace scratchnet::kernels {
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
 
-bool cpu_has(std::string_view instructions) {
+namespace scratchnet::kernels {
+namespace {
+
+// The kernel paths from the narrowest up; a path needs the hardware of its own and lower ones.
+constexpr std::string_view kPaths[] = {"portable", "avx2", "avx512"};
+
+int rank_of(std::string_view path) {
+  for (int i = 0; i < 3; ++i) {
+    if (kPaths[i] == path) return i;
+  }
+  return -1;
+}
+
+bool hardware_has(std::string_view instructions) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   if (instructions == "avx512") return __builtin_cpu_supports("avx512f");
@@ -10,6 +25,32 @@ bool cpu_has(std::string_view instructions) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
   return instructions == "portable";
+}
+
+// The widest path SCRATCHNET_ISA allows, read once: every path when it is unset.
+int widest_allowed() {
+  static const int widest = [] {
+    const char* value = std::getenv("SCRATCHNET_ISA");
+    if (value == nullptr || *value == '\0') return 2;
+    const int rank = rank_of(value);
+    if (rank < 0) {
+      throw std::runtime_error("SCRATCHNET_ISA: '" + std::string(value) +
+                               "' is not one of portable, avx2, avx512");
+    }
+    if (!hardware_has(value)) {
+      throw std::runtime_error("SCRATCHNET_ISA: this CPU cannot run the " + std::string(value) +
+                               " kernels");
+    }
+    return rank;
+  }();
+  return widest;
+}
+
+}  // namespace
+
+bool cpu_has(std::string_view instructions) {
+  const int rank = rank_of(instructions);
+  return rank >= 0 && rank <= widest_allowed() && hardware_has(instructions);
 }
 
 bool cpu_has_avx512() {

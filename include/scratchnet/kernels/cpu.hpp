@@ -7,7 +7,10 @@
 namespace scratchnet::kernels {
 
 /// Whether this CPU runs `instructions`: "avx512" (AVX-512F), "avx2" (AVX2 with FMA) or
-/// "portable" (always). False for any other name.
+/// "portable" (always), and the environment variable SCRATCHNET_ISA (portable, avx2 or avx512)
+/// allows them: it caps the kernels at that path, so that a machine tests its narrower paths
+/// too. False for any other name. Throws std::runtime_error when SCRATCHNET_ISA names no path,
+/// or one this CPU cannot run.
 bool cpu_has(std::string_view instructions);
 
 /// cpu_has("avx512"), asked once.

@@ -1,0 +1,57 @@
+// SCRATCHNET_ISA caps the kernels at a narrower path than the CPU has, so that one machine tests
+// every path it can run (CI runs the whole suite once per path). Results defined bit for bit,
+// such as the XOR run, are the same on every path.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli_runner.hpp"
+
+namespace scratchnet {
+namespace {
+
+using testing::run_in_shell;
+
+// Whether the hardware runs `path`, whatever SCRATCHNET_ISA this test itself runs under.
+bool hardware_runs(const std::string& path) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (path == "avx512") return __builtin_cpu_supports("avx512f");
+  if (path == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return path == "portable";
+}
+
+TEST(CliIsa, EveryPathThisCpuRunsGivesTheSameXorRun) {
+  const auto widest = run_in_shell("env -u SCRATCHNET_ISA scratchnet xor --seed 5 --json");
+  ASSERT_EQ(widest.exit_code, 0) << widest.err;
+  int paths = 0;
+  for (const char* path : {"portable", "avx2", "avx512"}) {
+    if (!hardware_runs(path)) continue;
+    ++paths;
+    const auto capped =
+        run_in_shell(std::string("SCRATCHNET_ISA=") + path + " scratchnet xor --seed 5 --json");
+    ASSERT_EQ(capped.exit_code, 0) << path << ": " << capped.err;
+    EXPECT_EQ(capped.out, widest.out) << path;
+  }
+  EXPECT_GE(paths, 1);
+}
+
+TEST(CliIsa, AnUnknownOrUnavailablePathIsOneLine) {
+  const auto unknown = run_in_shell("SCRATCHNET_ISA=sse9 scratchnet xor");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err,
+            "scratchnet: error: SCRATCHNET_ISA: 'sse9' is not one of portable, avx2, avx512\n");
+  EXPECT_EQ(unknown.out, "");
+  for (const char* path : {"avx2", "avx512"}) {
+    if (hardware_runs(path)) continue;
+    const auto missing = run_in_shell(std::string("SCRATCHNET_ISA=") + path + " scratchnet xor");
+    EXPECT_EQ(missing.exit_code, 1);
+    EXPECT_EQ(missing.err,
+              std::string("scratchnet: error: SCRATCHNET_ISA: this CPU cannot run the ") + path +
+                  " kernels\n");
+  }
+}
+
+}  // namespace
+}  // namespace scratchnet
