@@ -96,7 +96,7 @@ class Suite:
         self.data = {"scratchnet_train": {}, "scratchnet_rss": [], "models_identical": [],
                      "torch_train": {}, "torch_batch": {}, "torch_latency": {}, "torch_rss": {},
                      "torch_printed_rss": [], "torch_info": {}, "scratchnet_inference": {}, "fann": {}, "fann_info": {},
-                     "xor": {"scratchnet": [], "numpy": []}, "peak_rounds": {}, "peak": {},
+                     "xor": {"scratchnet": [], "numpy": []}, "peak_rounds": {}, "peak": {}, "clock_rounds": [],
                      "load_average": [os.getloadavg()[0]], "failures": []}
 
     def log(self, message):
@@ -190,9 +190,13 @@ class Suite:
             peak = runs.fma_peak(self.programs["scratchnet_microbench"], self.reference_env, self.args.quick)
             self.data["peak_isa"] = peak["isa"]
             self.data["matmul_kernel"] = peak["matmul_kernel"]
+            self.data["peak_lanes"] = peak["lanes"]
             for threads in (1, 2):
                 self.data["peak_rounds"].setdefault(threads, []).append(peak[threads])
-            self.log(f"  fp32 peak ({peak['isa']}): {peak[1]:.0f} GFLOP/s on 1 core, {peak[2]:.0f} on 2")
+            if peak["clock"]:
+                self.data["clock_rounds"].append(peak["clock"])
+            self.log(f"  fp32 peak ({peak['isa']}): {peak[1]:.0f} GFLOP/s on 1 core, {peak[2]:.0f} on 2; "
+                     f"clock {peak['clock'] or 0:.2f} GHz")
         return job
 
     def run(self):
@@ -208,7 +212,9 @@ class Suite:
                     self.data["models_identical"].append(models[0] == models[1])
         # A peak is what the cores can do: interference only ever lowers a measurement of it, so
         # the highest round counts.
-        self.data["peak"] = {"isa": self.data.get("peak_isa"),
+        # The clock likewise: a busy core is not slower, but a busy machine may be measured late.
+        self.data["peak"] = {"isa": self.data.get("peak_isa"), "lanes": self.data.get("peak_lanes", 1),
+                             "clock": max(self.data["clock_rounds"], default=None),
                              **{t: max(v) for t, v in self.data["peak_rounds"].items()}}
         if not self.args.no_micro:
             self.log("matrix products (scratchnet_microbench):")
@@ -236,6 +242,7 @@ def notes(suite):
              "(scratchnet_microbench peak/, measured every round, the highest round's median). Training FLOPs "
              "a sample: forward 2*(784*256+256*128+128*10) = 469,504, weight gradients the same, input gradients "
              "of layers 2-3 2*(256*128+128*10) = 68,096.",
+             peak_check(peak),
              "- scratchnet's samples/s is its 2nd epoch, whole: shuffling and gathering each batch (bytes to "
              "float) included. PyTorch's is the anchor's timed epoch over tensors shuffled and gathered "
              "before its timer starts (after 30 warm-up batches).",
@@ -257,6 +264,19 @@ def notes(suite):
     if not suite.has_torch:
         lines.append(f"- PyTorch skipped: no anchor at {suite.args.anchor}.")
     return "\n".join(lines)
+
+
+def peak_check(peak):
+    """The peak against units x lanes x 2 x clock: the FMA instructions a core must start per cycle
+    to reach the measured peak at the measured clock. A whole number (2 on the x86 cores we know)
+    says the peak is right; much less says the chains were too few (or spilled)."""
+    clock, lanes = peak.get("clock"), peak.get("lanes", 1)
+    if not clock or not peak.get(1):
+        return "- Peak check: no clock measured."
+    per_cycle = peak[1] / (lanes * 2 * clock)
+    return (f"- Peak check: {peak[1]:.0f} GFLOP/s / ({lanes} lanes x 2 FLOPs x {clock:.2f} GHz, the clock from "
+            f"dependent additions) = {per_cycle:.2f} vector FMAs per cycle per core, i.e. the number of FMA units "
+            "the peak implies (docs/performance.md lists them per CPU).")
 
 
 def json_ready(value):

@@ -154,9 +154,10 @@ def microbench(binary, filter_regex, env, min_time, repetitions):
     for entry in report.get("benchmarks", []):
         if repetitions > 1 and entry.get("aggregate_name") != "median":
             continue
-        if "GFLOPS" not in entry:
+        rate = entry.get("GFLOPS", entry.get("GHz"))
+        if rate is None:
             continue
-        figures[entry["run_name"]] = entry["GFLOPS"]
+        figures[entry["run_name"]] = rate
     if not figures:
         raise SuiteError(f"{' '.join(command)}: no GFLOPS in its output:\n{stdout[:2000]}")
     return figures, report.get("context", {})
@@ -166,11 +167,13 @@ _PEAK_NAME = re.compile(r"^peak/([^/]+)/real_time/threads:(\d+)$")
 
 
 def fma_peak(binary, env, quick):
-    """The measured fp32 peak: {"isa": …, 1: GFLOP/s on one core, 2: on two, "matmul_kernel": the
-    microkernel scratchnet's products run}."""
-    figures, context = microbench(binary, "^peak/", env, min_time=0.001 if quick else 0.1,
-                            repetitions=1 if quick else 3)
-    peak = {"matmul_kernel": context.get("scratchnet_matmul_kernel", "?")}
+    """The measured fp32 peak: {"isa": …, 1: GFLOP/s on one core, 2: on two, "clock": the core's
+    GHz, "lanes": fp32 lanes of a vector, "matmul_kernel": the microkernel scratchnet's products
+    run}."""
+    figures, context = microbench(binary, "^(peak/|clock)", env, min_time=0.001 if quick else 0.1,
+                                  repetitions=1 if quick else 3)
+    peak = {"matmul_kernel": context.get("scratchnet_matmul_kernel", "?"),
+            "lanes": int(context.get("fma_lanes", 1)), "clock": figures.get("clock/real_time")}
     for name, gflops in figures.items():
         match = _PEAK_NAME.match(name)
         if match:
