@@ -1,6 +1,8 @@
 # The commands of the README:
-#   make run   installs what is missing, builds in Release and runs `scratchnet xor`
-#   make test  the same setup and build, then the whole test suite
+#   make run   installs only what the command-line tool needs, builds only it, in Release, and
+#              runs `scratchnet xor` (about a minute and a half on a fresh 2-core machine)
+#   make test  installs everything, builds everything (tests, examples, benchmarks), then runs
+#              the whole test suite
 #   make bench the same setup and build, then the benchmark suite against the numpy seed, PyTorch
 #              and FANN (bench/suite.py; BENCH_FLAGS="--repeats 3" passes flags to it)
 BUILD_DIR ?= build
@@ -8,7 +10,13 @@ JOBS ?= $(shell nproc)
 
 .PHONY: run test bench build setup fixtures format clean
 
-run: build
+# A build folder configured before (by make test, say) is kept as it is; a new one is
+# configured without the tests, examples and benchmarks, whose packages make run does not install.
+run:
+	@scripts/install-deps.sh run
+	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release \
+	  -DSCRATCHNET_BUILD_TESTS=OFF -DSCRATCHNET_BUILD_EXAMPLES=OFF -DSCRATCHNET_BUILD_BENCHMARKS=OFF
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target scratchnet_cli
 	$(BUILD_DIR)/scratchnet xor
 
 test: build
@@ -23,7 +31,8 @@ bench: setup
 	$(PYTHON) bench/suite.py --build-dir $(BUILD_DIR) $(BENCH_FLAGS)
 
 build: setup
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DSCRATCHNET_BUILD_TESTS=ON \
+	  -DSCRATCHNET_BUILD_EXAMPLES=ON -DSCRATCHNET_BUILD_BENCHMARKS=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 setup:

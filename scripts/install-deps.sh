@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building and testing scratchnet needs, skipping those
-# already present, so that a fresh machine (which has none of them) gets there in one step.
+# Installs the Debian packages scratchnet needs, skipping those already present, so that a fresh
+# machine (which has none of them) gets there in one step.
+#   scripts/install-deps.sh       everything building and testing needs (make test, make bench)
+#   scripts/install-deps.sh run   only what building and running the command-line tool needs
+#                                 (make run): a compiler, CMake and four header or zlib packages
 # Python with numpy and torch is for reference tests and tools/, never a dependency of scratchnet.
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+run_packages=(g++ cmake make libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev)
+
+packages=("${run_packages[@]}" pkg-config
           googletest libgtest-dev
           doxygen                        # the API reference (cmake --build build --target docs)
           dataset-fashion-mnist          # --data fashion-mnist
@@ -18,6 +23,13 @@ packages=(g++ cmake make pkg-config libeigen3-dev libcli11-dev nlohmann-json3-de
           libfann-dev                    # bench/: FANN, a reference library
           clang libclang-rt-14-dev       # fuzz/: libFuzzer and clang's sanitizer runtimes
           llvm)                          # fuzz/: llvm-symbolizer, for readable stack traces
+
+if [[ "${1:-}" == "run" ]]; then
+  packages=("${run_packages[@]}")
+elif [[ $# -gt 0 ]]; then
+  echo "install-deps: unknown argument '$1' (only 'run' is known)" >&2
+  exit 2
+fi
 
 missing=()
 for package in "${packages[@]}"; do
