@@ -28,7 +28,7 @@ std::string listed(const std::vector<std::string>& names) {
 std::string quoted_list(const std::vector<std::string>& names) {
   std::vector<std::string> quoted_names;
   for (std::size_t i = 0; i < names.size() && i < kMaxListed; ++i)
-    quoted_names.push_back(quoted(names[i]));
+    quoted_names.push_back(detail::quoted(names[i]));  // not std::quoted, which ADL finds too
   std::string out = listed(quoted_names);
   if (names.size() > kMaxListed) out += ", ... (" + std::to_string(names.size()) + " in all)";
   return out;
