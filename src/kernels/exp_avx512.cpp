@@ -1,41 +1,25 @@
-// exp and sigmoid eight doubles at a time; this file alone is compiled with -mavx512f, and with
-// -ffp-contract=off so that no multiply and add fuse: each lane rounds exactly as
-// exp_reference() does. Lanes with |x| ≥ 512, inf or NaN (rare) are redone by exp_reference().
-#include <immintrin.h>
+// exp and sigmoid eight doubles at a time on AVX-512F (kernels/exp_lanes_avx512.hpp); this file
+// alone is compiled with -mavx512f, and with -ffp-contract=off so that no multiply and add fuse.
+//
+// The lanes are exp_lanes.hpp's generic code, which replaced hand-written intrinsics of the same
+// operations: measured side by side on an AMD EPYC (Zen 4) over 4096 doubles, medians of 301
+// runs in three rounds on a busy machine, exp 0.476/0.471/0.450 ns per element against
+// 0.477/0.460/0.457, sigmoid 0.468/0.573/0.558 against 0.454/0.594/0.555: the same within the
+// noise, so the algorithm is written once.
+#include "intrinsics.hpp"
 
 #include <cstddef>
 
 #include "exp_lanes_avx512.hpp"
 
 namespace scratchnet::kernels::exp_detail {
-namespace {
-
-// y[i] = f(x[i]) eight at a time, the last partial group under a mask.
-template <typename F>
-[[gnu::always_inline]] inline void for_each_group(const double* x, double* y, std::ptrdiff_t n,
-                                                  F f) {
-  std::ptrdiff_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm512_storeu_pd(y + i, f(_mm512_loadu_pd(x + i), __mmask8(0xff)));
-  if (i < n) {
-    const auto rest = __mmask8((1u << (n - i)) - 1);
-    _mm512_mask_storeu_pd(y + i, rest, f(_mm512_maskz_loadu_pd(rest, x + i), rest));
-  }
-}
-
-}  // namespace
 
 void exp_avx512(const double* x, double* y, std::ptrdiff_t n) {
-  const Table table;
-  for_each_group(x, y, n,
-                 [&](__m512d v, __mmask8 active) { return exp_active_lanes(v, table, active); });
+  exp_array<Avx512>(x, y, n);
 }
 
-// 1 / (1 + e^(−x))
 void sigmoid_avx512(const double* x, double* y, std::ptrdiff_t n) {
-  const Table table;
-  for_each_group(
-      x, y, n, [&](__m512d v, __mmask8 active) { return sigmoid_active_lanes(v, table, active); });
+  sigmoid_array<Avx512>(x, y, n);
 }
 
 }  // namespace scratchnet::kernels::exp_detail
