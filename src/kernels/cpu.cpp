@@ -1,6 +1,7 @@
 #include "scratchnet/kernels/cpu.hpp"
 
 #include <cstdlib>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -8,10 +9,15 @@ namespace scratchnet::kernels {
 namespace {
 
 // The kernel paths from the narrowest up; a path needs the hardware of its own and lower ones.
+#if defined(__aarch64__)
+constexpr std::string_view kPaths[] = {"portable", "neon"};
+#else
 constexpr std::string_view kPaths[] = {"portable", "avx2", "avx512"};
+#endif
+constexpr int kPathCount = int(std::size(kPaths));
 
 int rank_of(std::string_view path) {
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < kPathCount; ++i) {
     if (kPaths[i] == path) return i;
   }
   return -1;
@@ -24,6 +30,9 @@ bool hardware_has(std::string_view instructions) {
   if (instructions == "avx2")
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
+#if defined(__aarch64__)
+  if (instructions == "neon") return true;  // AArch64 requires Advanced SIMD
+#endif
   return instructions == "portable";
 }
 
@@ -31,7 +40,7 @@ bool hardware_has(std::string_view instructions) {
 int widest_allowed() {
   static const int widest = [] {
     const char* value = std::getenv("SCRATCHNET_ISA");
-    if (value == nullptr || *value == '\0') return 2;
+    if (value == nullptr || *value == '\0') return kPathCount - 1;
     const int rank = rank_of(value);
     if (rank < 0) {
       throw std::runtime_error("SCRATCHNET_ISA: '" + std::string(value) +

@@ -1,8 +1,11 @@
 #include "scratchnet/kernels/exp.hpp"
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
+#include <string_view>
 
 #include "exp_algorithm.hpp"
 #include "scratchnet/kernels/cpu.hpp"
@@ -38,10 +41,44 @@ double exp_large(double tmp, std::uint64_t bits, std::uint64_t k_bits) {
   return 0x1p-1022 * y;
 }
 
-template <typename Each>
-void for_each_element(const double* x, double* y, Index n, Each each) {
-  for (Index i = 0; i < n; ++i)
-    y[i] = each(x[i]);
+// The scalar loops: the portable path.
+void exp_portable(const double* x, double* y, std::ptrdiff_t n) {
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    y[i] = exp_reference(x[i]);
+}
+
+void sigmoid_portable(const double* x, double* y, std::ptrdiff_t n) {
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    y[i] = 1.0 / (1.0 + exp_reference(-x[i]));
+}
+
+// One path's array kernels.
+struct ArrayKernels {
+  const char* name;
+  void (*exp)(const double*, double*, std::ptrdiff_t);
+  void (*sigmoid)(const double*, double*, std::ptrdiff_t);
+};
+
+// The paths this build has, from the widest down; the CPU picks the first it runs.
+constexpr ArrayKernels kPaths[] = {
+#if defined(__x86_64__)
+    {"avx512", exp_avx512, sigmoid_avx512},
+    {"avx2", exp_avx2, sigmoid_avx2},
+#endif
+#if defined(__aarch64__)
+    {"neon", exp_neon, sigmoid_neon},
+#endif
+    {"portable", exp_portable, sigmoid_portable},
+};
+
+ArrayKernels& current_kernels() {
+  static ArrayKernels kernels = [] {
+    for (const ArrayKernels& path : kPaths) {
+      if (cpu_has(path.name)) return path;
+    }
+    return kPaths[std::size(kPaths) - 1];
+  }();
+  return kernels;
 }
 
 }  // namespace
@@ -72,17 +109,26 @@ double exp_reference(double x) {
 }
 
 void exp(const double* x, double* y, Index n) {
-  if (cpu_has_avx512()) return exp_avx512(x, y, n);
-  for_each_element(x, y, n, [](double v) { return exp_reference(v); });
+  current_kernels().exp(x, y, n);
 }
 
 void sigmoid(const double* x, double* y, Index n) {
-  if (cpu_has_avx512()) return sigmoid_avx512(x, y, n);
-  for_each_element(x, y, n, [](double v) { return 1.0 / (1.0 + exp_reference(-v)); });
+  current_kernels().sigmoid(x, y, n);
 }
 
 const char* exp_kernel() {
-  return cpu_has_avx512() ? "avx512" : "portable";
+  return current_kernels().name;
+}
+
+bool use_exp_kernel(std::string_view name) {
+  if (!cpu_has(name)) return false;
+  for (const ArrayKernels& path : kPaths) {
+    if (path.name == name) {
+      current_kernels() = path;
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace scratchnet::kernels

@@ -1,6 +1,7 @@
 #pragma once
-// What the scalar and the AVX-512 exp share: the constants of the algorithm (kernels/exp.hpp)
-// and its table, so that both compute each element with the very same operations.
+// What the scalar exp and its vector lanes (exp_lanes.hpp) share: the constants of the algorithm
+// (kernels/exp.hpp) and its table, so that both compute each element with the very same
+// operations.
 //
 //   k = round(x · N / ln 2), by adding and subtracting 1.5 · 2^52                N = 16 = 2^4
 //   r = x − k · ln2/N, with ln2/N split in two: hi (36 significant bits, so k · hi is exact) + lo
@@ -8,16 +9,16 @@
 //   2^(k/N) = scale · (1 + tail), scale's bits = table bits + (k << 48)   (exponent += k / N)
 //
 // The C_i are Taylor's 1/i!: on |r| ≤ ln2/32 the first term left out, r⁸/8!, is below 0.006 ulp.
-// Sixteen entries fit two AVX-512 registers per column, so the vector code looks them up with
-// permutes, not with gathers (slow on many CPUs).
+// Sixteen entries fit two AVX-512 registers per column, so the AVX-512 code looks them up with
+// permutes, not with gathers (slow on many CPUs); AVX2 and NEON read them from memory.
 
 #include <cstddef>
 #include <cstdint>
 
 namespace scratchnet::kernels {
 
-/// The scalar reference of scratchnet/kernels/exp.hpp, declared again here for the AVX-512
-/// file, which cannot include that header's Eigen; the lanes it leaves are done by this.
+/// The scalar reference of scratchnet/kernels/exp.hpp, declared again here for the vector files,
+/// which cannot include that header's Eigen; the lanes they leave are done by this.
 double exp_reference(double x);
 
 namespace exp_detail {
@@ -42,10 +43,15 @@ inline constexpr std::uint64_t kLargeAbsBits = 0x4080000000000000;  // 512.0
 extern const double tail[kTableSize];
 extern const std::uint64_t scale_bits[kTableSize];
 
-/// The array kernels on AVX-512F (exp_avx512.cpp, compiled for it, without Eigen, whose headers
-/// refuse -mavx512f without -mfma): only call them on a CPU that has it.
+/// The array kernels of each vector instruction set (exp_avx512.cpp, exp_avx2.cpp, compiled for
+/// theirs without Eigen, whose headers refuse -mavx512f without -mfma; exp_neon.cpp on AArch64):
+/// only call one on a CPU that has its instructions.
 void exp_avx512(const double* x, double* y, std::ptrdiff_t n);
 void sigmoid_avx512(const double* x, double* y, std::ptrdiff_t n);
+void exp_avx2(const double* x, double* y, std::ptrdiff_t n);
+void sigmoid_avx2(const double* x, double* y, std::ptrdiff_t n);
+void exp_neon(const double* x, double* y, std::ptrdiff_t n);
+void sigmoid_neon(const double* x, double* y, std::ptrdiff_t n);
 
 }  // namespace exp_detail
 }  // namespace scratchnet::kernels

@@ -11,9 +11,13 @@
 // subnormal results), against glibc's 0.51 with a 128-entry table; 0.5% of results differ from
 // glibc's std::exp, by one ulp.
 //
-// exp_reference() is the plain scalar definition. The array kernels run the same operations
-// eight lanes at a time where the CPU has AVX-512, and without fused multiply-adds, so every
-// element is bit for bit exp_reference() of its input on every machine.
+// exp_reference() is the plain scalar definition. The array kernels run the same operations, in
+// the same order and without fused multiply-adds, on the widest vectors the CPU has: eight lanes
+// with AVX-512, four with AVX2, two with NEON (AArch64), else the scalar loop; arguments beyond
+// ±512, infinities and NaN go to exp_reference() itself. So every element is bit for bit
+// exp_reference() of its input, NaNs included, on every machine and every path.
+
+#include <string_view>
 
 #include "scratchnet/matrix.hpp"
 
@@ -31,7 +35,13 @@ void exp(const double* x, double* y, Index n);
 /// with exp_reference(). `x` and `y` may be the same array.
 void sigmoid(const double* x, double* y, Index n);
 
-/// The instruction set the array kernels use: "avx512" or "portable" (plain C++).
+/// The instruction set the array kernels use: "avx512", "avx2", "neon" or "portable" (plain
+/// C++). The widest the CPU supports (and SCRATCHNET_ISA allows) is chosen at start-up.
 const char* exp_kernel();
+
+/// Makes the array kernels run `name`'s path, for tests and benchmarks that compare them.
+/// Returns false, changing nothing, when this build has no such path or the CPU lacks (or
+/// SCRATCHNET_ISA disallows) its instructions. Not thread-safe: call it while no kernel runs.
+bool use_exp_kernel(std::string_view name);
 
 }  // namespace scratchnet::kernels
