@@ -1,7 +1,8 @@
 // The exp kernel (kernels/exp.hpp): exp_reference() within 1 ulp of glibc's std::exp over the
-// whole range (overflow, subnormal results, infinities, NaN), and the array kernels, on whatever
-// instruction set this CPU runs them, equal to exp_reference() bit for bit, partial groups of
-// lanes and lanes that take the scalar path included.
+// whole range (overflow, subnormal results, infinities, NaN), and the array kernels on every path
+// this build and CPU can run (avx512, avx2, neon, portable), each equal to exp_reference() bit
+// for bit, NaNs' signs and payloads, partial groups of lanes and lanes that take the scalar path
+// included.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -10,9 +11,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <string>
 #include <tuple>
 #include <vector>
 
+#include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/kernels/exp.hpp"
 #include "scratchnet/random.hpp"
 
@@ -45,6 +48,15 @@ std::vector<double> every_kind_of_input() {
                                 512.0,   -512.0,  709.78, 709.79,  710.0,   -708.39,  -708.4,
                                 -745.13, -745.14, -746.0, 1000.0,  -1000.0, 1023.0,   1024.0,
                                 -1024.0, 1e300,   -1e300, kInf,    -kInf,   kNaN,     -kNaN};
+  // Each side of the edges: the scalar path from 512, overflow, subnormal results, underflow.
+  for (double edge : {512.0, -512.0, 709.782712893384, -708.3964185322641, -745.1332191019411}) {
+    inputs.push_back(std::nextafter(edge, 0.0));
+    inputs.push_back(std::nextafter(edge, 2 * edge));
+  }
+  // NaNs with payloads, quiet and signalling, of both signs.
+  for (std::uint64_t bits :
+       {0x7ff8000000000123u, 0xfff8000000000456u, 0x7ff0000000000001u, 0xfff4000000000789u})
+    inputs.push_back(std::bit_cast<double>(bits));
   for (auto [low, high, count] : {std::tuple{-1.0, 1.0, 20000},
                                   {-20.0, 20.0, 20000},
                                   {-760.0, 720.0, 20000},
@@ -107,18 +119,31 @@ TEST(Exp, SpecialValues) {
   EXPECT_EQ(kernels::exp_reference(1.0), std::exp(1.0));
 }
 
-// A result's bits, with every NaN as one: IEEE 754 leaves a NaN's sign and payload to the
-// hardware, and a vectorised loop may give -NaN where the scalar one gives NaN (seen on AVX2).
-std::uint64_t bits_up_to_nan(double value) {
-  return std::isnan(value) ? std::bit_cast<std::uint64_t>(kNaN)
-                           : std::bit_cast<std::uint64_t>(value);
+std::uint64_t bits_of(double value) {
+  return std::bit_cast<std::uint64_t>(value);
 }
 
+double sigmoid_reference(double x) {
+  return 1.0 / (1.0 + kernels::exp_reference(-x));
+}
+
+// Each path this build has; a test of one this CPU (or SCRATCHNET_ISA) rules out is skipped.
+class EveryPath : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (!kernels::use_exp_kernel(GetParam())) GTEST_SKIP() << "cannot run " << GetParam();
+  }
+  void TearDown() override { kernels::use_exp_kernel(chosen_); }
+
+ private:
+  std::string chosen_ = kernels::exp_kernel();
+};
+
 // Every length from 0 to 40 (whole groups of lanes, partial ones, both), the large lanes placed
-// anywhere in a group, in place and out of place: the same bits as the reference, NaN for NaN.
-TEST(Exp, ArrayKernelsEqualTheReferenceBitForBit) {
+// anywhere in a group, in place and out of place: the same bits as the reference, NaNs included.
+TEST_P(EveryPath, EqualsTheReferenceBitForBit) {
+  ASSERT_STREQ(kernels::exp_kernel(), GetParam());
   const std::vector<double> inputs = every_kind_of_input();
-  std::cout << "exp kernel: " << kernels::exp_kernel() << "\n";
   for (Index length = 0; length <= 40; ++length) {
     for (std::size_t start = 0; start + std::size_t(length) <= inputs.size();
          start += std::size_t(length) * 7 + 1) {
@@ -127,25 +152,62 @@ TEST(Exp, ArrayKernelsEqualTheReferenceBitForBit) {
       kernels::exp(x, exp_y.data(), length);
       kernels::sigmoid(x, sigmoid_y.data(), length);
       for (Index i = 0; i < length; ++i) {
-        const double expected_exp = kernels::exp_reference(x[i]);
-        const double expected_sigmoid = 1.0 / (1.0 + kernels::exp_reference(-x[i]));
-        ASSERT_EQ(bits_up_to_nan(exp_y[std::size_t(i)]), bits_up_to_nan(expected_exp))
+        ASSERT_EQ(bits_of(exp_y[std::size_t(i)]), bits_of(kernels::exp_reference(x[i])))
             << "exp(" << x[i] << ") at " << i << " of " << length;
-        ASSERT_EQ(bits_up_to_nan(sigmoid_y[std::size_t(i)]), bits_up_to_nan(expected_sigmoid))
+        ASSERT_EQ(bits_of(sigmoid_y[std::size_t(i)]), bits_of(sigmoid_reference(x[i])))
             << "sigmoid(" << x[i] << ") at " << i << " of " << length;
       }
       EXPECT_EQ(exp_y[std::size_t(length)], -1.0) << "wrote past the end, length " << length;
       EXPECT_EQ(sigmoid_y[std::size_t(length)], -1.0) << "wrote past the end, length " << length;
 
-      std::vector<double> in_place(x, x + length);
+      std::vector<double> in_place(x, x + length), sigmoid_in_place = in_place;
       kernels::exp(in_place.data(), in_place.data(), length);
+      kernels::sigmoid(sigmoid_in_place.data(), sigmoid_in_place.data(), length);
       for (Index i = 0; i < length; ++i) {
-        ASSERT_EQ(std::bit_cast<std::uint64_t>(in_place[std::size_t(i)]),
-                  std::bit_cast<std::uint64_t>(exp_y[std::size_t(i)]))
+        ASSERT_EQ(bits_of(in_place[std::size_t(i)]), bits_of(exp_y[std::size_t(i)]))
             << "in place, exp(" << x[i] << ") at " << i << " of " << length;
+        ASSERT_EQ(bits_of(sigmoid_in_place[std::size_t(i)]), bits_of(sigmoid_y[std::size_t(i)]))
+            << "in place, sigmoid(" << x[i] << ") at " << i << " of " << length;
       }
     }
   }
+}
+
+// Four million arguments: half spread evenly over [−760, 720] (every result from 0 through the
+// subnormals to inf), half any 64-bit pattern at all (every exponent, NaN payloads).
+TEST_P(EveryPath, EqualsTheReferenceOnMillionsOfRandomArguments) {
+  constexpr std::size_t kCount = std::size_t(1) << 22;
+  Random random(/*seed=*/11);
+  std::vector<double> x(kCount);
+  for (std::size_t i = 0; i < kCount; i += 2) {
+    x[i] = -760.0 + 1480.0 * random.uniform();
+    x[i + 1] = std::bit_cast<double>(std::uint64_t(random.next_u32()) << 32 | random.next_u32());
+  }
+  std::vector<double> exp_y(kCount), sigmoid_y(kCount);
+  kernels::exp(x.data(), exp_y.data(), Index(kCount));
+  kernels::sigmoid(x.data(), sigmoid_y.data(), Index(kCount));
+  for (std::size_t i = 0; i < kCount; ++i) {
+    ASSERT_EQ(bits_of(exp_y[i]), bits_of(kernels::exp_reference(x[i]))) << "exp(" << x[i] << ")";
+    ASSERT_EQ(bits_of(sigmoid_y[i]), bits_of(sigmoid_reference(x[i]))) << "sigmoid(" << x[i] << ")";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Exp, EveryPath, ::testing::Values("avx512", "avx2", "neon", "portable"),
+                         [](const auto& info) { return std::string(info.param); });
+
+// The kernels start on the widest path the CPU runs and SCRATCHNET_ISA allows.
+TEST(Exp, ArrayKernelsStartOnTheWidestPathAllowed) {
+  const char* widest = "portable";
+  for (const char* path : {"avx512", "avx2", "neon"}) {
+    if (kernels::cpu_has(path)) {
+      widest = path;
+      break;
+    }
+  }
+  std::cout << "exp kernel: " << kernels::exp_kernel() << "\n";
+  EXPECT_STREQ(kernels::exp_kernel(), widest);
+  EXPECT_FALSE(kernels::use_exp_kernel("sse9"));
+  EXPECT_STREQ(kernels::exp_kernel(), widest);
 }
 
 TEST(Exp, SigmoidSaturatesWithoutNaN) {

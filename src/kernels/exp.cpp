@@ -41,6 +41,16 @@ double exp_large(double tmp, std::uint64_t bits, std::uint64_t k_bits) {
   return 0x1p-1022 * y;
 }
 
+// e^x for |x| ≥ 1024, infinities and NaN. Out of line, and not only because it is rare: inlined
+// into the sigmoid's loop, which passes it −v, GCC rewrites −v + 1 as 1 − v, the same number but
+// for a NaN, whose sign it flips; the vector paths call exp_reference() for such lanes, and every
+// path must give the same bits.
+[[gnu::noinline, gnu::cold]] double exp_far_out(double x, std::uint64_t abs_bits) {
+  if (abs_bits >= std::bit_cast<std::uint64_t>(std::numeric_limits<double>::infinity()))
+    return x < 0 ? 0.0 : x + 1.0;  // e^−inf = 0, e^inf = inf, NaN stays NaN
+  return x < 0 ? 0.0 : std::numeric_limits<double>::infinity();
+}
+
 // The scalar loops: the portable path.
 void exp_portable(const double* x, double* y, std::ptrdiff_t n) {
   for (std::ptrdiff_t i = 0; i < n; ++i)
@@ -85,12 +95,8 @@ ArrayKernels& current_kernels() {
 
 double exp_reference(double x) {
   const std::uint64_t abs_bits = std::bit_cast<std::uint64_t>(x) & ~(std::uint64_t(1) << 63);
-  if (abs_bits >= std::bit_cast<std::uint64_t>(1024.0)) [[unlikely]] {
-    if (abs_bits >= std::bit_cast<std::uint64_t>(std::numeric_limits<double>::infinity())) {
-      return x < 0 ? 0.0 : x + 1.0;  // e^−inf = 0, e^inf = inf, NaN stays NaN
-    }
-    return x < 0 ? 0.0 : std::numeric_limits<double>::infinity();
-  }
+  if (abs_bits >= std::bit_cast<std::uint64_t>(1024.0)) [[unlikely]]
+    return exp_far_out(x, abs_bits);
   double k = kInvLn2N * x + kShift;  // k rounded to an integer, in the low bits
   const std::uint64_t k_bits = std::bit_cast<std::uint64_t>(k);
   k -= kShift;
