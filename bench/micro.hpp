@@ -6,6 +6,8 @@
 //   relu_…, sigmoid_…, softmax_ce…, sgd_momentum_step, adam_step, train_step/…   layers, the
 //                loss, optimizers and one whole training step through the public API
 //                (micro_layers.cpp)
+//   exp_array/…, sigmoid_array/…   the float64 exp kernels on arrays, on the path they run
+//                (micro_exp.cpp)
 // Every benchmark measures wall time (UseRealTime), since some run on several threads. Those
 // that compute report GFLOPS, a rate counter: billions of floating-point operations per second.
 
@@ -18,6 +20,7 @@ namespace scratchnet::bench {
 void register_peak_benchmarks();
 void register_matmul_benchmarks();
 void register_layer_benchmarks();
+void register_exp_benchmarks();
 
 /// A GFLOPS rate counter for `flops_per_iteration` FLOPs in each of the state's iterations.
 inline benchmark::Counter gflops(const benchmark::State& state, double flops_per_iteration) {
