@@ -9,8 +9,8 @@
 // use this header (-ffp-contract=off, as src/CMakeLists.txt compiles exp_*.cpp and the XOR loop):
 // a fused a·b + c rounds once where the reference rounds twice.
 //
-// What differs between instruction sets is supplied by an `Isa` type (exp_avx2.cpp,
-// exp_lanes_avx512.hpp, exp_neon.cpp), with
+// What differs between instruction sets is supplied by an `Isa` type (exp_lanes_avx512.hpp,
+// exp_lanes_avx2.hpp, exp_lanes_neon.hpp), with
 //   Doubles, Bits      the vector of doubles and the vector of as many std::uint64_t
 //   kLanes             how many lanes a vector has
 //   Table              the table of exp_algorithm.hpp as the lookup wants it (registers, say)
