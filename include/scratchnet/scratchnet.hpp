@@ -19,6 +19,7 @@
 // Layers and the model.
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/layers/elementwise_activation.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/layer.hpp"
 #include "scratchnet/layers/layer_description.hpp"

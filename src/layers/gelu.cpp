@@ -31,19 +31,17 @@ T gelu_derivative(T x) {
 
 }  // namespace
 
+// y = x·Φ(x)
 template <typename T>
-ConstMatrixView<T> GELU<T>::forward(ConstMatrixView<T> input) {
-  rebind(input_, input);
-  output_.reshape(input.rows(), input.cols()) = input.unaryExpr(&gelu<T>);
-  return output_.const_view();
+void GELU<T>::activate(const T* x, T* y, Index n) const {
+  ArrayMap<T>(y, n) = ConstArrayMap<T>(x, n).unaryExpr(&gelu<T>);
 }
 
 // dx = dy ⊙ (Φ(x) + x·φ(x))
 template <typename T>
-ConstMatrixView<T> GELU<T>::backward(ConstMatrixView<T> doutput) {
-  dinput_.reshape(doutput.rows(), doutput.cols()) =
-      doutput.cwiseProduct(input_.unaryExpr(&gelu_derivative<T>));
-  return dinput_.const_view();
+void GELU<T>::backpropagate(const T* x, const T* /*y*/, const T* dy, T* dx, Index n) const {
+  ArrayMap<T>(dx, n) =
+      ConstArrayMap<T>(dy, n) * ConstArrayMap<T>(x, n).unaryExpr(&gelu_derivative<T>);
 }
 
 template class GELU<float>;

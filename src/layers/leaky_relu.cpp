@@ -4,19 +4,16 @@ namespace scratchnet {
 
 // y = (x > 0 ? x : a·x)
 template <typename T>
-ConstMatrixView<T> LeakyReLU<T>::forward(ConstMatrixView<T> input) {
-  rebind(input_, input);
-  output_.reshape(input.rows(), input.cols()) =
-      (input.array() > T(0)).select(input, negative_slope_ * input.array());
-  return output_.const_view();
+void LeakyReLU<T>::activate(const T* x, T* y, Index n) const {
+  const ConstArrayMap<T> input(x, n);
+  ArrayMap<T>(y, n) = (input > T(0)).select(input, negative_slope_ * input);
 }
 
 // dx = (x > 0 ? dy : a·dy)
 template <typename T>
-ConstMatrixView<T> LeakyReLU<T>::backward(ConstMatrixView<T> doutput) {
-  dinput_.reshape(doutput.rows(), doutput.cols()) =
-      (input_.array() > T(0)).select(doutput, negative_slope_ * doutput.array());
-  return dinput_.const_view();
+void LeakyReLU<T>::backpropagate(const T* x, const T* /*y*/, const T* dy, T* dx, Index n) const {
+  const ConstArrayMap<T> doutput(dy, n);
+  ArrayMap<T>(dx, n) = (ConstArrayMap<T>(x, n) > T(0)).select(doutput, negative_slope_ * doutput);
 }
 
 template class LeakyReLU<float>;

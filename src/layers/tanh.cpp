@@ -4,17 +4,14 @@ namespace scratchnet {
 
 // y = tanh(x)
 template <typename T>
-ConstMatrixView<T> Tanh<T>::forward(ConstMatrixView<T> input) {
-  output_.reshape(input.rows(), input.cols()) = input.array().tanh().matrix();
-  return output_.const_view();
+void Tanh<T>::activate(const T* x, T* y, Index n) const {
+  ArrayMap<T>(y, n) = ConstArrayMap<T>(x, n).tanh();
 }
 
 // dx = dy ⊙ (1 − y²)
 template <typename T>
-ConstMatrixView<T> Tanh<T>::backward(ConstMatrixView<T> doutput) {
-  dinput_.reshape(doutput.rows(), doutput.cols()) =
-      (doutput.array() * (T(1) - output_.view().array().square())).matrix();
-  return dinput_.const_view();
+void Tanh<T>::backpropagate(const T* /*x*/, const T* y, const T* dy, T* dx, Index n) const {
+  ArrayMap<T>(dx, n) = ConstArrayMap<T>(dy, n) * (T(1) - ConstArrayMap<T>(y, n).square());
 }
 
 template class Tanh<float>;

@@ -3,28 +3,23 @@
 //   y = x·Φ(x) = ½·x·(1 + erf(x/√2)),  dy/dx = Φ(x) + x·φ(x),  φ(x) = e^(−x²/2) / √(2π)
 //   input [batch, n] -> output [batch, n]
 
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/elementwise_activation.hpp"
 
 namespace scratchnet {
 
 /// torch.nn.GELU (approximate='none'): each element times the standard normal CDF at it.
 template <typename T>
-class GELU final : public Layer<T> {
+class GELU final : public ElementwiseActivation<T> {
  public:
   /// GELU(approximate='none')
   LayerDescription describe() const override {
     return {"GELU", {{"approximate", std::string("none")}}};
   }
 
-  /// [batch, n] -> [batch, n]. `input` must stay alive and unchanged until backward().
-  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
-  /// [batch, n] -> [batch, n]
-  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
-
- private:
-  ConstMatrixView<T> input_{nullptr, 0, 0};  // the derivative needs x, not y
-  BatchBuffer<T> output_;
-  BatchBuffer<T> dinput_;
+  /// y = x·Φ(x)
+  void activate(const T* x, T* y, Index n) const override;
+  /// dx = dy ⊙ (Φ(x) + x·φ(x)): the derivative needs x, not y
+  void backpropagate(const T* x, const T* y, const T* dy, T* dx, Index n) const override;
 };
 
 }  // namespace scratchnet

@@ -4,13 +4,13 @@
 //   input [batch, n] -> output [batch, n]
 // At the kink x = 0 the derivative is taken as a, as PyTorch takes it.
 
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/elementwise_activation.hpp"
 
 namespace scratchnet {
 
 /// torch.nn.LeakyReLU: keeps positive elements, scales the rest by the negative slope.
 template <typename T>
-class LeakyReLU final : public Layer<T> {
+class LeakyReLU final : public ElementwiseActivation<T> {
  public:
   /// A layer whose output is `negative_slope`·x for x <= 0 (torch's default is 0.01).
   explicit LeakyReLU(T negative_slope = T(0.01)) : negative_slope_(negative_slope) {}
@@ -23,17 +23,13 @@ class LeakyReLU final : public Layer<T> {
   /// The slope a applied to non-positive inputs.
   T negative_slope() const { return negative_slope_; }
 
-  /// [batch, n] -> [batch, n]. `input` must stay alive and unchanged until backward().
-  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
-  /// [batch, n] -> [batch, n]
-  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
+  /// y = (x > 0 ? x : a·x)
+  void activate(const T* x, T* y, Index n) const override;
+  /// dx = (x > 0 ? dy : a·dy): the sign of x decides the slope (y's may not, for a ≤ 0)
+  void backpropagate(const T* x, const T* y, const T* dy, T* dx, Index n) const override;
 
  private:
   T negative_slope_;
-  ConstMatrixView<T> input_{nullptr, 0,
-                            0};  // the sign of x decides the slope (y's sign may not, a ≤ 0)
-  BatchBuffer<T> output_;
-  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

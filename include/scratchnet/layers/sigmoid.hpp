@@ -2,21 +2,20 @@
 // The logistic activation, elementwise:  y = σ(x) = 1 / (1 + e^(−x)),  dy/dx = y · (1 − y)
 //   input [batch, n] -> output [batch, n]
 
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/elementwise_activation.hpp"
 
 namespace scratchnet {
 
+/// torch.nn.Sigmoid: squashes each element into (0, 1).
 template <typename T>
-class Sigmoid final : public Layer<T> {
+class Sigmoid final : public ElementwiseActivation<T> {
  public:
   LayerDescription describe() const override { return {"Sigmoid", {}}; }
 
-  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
-  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
-
- private:
-  BatchBuffer<T> output_;  // backward needs only y, not x
-  BatchBuffer<T> dinput_;
+  /// y = 1 / (1 + e^(−x))
+  void activate(const T* x, T* y, Index n) const override;
+  /// dx = dy ⊙ y(1 − y)
+  void backpropagate(const T* x, const T* y, const T* dy, T* dx, Index n) const override;
 };
 
 }  // namespace scratchnet

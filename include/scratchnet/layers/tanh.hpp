@@ -2,24 +2,20 @@
 // The hyperbolic tangent, elementwise:  y = tanh(x),  dy/dx = 1 − y²
 //   input [batch, n] -> output [batch, n]
 
-#include "scratchnet/layers/layer.hpp"
+#include "scratchnet/layers/elementwise_activation.hpp"
 
 namespace scratchnet {
 
 /// torch.nn.Tanh: squashes each element into (−1, 1).
 template <typename T>
-class Tanh final : public Layer<T> {
+class Tanh final : public ElementwiseActivation<T> {
  public:
   LayerDescription describe() const override { return {"Tanh", {}}; }
 
-  /// [batch, n] -> [batch, n]
-  ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
-  /// [batch, n] -> [batch, n]
-  ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
-
- private:
-  BatchBuffer<T> output_;  // backward needs only y, not x
-  BatchBuffer<T> dinput_;
+  /// y = tanh(x)
+  void activate(const T* x, T* y, Index n) const override;
+  /// dx = dy ⊙ (1 − y²)
+  void backpropagate(const T* x, const T* y, const T* dy, T* dx, Index n) const override;
 };
 
 }  // namespace scratchnet
