@@ -211,6 +211,14 @@ void multiply_by_rows(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatr
   });
 }
 
+// Whether a product takes multiply_by_rows: a single row (or a few) of long dot products, one per
+// output, in vectors. (The scalar loops would run each as one chain of dependent additions.)
+template <typename T>
+bool takes_dot_products(Index m, Index k, bool a_contiguous_along_k, bool b_contiguous_along_k,
+                        const MicrokernelOf<T>& kernel) {
+  return m < kernel.rows / 2 && a_contiguous_along_k && b_contiguous_along_k && k >= kLongDot;
+}
+
 }  // namespace
 
 const MicrokernelOf<float>& current_microkernel(float*) {
@@ -226,9 +234,7 @@ void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* 
   if (m == 0 || n == 0) return;
   const bool small = m * n * k <= kSmallProduct;
   const MicrokernelOf<T>& kernel = current_microkernel(static_cast<T*>(nullptr));
-  // A single row of a long dot products: one per output, in vectors. (The scalar loops below
-  // would run each as one chain of dependent additions.)
-  if (m < kernel.rows / 2 && a.column_stride == 1 && b.row_stride == 1 && k >= kLongDot) {
+  if (takes_dot_products(m, k, a.column_stride == 1, b.row_stride == 1, kernel)) {
     multiply_by_rows(m, n, k, a, b, c, c_row_stride, accumulate, kernel, small ? nullptr : pool);
     return;
   }
@@ -252,6 +258,14 @@ void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* 
   run_parts(pool, product.parts(), [&](Index part) { product.multiply(part); });
 }
 
+template <typename T>
+bool gemm_adds_in_order(Index m, Index n, Index k, bool a_contiguous_along_k,
+                        bool b_contiguous_along_k) {
+  const MicrokernelOf<T>& kernel = current_microkernel(static_cast<T*>(nullptr));
+  return m * n * k <= kSmallProduct &&
+         !takes_dot_products(m, k, a_contiguous_along_k, b_contiguous_along_k, kernel);
+}
+
 const char* matmul_kernel() {
   return current_microkernels().name;
 }
@@ -264,6 +278,8 @@ bool use_matmul_kernel(std::string_view name) {
   return true;
 }
 
+template bool gemm_adds_in_order<float>(Index, Index, Index, bool, bool);
+template bool gemm_adds_in_order<double>(Index, Index, Index, bool, bool);
 template void gemm<float>(Index, Index, Index, StridedMatrix<float>, StridedMatrix<float>, float*,
                           Index, bool, ThreadPool*);
 template void gemm<double>(Index, Index, Index, StridedMatrix<double>, StridedMatrix<double>,

@@ -27,6 +27,16 @@ struct StridedMatrix {
   T operator()(Index i, Index j) const { return data[i * row_stride + j * column_stride]; }
 };
 
+/// Whether gemm() computes a product of these sizes in plain loops: each output one sum that
+/// starts from 0 (from c's value when accumulating) and adds a(i, p) · b(p, j) in order of p,
+/// every product and every sum rounded on its own (gemm.cpp fuses no multiply with an add). Code
+/// that must give a product's bits without calling gemm() (SmallNetwork) asks this first.
+/// `a_contiguous_along_k` is a.column_stride == 1, `b_contiguous_along_k` b.row_stride == 1; the
+/// answer depends on the microkernel in use too (matmul_kernel()).
+template <typename T>
+bool gemm_adds_in_order(Index m, Index n, Index k, bool a_contiguous_along_k,
+                        bool b_contiguous_along_k);
+
 /// c = a · b (or c += a · b when `accumulate`), c row-major with `c_row_stride`.
 template <typename T>
 void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* c,
