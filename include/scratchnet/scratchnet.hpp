@@ -32,6 +32,7 @@
 #include "scratchnet/model/layer_spec.hpp"
 #include "scratchnet/model/predictor.hpp"
 #include "scratchnet/model/sequential.hpp"
+#include "scratchnet/model/small_network.hpp"
 
 // Initialisers, losses, optimizers and learning-rate schedules.
 #include "scratchnet/init/initializer.hpp"

@@ -1,0 +1,19 @@
+// SmallNetwork's loop (small_network_loop.inc) built for AVX-512F. Compiled
+// with -mavx512f -mfma -ffp-contract=off (src/CMakeLists.txt): wider vectors, no fused
+// multiply-adds, so the same bits as the baseline build.
+#include "small_network_loop.hpp"
+
+namespace scratchnet::small_network {
+namespace {
+
+#define TRAIN_FUNCTION train
+#include "small_network_loop.inc"
+#undef TRAIN_FUNCTION
+
+}  // namespace
+
+void train_avx512(const Plan& plan, double* values, std::int64_t iterations) {
+  train(plan, values, iterations);
+}
+
+}  // namespace scratchnet::small_network
