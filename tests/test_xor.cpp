@@ -1,15 +1,12 @@
 // Stage 1 number for number: train_xor against the seed notebook's numpy code run for several
 // seeds and settings (tests/fixtures/xor_numpy.json, from tools/make_xor_fixtures.py), on both
-// of its loops (the generic Sequential one and the seed-sized one), and those loops against each
-// other bit for bit, the seed-sized one on every instruction set this CPU has.
+// of its paths (SmallNetwork and the generic Sequential one), and those paths against each other
+// bit for bit. (tests/test_small_network.cpp holds SmallNetwork to Sequential on other networks.)
 #include <gtest/gtest.h>
 
-#include <array>
 #include <string>
-#include <vector>
 
 #include "fixtures.hpp"
-#include "scratchnet/kernels/cpu.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/text/numpy_print.hpp"
 #include "scratchnet/xor.hpp"
@@ -48,7 +45,7 @@ void expect_numpys_run(const XorRun& run, const nlohmann::json& expected) {
   EXPECT_EQ(numpy_str(run.output), expected["printed"].get<std::string>());
 }
 
-// train_xor: the seed-sized loop for the cases with 4 hidden units, Sequential for the others.
+// train_xor: SmallNetwork, whatever the hidden size.
 TEST_P(XorAgainstNumpy, SameWeightsOutputAndLoss) {
   const nlohmann::json fixture = testing::load_fixture("xor_numpy.json");
   const auto& expected = fixture["cases"].at(GetParam());
@@ -56,7 +53,7 @@ TEST_P(XorAgainstNumpy, SameWeightsOutputAndLoss) {
   expect_numpys_run(train_xor(options_of(expected)), expected);
 }
 
-// The generic path on every case, so that both loops are held to numpy on the seed's size.
+// The generic path on every case, so that both paths are held to numpy.
 TEST_P(XorAgainstNumpy, SequentialPathToo) {
   const nlohmann::json fixture = testing::load_fixture("xor_numpy.json");
   const auto& expected = fixture["cases"].at(GetParam());
@@ -97,35 +94,36 @@ TEST(Xor, RejectsZeroIterations) {
   options.iterations = 0;
   EXPECT_THROW(train_xor(options), std::invalid_argument);
   EXPECT_THROW(train_xor_sequential(options), std::invalid_argument);
-  SeedXorWeights weights{};
-  EXPECT_THROW(train_seed_xor(weights, /*iterations=*/0, /*learning_rate=*/1.0),
-               std::invalid_argument);
 }
 
 // Settings for the bit-for-bit comparisons: the seed's, one step, long runs, and steps large
 // enough to saturate the sigmoids and to send pre-activations past ±512, where the AVX-512 exp
-// hands its lanes to the scalar one.
-struct SeedXorCase {
+// hands its lanes to the scalar one; the seed's hidden size and others.
+struct XorCase {
   std::uint32_t seed;
   std::int64_t iterations;
   double learning_rate;
+  Index hidden = 4;
 };
-const SeedXorCase kSeedXorCases[] = {
-    {0, 1500, 1.0},           {0, 1, 1.0},    {42, 20000, 1.0},
-    {4294967295u, 3000, 1.0}, {9, 700, 0.25}, {5, 400, 7.5},
-    {13, 200, 60.0},          {17, 50, 1e4},  {23, 30, 1e9},
+const XorCase kXorCases[] = {
+    {0, 1500, 1.0},    {0, 1, 1.0},       {42, 20000, 1.0},  {4294967295u, 3000, 1.0},
+    {9, 700, 0.25},    {5, 400, 7.5},     {13, 200, 60.0},   {17, 50, 1e4},
+    {23, 30, 1e9},     {1, 2000, 1.0, 1}, {2, 2000, 1.0, 3}, {3, 2000, 1.0, 5},
+    {4, 500, 2.0, 17}, {6, 40, 1e6, 9},
 };
 
-std::string describe(const SeedXorCase& setting) {
+std::string describe(const XorCase& setting) {
   return "seed " + std::to_string(setting.seed) + ", " + std::to_string(setting.iterations) +
-         " iterations, lr " + std::to_string(setting.learning_rate);
+         " iterations, lr " + std::to_string(setting.learning_rate) + ", hidden " +
+         std::to_string(setting.hidden);
 }
 
-XorOptions seed_sized_options(const SeedXorCase& setting) {
+XorOptions xor_options(const XorCase& setting) {
   XorOptions options;
   options.seed = setting.seed;
   options.iterations = setting.iterations;
   options.learning_rate = setting.learning_rate;
+  options.hidden = setting.hidden;
   return options;
 }
 
@@ -138,48 +136,12 @@ void expect_same_bits(const XorRun& actual, const XorRun& expected) {
   EXPECT_EQ(actual.loss, expected.loss);
 }
 
-// train_xor's seed-sized loop computes exactly what the Sequential path computes.
-TEST(Xor, SeedSizedLoopEqualsSequentialBitForBit) {
-  for (const SeedXorCase& setting : kSeedXorCases) {
+// train_xor (SmallNetwork) computes exactly what the Sequential path computes.
+TEST(Xor, SmallNetworkEqualsSequentialBitForBit) {
+  for (const XorCase& setting : kXorCases) {
     SCOPED_TRACE(describe(setting));
-    const XorOptions options = seed_sized_options(setting);
+    const XorOptions options = xor_options(setting);
     expect_same_bits(train_xor(options), train_xor_sequential(options));
-  }
-}
-
-// Each instruction set's loop, run directly, against the Sequential path.
-TEST(Xor, EveryKernelOfTheSeedSizedLoopEqualsSequential) {
-  std::vector<SeedXorKernel> kernels = {SeedXorKernel::portable};
-  if (kernels::cpu_has("avx512")) {
-    kernels.push_back(SeedXorKernel::avx512);
-  } else {
-    EXPECT_THROW(
-        {
-          SeedXorWeights weights{};
-          train_seed_xor(weights, 1, 1.0, SeedXorKernel::avx512);
-        },
-        std::invalid_argument);
-  }
-  for (const SeedXorKernel kernel : kernels) {
-    for (const SeedXorCase& setting : kSeedXorCases) {
-      SCOPED_TRACE(describe(setting) + (kernel == SeedXorKernel::avx512 ? ", avx512" : ""));
-      const XorRun expected = train_xor_sequential(seed_sized_options(setting));
-      SeedXorWeights weights;
-      for (int u = 0; u < 4; ++u) {
-        for (int i = 0; i < 2; ++i)
-          weights.weights1[i][u] = expected.initial_weights1(i, u);
-        weights.weights2[u] = expected.initial_weights2(u, 0);
-      }
-      const std::array<double, 4> output =
-          train_seed_xor(weights, setting.iterations, setting.learning_rate, kernel);
-      for (int u = 0; u < 4; ++u) {
-        for (int i = 0; i < 2; ++i)
-          EXPECT_EQ(weights.weights1[i][u], expected.final_weights1(i, u)) << i << ", " << u;
-        EXPECT_EQ(weights.weights2[u], expected.final_weights2(u, 0)) << u;
-      }
-      for (int r = 0; r < 4; ++r)
-        EXPECT_EQ(output[r], expected.output(r, 0)) << "row " << r;
-    }
   }
 }
 

@@ -4,19 +4,16 @@
 //   -> Sigmoid -> [4, 1], trained full-batch by gradient descent on the sum of squared errors,
 //   in float64, from weights drawn as np.random.rand draws them after np.random.seed(seed).
 //
-// Two loops compute it, with the same bits: the library's own (a Sequential of Dense and Sigmoid
-// layers, SumSquaredError, Sgd), for any hidden size, and for the seed's size, hidden = 4, a
-// fixed-size loop over plain arrays that does the same arithmetic without the layers' calls and
-// buffers (docs/performance.md, "Stage 1 XOR", says why it exists). train_xor takes the second
-// when it can.
+// The network is a Sequential of Dense and Sigmoid layers, trained with SumSquaredError and Sgd;
+// train_xor runs those steps through SmallNetwork (model/small_network.hpp), which gives the
+// same bits without the per-layer calls (docs/performance.md, "Stage 1 XOR", says why), and
+// train_xor_sequential through the layers themselves, as the reference.
 
-#include <array>
 #include <cstdint>
 
 #include "scratchnet/matrix.hpp"
 #include "scratchnet/model/sequential.hpp"
 #include "scratchnet/random.hpp"
-#include "scratchnet/seed_xor_weights.hpp"
 
 namespace scratchnet {
 
@@ -50,26 +47,14 @@ Matrix<double> xor_targets();
 /// order: np.random.rand(2, hidden), then np.random.rand(hidden, 1).
 Sequential<double> make_xor_network(Index hidden, Random& random);
 
-/// Trains the seed's network as the notebook does and reports the run: with train_seed_xor()
-/// when options.hidden is 4 (the seed's size), else with train_xor_sequential(). Both give the
-/// same bits. Throws std::invalid_argument if options.iterations < 1.
+/// Trains the seed's network as the notebook does and reports the run: on SmallNetwork when it
+/// takes the network (any hidden size whose values fit in its buffer), else as
+/// train_xor_sequential() does. Both give the same bits. Throws std::invalid_argument if
+/// options.iterations < 1, or for a learning rate Sgd refuses.
 XorRun train_xor(const XorOptions& options);
 
 /// train_xor() on the library's generic path, for any hidden size: a Sequential<double> from
 /// make_xor_network(), SumSquaredError<double> and Sgd<double>, step after step.
 XorRun train_xor_sequential(const XorOptions& options);
-
-/// Which loop train_seed_xor() runs. `best` is `avx512` where the CPU has AVX-512F, else
-/// `portable` (plain C++); all give the same bits.
-enum class SeedXorKernel { best, portable, avx512 };
-
-/// `iterations` passes of the seed's loop body (feedforward(), then backprop() with a step of
-/// `learning_rate`) over the four XOR rows, updating `weights` in place. Returns the output of
-/// the last feed-forward pass, [4], one value per row. Each value is bit for bit what
-/// train_xor_sequential() computes. Throws std::invalid_argument if iterations < 1, or for
-/// SeedXorKernel::avx512 on a CPU without AVX-512F. Allocates nothing.
-std::array<double, 4> train_seed_xor(SeedXorWeights& weights, std::int64_t iterations,
-                                     double learning_rate,
-                                     SeedXorKernel kernel = SeedXorKernel::best);
 
 }  // namespace scratchnet
