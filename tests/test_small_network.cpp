@@ -247,9 +247,11 @@ TEST(SmallNetwork, RefusesLayersThatAreNotElementwise) {
 
 TEST(SmallNetwork, RefusesNetworksBeyondTheL1Cache) {
   Sequential<double> network =
-      make_network({5, 16, 16, 16, 3}, Bias::add, activations()[1].make, true, /*seed=*/1);
+      make_network({5, 16, 16, 16, 16, 3}, Bias::add, activations()[1].make, true, /*seed=*/1);
+  // 963 parameters (968 on cache lines), then [width, 16] blocks: the targets (3), the batch (5),
+  // an output and a gradient for each layer (4 · 4 · 16, 4 · 3): 5384 doubles.
   EXPECT_EQ(SmallNetwork::refusal(network, 16),
-            "SmallNetwork: the network's values on a batch of 16 rows take 38272 bytes, more than "
+            "SmallNetwork: the network's values on a batch of 16 rows take 43072 bytes, more than "
             "the 32768 it keeps in the L1 cache");
   EXPECT_EQ(SmallNetwork::refusal(network, 4), "");  // the same network on a smaller batch fits
   // A product too big for gemm's plain loops (40 · 40 · 8 multiply-adds), whatever the bytes.

@@ -83,7 +83,7 @@ struct SmallNetwork::State {
 
 namespace {
 
-// Lays the values out: the parameters and their gradients as the model lays them out, the
+// Lays the values out: the parameters as the model lays them out, the
 // targets, the batch, then each layer's output and its gradient, each [width, stride]
 // (small_network_loop.hpp). Returns why it cannot, or "" having filled `steps` and `plan`.
 std::string lay_out(const Sequential<double>& network, Index rows, std::vector<Step>& steps,
@@ -135,7 +135,6 @@ std::string lay_out(const Sequential<double>& network, Index rows, std::vector<S
     return offset;
   };
   plan.parameters = block(plan.parameter_count);
-  plan.gradients = block(plan.parameter_count);
   plan.targets = block(network.outputs() * plan.stride);
   Index x = block(network.inputs() * plan.stride);
   const std::size_t first_trained = network.first_with_parameters();

@@ -9,8 +9,8 @@
 // Layout: every [batch, width] quantity is stored feature-major, [width, stride], `stride` the
 // rows rounded up to 4, so that each operation runs along the rows in lanes. The padding rows
 // never mix with the real ones: every operation is lane by lane except the weight gradient's
-// sum over rows, which reads the real rows only. Parameters and gradients are laid out as the
-// model's flat buffers ([out, in] weights, then the bias).
+// sum over rows, which reads the real rows only. Parameters are laid out as the model's flat
+// buffer ([out, in] weights, then the bias); no gradient is kept, each is applied as computed.
 
 #include <cstddef>
 #include <cstdint>
@@ -46,7 +46,6 @@ struct Plan {
   Size step_count = 0;
   Size rows = 0, stride = 0;
   Size parameters = 0, parameter_count = 0;  // offset and count of the parameters
-  Size gradients = 0;                        // offset of their gradients, laid out alike
   Size targets = 0;                          // offset of the targets [outputs, stride]
   bool mean = false;                         // MeanSquaredError (else SumSquaredError)
   double negative_lr = 0;

@@ -7,7 +7,7 @@
 //              (ElementwiseActivation: Sigmoid, Tanh, ReLU, LeakyReLU, GELU), in float64
 //   loss:      SumSquaredError or MeanSquaredError
 //   optimizer: plain gradient descent, θ ← θ − lr·∇θ (Sgd without momentum or weight decay)
-// Every value (parameters, gradients, the batch, each layer's output and its gradient) lives in
+// Every value (parameters, the batch, each layer's output and its gradient) lives in
 // one buffer of at most kMaxBytes. Products are computed as gemm() computes tiny ones (sums from
 // 0 in order, gemm_adds_in_order() says when it does), activations by the layers' own array
 // functions, so the same network trained either way ends with the same bits on every
