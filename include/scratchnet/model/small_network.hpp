@@ -11,7 +11,9 @@
 // one buffer of at most kMaxBytes. Products are computed as gemm() computes tiny ones (sums from
 // 0 in order, gemm_adds_in_order() says when it does), activations by the layers' own array
 // functions, so the same network trained either way ends with the same bits on every
-// instruction set. Anything else is refused, and callers take the general path.
+// instruction set. Anything else is refused, and callers take the general path. Only float64:
+// the float layers use Eigen's vectorised exp and tanh, whose bits depend on where an array
+// starts in memory, so no other buffer could promise the layers' bits.
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +26,8 @@ namespace scratchnet {
 /// The losses SmallNetwork trains on.
 enum class SmallLoss { sum_squared_error, mean_squared_error };
 
+/// Trains one Sequential<double> on one batch, step after step, as Sequential, the loss and Sgd
+/// would, faster. Not thread-safe; one object per network.
 class SmallNetwork {
  public:
   /// The most bytes the buffer of all values may take: the smallest L1 data cache of the x86 and
