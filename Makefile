@@ -11,11 +11,15 @@ JOBS ?= $(shell nproc)
 .PHONY: run test bench build setup fixtures format clean
 
 # A build folder configured before (by make test, say) is kept as it is; a new one is
-# configured without the tests, examples and benchmarks, whose packages make run does not install.
+# configured without the tests, examples and benchmarks, whose packages make run does not install,
+# and as a unity build: batches of 16 sources compiled as one, so that the headers every file
+# includes (Eigen, CLI11, nlohmann-json) are parsed, and their inline functions compiled, once a
+# batch rather than once a file. That takes a third of the CPU time (docs/performance.md).
 run:
 	@scripts/install-deps.sh run
 	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release \
-	  -DSCRATCHNET_BUILD_TESTS=OFF -DSCRATCHNET_BUILD_EXAMPLES=OFF -DSCRATCHNET_BUILD_BENCHMARKS=OFF
+	  -DSCRATCHNET_BUILD_TESTS=OFF -DSCRATCHNET_BUILD_EXAMPLES=OFF -DSCRATCHNET_BUILD_BENCHMARKS=OFF \
+	  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target scratchnet_cli
 	$(BUILD_DIR)/scratchnet xor
 
@@ -26,13 +30,13 @@ test: build
 PYTHON ?= /usr/bin/python3
 BENCH_FLAGS ?=
 bench: setup
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DSCRATCHNET_BUILD_BENCHMARKS=ON
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DSCRATCHNET_BUILD_BENCHMARKS=ON -DCMAKE_UNITY_BUILD=OFF
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	$(PYTHON) bench/suite.py --build-dir $(BUILD_DIR) $(BENCH_FLAGS)
 
 build: setup
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DSCRATCHNET_BUILD_TESTS=ON \
-	  -DSCRATCHNET_BUILD_EXAMPLES=ON -DSCRATCHNET_BUILD_BENCHMARKS=ON
+	  -DSCRATCHNET_BUILD_EXAMPLES=ON -DSCRATCHNET_BUILD_BENCHMARKS=ON -DCMAKE_UNITY_BUILD=OFF
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 setup:

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 // 2: checkpoints carry their run's identity ("run_id", "data"); a version-1 file cannot say
 // which run it belongs to.
-constexpr const char* kVersion = "2";
+constexpr const char* kCheckpointVersion = "2";
 // A header longer than read_safetensors accepts is not one to look into.
 constexpr std::uint64_t kMaxHeader = 100'000'000;
 constexpr std::string_view kPrefix = "checkpoint-epoch-";
@@ -32,11 +32,6 @@ constexpr std::string_view kBatchMarker = "-batch-";
 constexpr std::string_view kStatePrefix = "optimizer.";
 // The weights of early stopping's best epoch, a flat vector laid out as the parameters.
 constexpr std::string_view kBestWeights = "trainer.best_weights";
-
-[[noreturn]] void metadata_error(const std::string& path, const std::string& key,
-                                 const std::string& problem) {
-  throw FormatError(path + ": metadata '" + key + "': " + problem);
-}
 
 const std::string& required(const std::map<std::string, std::string>& metadata,
                             const std::string& key, const std::string& path) {
@@ -423,9 +418,10 @@ std::vector<std::string> list_checkpoints(const std::string& folder) {
 CheckpointState read_checkpoint_state(const std::map<std::string, std::string>& metadata,
                                       const std::string& path) {
   const std::string& version = required(metadata, "checkpoint", path);
-  if (version != kVersion) {
-    metadata_error(path, "checkpoint",
-                   "version '" + version + "' is not one this build reads (" + kVersion + ")");
+  if (version != kCheckpointVersion) {
+    metadata_error(
+        path, "checkpoint",
+        "version '" + version + "' is not one this build reads (" + kCheckpointVersion + ")");
   }
   CheckpointState state;
   state.run_id = required(metadata, "run_id", path);
@@ -536,7 +532,7 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
     tensors.push_back(make_tensor<T>(std::string(kBestWeights), {std::int64_t(best_weights.size())},
                                      best_weights));
   }
-  metadata["checkpoint"] = kVersion;
+  metadata["checkpoint"] = kCheckpointVersion;
   metadata["run_id"] = state.run_id;
   metadata["data"] = data_json(state.data);
   metadata["epoch"] = std::to_string(state.epoch);

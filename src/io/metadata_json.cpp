@@ -103,11 +103,12 @@ Json parse_metadata_json(std::string_view text, const std::string& path, const s
                          std::string_view not_json, const MetadataJsonLimits& limits) {
   std::optional<std::string> problem;
   Json parsed = parse_bounded(text, limits, problem);
-  if (problem) {
-    throw FormatError(path + ": metadata '" + key +
-                      "': " + (problem->empty() ? std::string(not_json) : *problem));
-  }
+  if (problem) metadata_error(path, key, problem->empty() ? std::string(not_json) : *problem);
   return parsed;
+}
+
+void metadata_error(const std::string& path, const std::string& key, const std::string& problem) {
+  throw FormatError(path + ": metadata '" + key + "': " + problem);
 }
 
 }  // namespace scratchnet::io

@@ -21,7 +21,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr const char* kVersion = "1";
+constexpr const char* kModelFileVersion = "1";
 constexpr const char* kNormalizationHolds =
     "expected a JSON object {\"mean\": […], \"scale\": […]}";
 constexpr const char* kTargetNormalizationHolds =
@@ -155,11 +155,6 @@ void check_spec_fits(Sequential<T>& model, const std::string& spec) {
                                 std::to_string(model.inputs()) +
                                 " inputs builds other layers than the model has");
   }
-}
-
-[[noreturn]] void metadata_error(const std::string& path, const std::string& key,
-                                 const std::string& problem) {
-  throw FormatError(path + ": metadata '" + key + "': " + problem);
 }
 
 std::optional<std::string> lookup(const std::map<std::string, std::string>& metadata,
@@ -456,7 +451,7 @@ std::map<std::string, std::string> model_metadata(Sequential<T>& model,
 
   std::map<std::string, std::string> metadata{
       {"format", "pt"},
-      {"scratchnet", kVersion},
+      {"scratchnet", kModelFileVersion},
       {"inputs", std::to_string(model.inputs())},
       {"loss", description.loss},
       {"classes", json_list(description.classes, "classes")},
@@ -487,10 +482,10 @@ ModelDescription read_model_metadata(const std::map<std::string, std::string>& m
                                      const std::string& path) {
   const auto version = lookup(metadata, "scratchnet");
   if (!version) metadata_error(path, "scratchnet", "missing");
-  if (*version != kVersion) {
-    metadata_error(
-        path, "scratchnet",
-        "version " + in_quotes(*version) + " is not one this build reads (" + kVersion + ")");
+  if (*version != kModelFileVersion) {
+    metadata_error(path, "scratchnet",
+                   "version " + in_quotes(*version) + " is not one this build reads (" +
+                       kModelFileVersion + ")");
   }
   ModelDescription description;
   description.spec = lookup(metadata, "spec").value_or("");

@@ -25,6 +25,11 @@ struct MetadataJsonLimits {
 /// JSON: …"), or "" when nothing is. For checking a text before it is saved.
 std::string metadata_json_problem(std::string_view text, const MetadataJsonLimits& limits = {});
 
+/// Throws FormatError "PATH: metadata 'KEY': problem", the one form of every error about a value
+/// in a file's metadata.
+[[noreturn]] void metadata_error(const std::string& path, const std::string& key,
+                                 const std::string& problem);
+
 /// `text` parsed, within `limits`. Throws FormatError "PATH: metadata 'KEY': problem" for text
 /// that goes past a bound, having stopped reading where it did, or that is not JSON at all (the
 /// problem is then `not_json`: say what the key holds, "expected a JSON list of strings").
