@@ -10,6 +10,7 @@
 #include "scratchnet/kernels/gemm.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/elementwise_activation.hpp"
+#include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/losses/sum_squared_error.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
@@ -20,7 +21,12 @@ namespace small_network {
 namespace {
 
 // The baseline build of the loop. This file is compiled without fused multiply-adds
-// (src/CMakeLists.txt), as the AVX2 and AVX-512 builds and gemm.cpp are.
+// (src/CMakeLists.txt), as the AVX2 and AVX-512 builds and gemm.cpp are. Its sigmoid is the
+// layer's (the scalar kernel when the CPU has no wider one).
+struct InRegisterSigmoid {
+  bool operator()(const double*, double*, small_network::Size) const { return false; }
+};
+
 #define TRAIN_FUNCTION train_baseline
 #include "small_network_loop.inc"
 #undef TRAIN_FUNCTION
@@ -115,7 +121,8 @@ std::string lay_out(const Sequential<double>& network, Index rows, std::vector<S
           if (dense->has_bias()) step.bias = slices.parameter_offset + in * out;
         } else if (const auto* activation =
                        dynamic_cast<const ElementwiseActivation<double>*>(&layer)) {
-          step.activation = {activation, &activate, &backpropagate};
+          step.activation = {activation, &activate, &backpropagate,
+                             dynamic_cast<const Sigmoid<double>*>(&layer) != nullptr};
         } else {
           why = "SmallNetwork: " + describe_layer(index, layer) +
                 " is neither Dense nor an elementwise activation";

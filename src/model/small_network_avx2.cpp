@@ -1,10 +1,14 @@
 // SmallNetwork's loop (small_network_loop.inc) built for AVX2: four rows per vector. Compiled
 // with -mavx2 -mfma -ffp-contract=off (src/CMakeLists.txt): wider vectors, no fused
 // multiply-adds, so the same bits as the baseline build.
+#include "../kernels/exp_lanes_avx2.hpp"
 #include "small_network_loop.hpp"
+#include "small_network_sigmoid.hpp"
 
 namespace scratchnet::small_network {
 namespace {
+
+using InRegisterSigmoid = LaneSigmoid<kernels::exp_detail::Avx2>;
 
 #define TRAIN_FUNCTION train
 #include "small_network_loop.inc"

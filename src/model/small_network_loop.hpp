@@ -29,6 +29,9 @@ struct ActivationCalls {
   void (*activate)(const void* layer, const double* x, double* y, Size n) = nullptr;
   void (*backpropagate)(const void* layer, const double* x, const double* y, const double* dy,
                         double* dx, Size n) = nullptr;
+  // The layer is Sigmoid<double>: the loop may compute it in place of the calls, as the layer
+  // does (kernels::sigmoid, whose every path gives exp_lanes.hpp's bits, and dy ⊙ y(1 − y)).
+  bool sigmoid = false;
 };
 
 /// One layer: a Dense layer (activation.layer == nullptr) or an elementwise activation.
