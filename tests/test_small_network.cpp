@@ -181,6 +181,19 @@ TEST(SmallNetwork, EveryLossAndLearningRateEqualsTheGeneralPath) {
   }
 }
 
+// Widths of 1, 2, 4 and 8 on 4 or 8 rows take the loop's unrolled code (fixed widths).
+TEST(SmallNetwork, UnrolledWidthsEqualTheGeneralPath) {
+  for (const Index rows : {4, 8}) {
+    for (const Bias bias : {Bias::add, Bias::none}) {
+      for (const Activation& activation : {activations()[0], activations()[1]}) {
+        expect_same_training({.widths = {1, 8, 4, 2, 1}, .bias = bias, .rows = rows}, activation,
+                             41);
+        expect_same_training({.widths = {8, 2, 8}, .bias = bias, .rows = rows}, activation, 42);
+      }
+    }
+  }
+}
+
 TEST(SmallNetwork, OtherShapesEqualTheGeneralPath) {
   const Activation& tanh = activations()[1];
   expect_same_training({.widths = {1, 1}, .rows = 1, .iterations = 50}, tanh, 31);  // one Dense

@@ -16,9 +16,11 @@ template <typename Isa>
 struct LaneSigmoid {
   typename Isa::Table table;
   [[gnu::always_inline]] bool operator()(const double* x, double* y, Size n) const {
-    kernels::exp_detail::for_each_vector<Isa>(x, y, n, [&](typename Isa::Doubles v) {
-      return kernels::exp_detail::sigmoid_all_lanes<Isa>(v, table);
-    });
+    // Inlined too: GCC called the lambda once per vector otherwise.
+    kernels::exp_detail::for_each_vector<Isa>(
+        x, y, n, [&](typename Isa::Doubles v) __attribute__((always_inline)) {
+          return kernels::exp_detail::sigmoid_all_lanes<Isa>(v, table);
+        });
     return true;
   }
 };
