@@ -10,10 +10,10 @@
 // Every value (parameters, the batch, each layer's output and its gradient) lives in
 // one buffer of at most kMaxBytes. Products are computed as gemm() computes tiny ones (sums from
 // 0 in order, gemm_adds_in_order() says when it does), activations by the layers' own array
-// functions, so the same network trained either way ends with the same bits on every
-// instruction set. Anything else is refused, and callers take the general path. Only float64:
-// the float layers use Eigen's vectorised exp and tanh, whose bits depend on where an array
-// starts in memory, so no other buffer could promise the layers' bits.
+// functions (Sigmoid inline, with the same bits), so the same network trained either way ends with
+// the same bits on every instruction set. Anything else is refused, and callers take the general
+// path. Only float64: the float layers use Eigen's vectorised exp and tanh, whose bits depend on
+// where an array starts in memory, so no other buffer could promise the layers' bits.
 
 #include <cstdint>
 #include <memory>
