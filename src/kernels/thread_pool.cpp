@@ -17,6 +17,8 @@ void relax(std::int64_t spins) {
   if (spins < 1024) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");  // AArch64's spin-wait hint
 #endif
   } else {
     std::this_thread::yield();

@@ -39,17 +39,21 @@ bool slice_is_finite_elements(const T* values, Index count) {
   return non_finite == 0;
 }
 
+#if defined(__x86_64__)
 // The same loop in AVX-512 registers, four times as wide as the baseline's: the check runs on
 // every training step, over every gradient.
 template <typename T>
 [[gnu::target("avx512f")]] bool slice_is_finite_avx512(const T* values, Index count) {
   return slice_is_finite_elements(values, count);
 }
+#endif
 
 template <typename T>
 bool slice_is_finite(const T* values, Index count) {
-  return kernels::cpu_has_avx512() ? slice_is_finite_avx512(values, count)
-                                   : slice_is_finite_elements(values, count);
+#if defined(__x86_64__)
+  if (kernels::cpu_has_avx512()) return slice_is_finite_avx512(values, count);
+#endif
+  return slice_is_finite_elements(values, count);
 }
 
 template <typename T>
