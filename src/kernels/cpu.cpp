@@ -1,37 +1,42 @@
 #include "scratchnet/kernels/cpu.hpp"
 
 #include <cstdlib>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 
 namespace scratchnet::kernels {
 namespace {
 
-// The kernel paths from the narrowest up; a path needs the hardware of its own and lower ones.
-#if defined(__aarch64__)
-constexpr std::string_view kPaths[] = {"portable", "neon"};
-#else
+// The kernel paths this build has, from the narrowest up; a path needs the hardware of its own
+// and lower ones.
+#if defined(__x86_64__)
 constexpr std::string_view kPaths[] = {"portable", "avx2", "avx512"};
+constexpr const char* kPathList = "portable, avx2, avx512";
+#elif defined(__aarch64__)
+constexpr std::string_view kPaths[] = {"portable", "neon"};
+constexpr const char* kPathList = "portable, neon";
+#else
+constexpr std::string_view kPaths[] = {"portable"};
+constexpr const char* kPathList = "portable";
 #endif
-constexpr int kPathCount = int(std::size(kPaths));
+constexpr int kWidest = int(std::size(kPaths)) - 1;
 
 int rank_of(std::string_view path) {
-  for (int i = 0; i < kPathCount; ++i) {
+  for (int i = 0; i <= kWidest; ++i) {
     if (kPaths[i] == path) return i;
   }
   return -1;
 }
 
 bool hardware_has(std::string_view instructions) {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
   __builtin_cpu_init();
   if (instructions == "avx512") return __builtin_cpu_supports("avx512f");
   if (instructions == "avx2")
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#endif
-#if defined(__aarch64__)
-  if (instructions == "neon") return true;  // AArch64 requires Advanced SIMD
+#elif defined(__aarch64__)
+  // Advanced SIMD is mandatory in ARMv8-A: every AArch64 CPU has it.
+  if (instructions == "neon") return true;
 #endif
   return instructions == "portable";
 }
@@ -40,11 +45,11 @@ bool hardware_has(std::string_view instructions) {
 int widest_allowed() {
   static const int widest = [] {
     const char* value = std::getenv("SCRATCHNET_ISA");
-    if (value == nullptr || *value == '\0') return kPathCount - 1;
+    if (value == nullptr || *value == '\0') return kWidest;
     const int rank = rank_of(value);
     if (rank < 0) {
-      throw std::runtime_error("SCRATCHNET_ISA: '" + std::string(value) +
-                               "' is not one of portable, avx2, avx512");
+      throw std::runtime_error("SCRATCHNET_ISA: '" + std::string(value) + "' is not one of " +
+                               kPathList);
     }
     if (!hardware_has(value)) {
       throw std::runtime_error("SCRATCHNET_ISA: this CPU cannot run the " + std::string(value) +

@@ -30,8 +30,12 @@ constexpr Index kSmallProduct = 8 * 1024;
 constexpr Index kLongDot = 32;
 
 Microkernels widest_microkernels() {
+#if defined(__x86_64__)
   if (cpu_has("avx512")) return avx512_microkernels();
   if (cpu_has("avx2")) return avx2_microkernels();
+#elif defined(__aarch64__)
+  if (cpu_has("neon")) return neon_microkernels();
+#endif
   return portable_microkernels();
 }
 
@@ -271,9 +275,13 @@ const char* matmul_kernel() {
 }
 
 bool use_matmul_kernel(std::string_view name) {
-  if (!cpu_has(name)) return false;
+  if (!cpu_has(name)) return false;  // cpu_has knows only this build's paths
+#if defined(__x86_64__)
   if (name == "avx512") current_microkernels() = avx512_microkernels();
   if (name == "avx2") current_microkernels() = avx2_microkernels();
+#elif defined(__aarch64__)
+  if (name == "neon") current_microkernels() = neon_microkernels();
+#endif
   if (name == "portable") current_microkernels() = portable_microkernels();
   return true;
 }

@@ -48,8 +48,10 @@ struct Microkernels {
 };
 
 // One per instruction set, each compiled with its own flags; call only what the CPU supports.
+// The x86 ones exist only in x86-64 builds, the NEON one only in AArch64 builds.
 Microkernels avx512_microkernels();
 Microkernels avx2_microkernels();
+Microkernels neon_microkernels();
 Microkernels portable_microkernels();
 
 // The microkernels the products run now: the widest the CPU has, unless use_matmul_kernel()

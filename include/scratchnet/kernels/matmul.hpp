@@ -79,8 +79,8 @@ void matmul_ab(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
           detail::writable<T>(out), out.outerStride(), /*accumulate=*/false, pool);
 }
 
-/// The microkernel the products run: "avx512", "avx2" or "portable" (plain C++). The widest
-/// the CPU supports is chosen at start-up.
+/// The microkernel the products run: "avx512", "avx2" or "portable" (plain C++) on x86-64,
+/// "neon" or "portable" on AArch64. The widest the CPU supports is chosen at start-up.
 const char* matmul_kernel();
 
 /// Makes the products run `name`'s microkernel, for tests and benchmarks that compare them.
