@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -12,12 +13,26 @@ namespace {
 
 using testing::run_in_shell;
 
+// The kernel paths of this build's architecture, narrowest first, as the error names them.
+#if defined(__x86_64__)
+const std::vector<std::string> kPaths = {"portable", "avx2", "avx512"};
+const std::string kPathList = "portable, avx2, avx512";
+#elif defined(__aarch64__)
+const std::vector<std::string> kPaths = {"portable", "neon"};
+const std::string kPathList = "portable, neon";
+#else
+const std::vector<std::string> kPaths = {"portable"};
+const std::string kPathList = "portable";
+#endif
+
 // Whether the hardware runs `path`, whatever SCRATCHNET_ISA this test itself runs under.
 bool hardware_runs(const std::string& path) {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
   __builtin_cpu_init();
   if (path == "avx512") return __builtin_cpu_supports("avx512f");
   if (path == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#elif defined(__aarch64__)
+  if (path == "neon") return true;  // Advanced SIMD is mandatory in ARMv8-A
 #endif
   return path == "portable";
 }
@@ -26,11 +41,10 @@ TEST(CliIsa, EveryPathThisCpuRunsGivesTheSameXorRun) {
   const auto widest = run_in_shell("env -u SCRATCHNET_ISA scratchnet xor --seed 5 --json");
   ASSERT_EQ(widest.exit_code, 0) << widest.err;
   int paths = 0;
-  for (const char* path : {"portable", "avx2", "avx512"}) {
+  for (const std::string& path : kPaths) {
     if (!hardware_runs(path)) continue;
     ++paths;
-    const auto capped =
-        run_in_shell(std::string("SCRATCHNET_ISA=") + path + " scratchnet xor --seed 5 --json");
+    const auto capped = run_in_shell("SCRATCHNET_ISA=" + path + " scratchnet xor --seed 5 --json");
     ASSERT_EQ(capped.exit_code, 0) << path << ": " << capped.err;
     EXPECT_EQ(capped.out, widest.out) << path;
   }
@@ -41,15 +55,14 @@ TEST(CliIsa, AnUnknownOrUnavailablePathIsOneLine) {
   const auto unknown = run_in_shell("SCRATCHNET_ISA=sse9 scratchnet xor");
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_EQ(unknown.err,
-            "scratchnet: error: SCRATCHNET_ISA: 'sse9' is not one of portable, avx2, avx512\n");
+            "scratchnet: error: SCRATCHNET_ISA: 'sse9' is not one of " + kPathList + "\n");
   EXPECT_EQ(unknown.out, "");
-  for (const char* path : {"avx2", "avx512"}) {
+  for (const std::string& path : kPaths) {
     if (hardware_runs(path)) continue;
-    const auto missing = run_in_shell(std::string("SCRATCHNET_ISA=") + path + " scratchnet xor");
+    const auto missing = run_in_shell("SCRATCHNET_ISA=" + path + " scratchnet xor");
     EXPECT_EQ(missing.exit_code, 1);
     EXPECT_EQ(missing.err,
-              std::string("scratchnet: error: SCRATCHNET_ISA: this CPU cannot run the ") + path +
-                  " kernels\n");
+              "scratchnet: error: SCRATCHNET_ISA: this CPU cannot run the " + path + " kernels\n");
   }
 }
 

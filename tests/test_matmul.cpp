@@ -78,7 +78,8 @@ void check_against_reference(const Shape& shape, kernels::ThreadPool* pool) {
   expect_close(fast, plain, k + 1, "out += aᵀ·b " + what);
 }
 
-// Every microkernel this CPU can run, not only the one it picks.
+// Every microkernel this CPU can run, not only the one it picks: those of the other
+// architecture are skipped.
 class EveryKernel : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
@@ -100,7 +101,8 @@ TEST_P(EveryKernel, AgreesWithThePlainDefinitionsInDouble) {
     check_against_reference<double>(shape, nullptr);
 }
 
-INSTANTIATE_TEST_SUITE_P(Matmul, EveryKernel, ::testing::Values("avx512", "avx2", "portable"),
+INSTANTIATE_TEST_SUITE_P(Matmul, EveryKernel,
+                         ::testing::Values("avx512", "avx2", "neon", "portable"),
                          [](const auto& info) { return std::string(info.param); });
 
 TEST(Matmul, AgreesWithThePlainDefinitionsOnThreads) {

@@ -69,7 +69,7 @@ Eigen::Matrix<long double, 1, Eigen::Dynamic> reference_forward(Sequential<T>& m
 template <typename T>
 void expect_matches_reference_on_every_kernel(T tolerance) {
   const Matrix<T> samples = sparse_samples<T>(20, 45, /*seed=*/3);
-  for (const char* kernel : {"portable", "avx2", "avx512"}) {
+  for (const char* kernel : {"portable", "avx2", "avx512", "neon"}) {
     const std::string widest = kernels::matmul_kernel();
     if (!kernels::use_matmul_kernel(kernel)) continue;
     Sequential<T> model = small_network<T>(/*seed=*/11);
