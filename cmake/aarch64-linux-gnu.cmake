@@ -26,6 +26,13 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 
+# Programs are linked statically. Debian 12's qemu-user (7.2) never returns from
+# pthread_create in a dynamically linked aarch64 program on current host kernels (the guest
+# spins inside glibc); statically linked, threads start normally. The thread pool, and so most
+# of the suite, needs threads.
+set(CMAKE_EXE_LINKER_FLAGS_INIT -static)
+set(ZLIB_USE_STATIC_LIBS ON)  # libz.a (FindZLIB, CMake 3.24 and later)
+
 # Runs a built aarch64 program on this x86-64 machine: qemu-user, with the target's dynamic
 # loader and C library found under -L.
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64;-L;/usr/aarch64-linux-gnu)

@@ -63,8 +63,11 @@ int widest_allowed() {
 }  // namespace
 
 bool cpu_has(std::string_view instructions) {
+  // SCRATCHNET_ISA is checked first, whatever the name asked: an AArch64 build asks for
+  // "avx512" (which it has not) and must still refuse a SCRATCHNET_ISA that names no path.
+  const int widest = widest_allowed();
   const int rank = rank_of(instructions);
-  return rank >= 0 && rank <= widest_allowed() && hardware_has(instructions);
+  return rank >= 0 && rank <= widest && hardware_has(instructions);
 }
 
 bool cpu_has_avx512() {
