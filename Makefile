@@ -3,12 +3,14 @@
 #              runs `scratchnet xor` (about a minute and a half on a fresh 2-core machine)
 #   make test  installs everything, builds everything (tests, examples, benchmarks), then runs
 #              the whole test suite
+#   make test-arm the same setup, then the whole test suite built for aarch64 (64-bit ARM) and run
+#              under qemu-user (scripts/test-arm.sh, in build-aarch64)
 #   make bench the same setup and build, then the benchmark suite against the numpy seed, PyTorch
 #              and FANN (bench/suite.py; BENCH_FLAGS="--repeats 3" passes flags to it)
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: run test bench build setup fixtures format clean
+.PHONY: run test test-arm bench build setup fixtures format clean
 
 # A build folder configured before (by make test, say) is kept as it is; a new one is
 # configured without the tests, examples and benchmarks, whose packages make run does not install,
@@ -25,6 +27,9 @@ run:
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+test-arm: setup
+	JOBS=$(JOBS) scripts/test-arm.sh
 
 # Debian's python3, with numpy and torch (a pyenv python3 may shadow it).
 PYTHON ?= /usr/bin/python3

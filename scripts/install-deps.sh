@@ -24,28 +24,52 @@ packages=("${run_packages[@]}" pkg-config
           clang libclang-rt-14-dev       # fuzz/: libFuzzer and clang's sanitizer runtimes
           llvm)                          # fuzz/: llvm-symbolizer, for readable stack traces
 
-if [[ "${1:-}" == "run" ]]; then
-  packages=("${run_packages[@]}")
-elif [[ $# -gt 0 ]]; then
-  echo "install-deps: unknown argument '$1' (only 'run' is known)" >&2
-  exit 2
-fi
-
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
-
-echo "install-deps: installing ${missing[*]}" >&2
 sudo=""
 if ((EUID != 0)); then
   sudo="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Installs those of its arguments (package names, with :arch for a foreign architecture) that
+# are not installed yet; apt-get update first, once.
+updated=false
+install_missing() {
+  local missing=() package
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$package")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  if [[ $updated == false ]]; then
+    $sudo apt-get update -qq
+    updated=true
+  fi
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+if [[ "${1:-}" == "run" ]]; then
+  install_missing "${run_packages[@]}"
+  exit 0
+elif [[ $# -gt 0 ]]; then
+  echo "install-deps: unknown argument '$1' (only 'run' is known)" >&2
+  exit 2
+fi
+install_missing "${packages[@]}"
+
+# aarch64 (64-bit ARM Linux): scripts/test-arm.sh cross-compiles scratchnet and runs the whole
+# test suite under qemu-user. The arm64 libraries come from Debian's multiarch, so the arm64
+# architecture must be known to dpkg (and apt's lists must then include it).
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "install-deps: adding the arm64 architecture (multiarch)" >&2
+  $sudo dpkg --add-architecture arm64
+  updated=false
+fi
+arm_packages=(g++-aarch64-linux-gnu  # the cross compiler and the target's C and C++ libraries
+              qemu-user              # qemu-aarch64 runs the aarch64 tests (no binfmt_misc needed)
+              zlib1g-dev:arm64       # the library reads .gz files: zlib for aarch64
+              libgtest-dev:arm64)    # GoogleTest for aarch64, which the tests link
+install_missing "${arm_packages[@]}"
