@@ -1,6 +1,6 @@
 # The commands of the README:
 #   make run   installs only what the command-line tool needs, builds only it, in Release, and
-#              runs `scratchnet xor` (about a minute and a half on a fresh 2-core machine)
+#              runs `scratchnet xor` (about two minutes on a fresh 2-core machine)
 #   make test  installs everything, builds everything (tests, examples, benchmarks), then runs
 #              the whole test suite
 #   make test-arm the same setup, then the whole test suite built for aarch64 (64-bit ARM) and run
@@ -14,14 +14,14 @@ JOBS ?= $(shell nproc)
 
 # A build folder configured before (by make test, say) is kept as it is; a new one is
 # configured without the tests, examples and benchmarks, whose packages make run does not install,
-# and as a unity build: batches of 16 sources compiled as one, so that the headers every file
+# and as a unity build: batches of 32 sources compiled as one, so that the headers every file
 # includes (Eigen, CLI11, nlohmann-json) are parsed, and their inline functions compiled, once a
 # batch rather than once a file. That takes a third of the CPU time (docs/performance.md).
 run:
 	@scripts/install-deps.sh run
 	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release \
 	  -DSCRATCHNET_BUILD_TESTS=OFF -DSCRATCHNET_BUILD_EXAMPLES=OFF -DSCRATCHNET_BUILD_BENCHMARKS=OFF \
-	  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
+	  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=32
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target scratchnet_cli
 	$(BUILD_DIR)/scratchnet xor
 
