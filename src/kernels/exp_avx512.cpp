@@ -2,7 +2,7 @@
 // alone is compiled with -mavx512f, and with -ffp-contract=off so that no multiply and add fuse.
 //
 // The lanes are exp_lanes.hpp's generic code, which replaced hand-written intrinsics of the same
-// operations: measured side by side on an AMD EPYC (Zen 4) over 4096 doubles, medians of 301
+// operations: measured side by side on an AMD EPYC (Zen 5) over 4096 doubles, medians of 301
 // runs in three rounds on a busy machine, exp 0.476/0.471/0.450 ns per element against
 // 0.477/0.460/0.457, sigmoid 0.468/0.573/0.558 against 0.454/0.594/0.555: the same within the
 // noise, so the algorithm is written once.
