@@ -45,6 +45,20 @@ TYPED_TEST(ImageDatasetTest, GatherScalesPixelsAndCopiesLabels) {
   EXPECT_EQ(targets.view()(2, 0), T(9));
 }
 
+// Every byte value, so a looked-up quotient that differs from the division anywhere shows.
+TYPED_TEST(ImageDatasetTest, EveryPixelValueIsItsQuotientBy255) {
+  using T = TypeParam;
+  LabelledImages bytes{.rows = 1, .features = 256, .pixels = {}, .labels = {3}, .image_dims = {}};
+  for (int value = 255; value >= 0; --value)
+    bytes.pixels.push_back(std::uint8_t(value));
+  const ImageDataset<T> data(std::move(bytes));
+  BatchBuffer<T> features, targets;
+  const std::vector<Index> rows = {0};
+  data.gather(rows, features.reshape(1, 256), targets.reshape(1, 1));
+  for (Index j = 0; j < 256; ++j)
+    EXPECT_EQ(features.view()(0, j), T(255 - j) / T(255)) << "pixel value " << 255 - j;
+}
+
 TEST(ImageDataset, RawPixelsAndLabelOfARow) {
   const ImageDataset<float> data(three_images());
   const auto pixels = data.pixels(1);
