@@ -117,12 +117,14 @@ struct Product {
   MicrokernelOf<T> kernel;
   Index row_panels, column_panels;
   // When a is row-major, the kernel reads its full panels in place and only a last, partial
-  // panel is packed (zero-padded); otherwise every panel of a is packed.
-  Index packed_a_panels;
+  // panel is packed (zero-padded); otherwise every panel of a is packed. Likewise b, when each
+  // of its rows (one step of k) is contiguous.
+  Index packed_a_panels, packed_b_panels;
   T* packed_a;  // packed_a_panels panels of [k, kernel.rows]
-  T* packed_b;  // column_panels panels of [k, kernel.columns]
+  T* packed_b;  // packed_b_panels panels of [k, kernel.columns]
 
   Index first_packed_a_panel() const { return row_panels - packed_a_panels; }
+  Index first_packed_b_panel() const { return column_panels - packed_b_panels; }
 
   void pack(Index part) const {
     if (part < packed_a_panels) {
@@ -132,7 +134,7 @@ struct Product {
                  packed_a + part * k * kernel.rows);
     } else {
       const Index panel = part - packed_a_panels;
-      const Index first_column = panel * kernel.columns;
+      const Index first_column = (first_packed_b_panel() + panel) * kernel.columns;
       pack_panel(b.data + first_column * b.column_stride, b.column_stride, b.row_stride,
                  std::min<Index>(kernel.columns, n - first_column), kernel.columns, k,
                  packed_b + panel * k * kernel.columns);
@@ -141,9 +143,14 @@ struct Product {
 
   // One tile over steps [first_step, first_step + steps) of k.
   void multiply_tile(Index row_panel, Index column_panel, Index first_step, Index steps) const {
-    const T* b_panel = packed_b + (column_panel * k + first_step) * kernel.columns;
-    const Index first_row = row_panel * kernel.rows;
+    const bool b_in_place = column_panel < first_packed_b_panel();
     const Index first_column = column_panel * kernel.columns;
+    const T* b_panel = b_in_place
+                           ? b.data + first_step * b.row_stride + first_column
+                           : packed_b + ((column_panel - first_packed_b_panel()) * k + first_step) *
+                                            kernel.columns;
+    const Index b_row_stride = b_in_place ? b.row_stride : kernel.columns;
+    const Index first_row = row_panel * kernel.rows;
     const Index rows = std::min<Index>(kernel.rows, m - first_row);
     const Index columns = std::min<Index>(kernel.columns, n - first_column);
     T* out = c + first_row * c_row_stride + first_column;
@@ -154,7 +161,7 @@ struct Product {
         in_place ? a.data + first_row * a.row_stride + first_step
                  : packed_a + ((row_panel - first_packed_a_panel()) * k + first_step) * kernel.rows;
     if (rows == kernel.rows && columns == kernel.columns) {
-      tile_kernel(steps, a_panel, a.row_stride, b_panel, out, c_row_stride, add);
+      tile_kernel(steps, a_panel, a.row_stride, b_panel, b_row_stride, out, c_row_stride, add);
       return;
     }
     // An edge tile: compute the whole tile aside, keep the part inside c.
@@ -164,7 +171,7 @@ struct Product {
       for (Index i = 0; i < rows; ++i)
         std::copy_n(out + i * c_row_stride, columns, tile + i * tile_stride);
     }
-    tile_kernel(steps, a_panel, a.row_stride, b_panel, tile, tile_stride, add);
+    tile_kernel(steps, a_panel, a.row_stride, b_panel, b_row_stride, tile, tile_stride, add);
     for (Index i = 0; i < rows; ++i)
       std::copy_n(tile + i * tile_stride, columns, out + i * c_row_stride);
   }
@@ -246,18 +253,21 @@ void gemm(Index m, Index n, Index k, StridedMatrix<T> a, StridedMatrix<T> b, T* 
     multiply_small(m, n, k, a, b, c, c_row_stride, accumulate);
     return;
   }
-  Product<T> product{m, n, k, a, b, c, c_row_stride, accumulate, kernel, 0, 0, 0, nullptr, nullptr};
+  Product<T> product{m,      n, k, a, b, c,       c_row_stride, accumulate,
+                     kernel, 0, 0, 0, 0, nullptr, nullptr};
   product.row_panels = (m + kernel.rows - 1) / kernel.rows;
   product.column_panels = (n + kernel.columns - 1) / kernel.columns;
   const bool a_in_place = a.column_stride == 1;
   product.packed_a_panels = a_in_place ? (m % kernel.rows != 0 ? 1 : 0) : product.row_panels;
+  const bool b_in_place = b.column_stride == 1;
+  product.packed_b_panels = b_in_place ? (n % kernel.columns != 0 ? 1 : 0) : product.column_panels;
   const std::size_t a_size = std::size_t(product.packed_a_panels * kernel.rows * k);
-  const std::size_t b_size = std::size_t(product.column_panels * kernel.columns * k);
+  const std::size_t b_size = std::size_t(product.packed_b_panels * kernel.columns * k);
   thread_local PackingSpace space;
   product.packed_a = space.reserve<T>(a_size + b_size);
   product.packed_b = product.packed_a + a_size;
 
-  run_parts(pool, product.packed_a_panels + product.column_panels,
+  run_parts(pool, product.packed_a_panels + product.packed_b_panels,
             [&](Index part) { product.pack(part); });
   run_parts(pool, product.parts(), [&](Index part) { product.multiply(part); });
 }

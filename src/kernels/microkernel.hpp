@@ -20,14 +20,15 @@ namespace scratchnet::kernels {
 namespace {
 
 // a is either a packed panel (a[p * Rows + i]) or, when `kRowsOfA`, the rows of a row-major
-// matrix read in place (a[i * a_row_stride + p]), which spares the transposing copy.
+// matrix read in place (a[i * a_row_stride + p]), which spares the transposing copy. b's steps
+// are b_row_stride apart: a packed panel's width, or a row-major matrix's row read in place.
 template <typename Simd, int Rows, int VectorsPerRow, bool kRowsOfA>
 void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
                    std::ptrdiff_t a_row_stride, const typename Simd::Scalar* b,
-                   typename Simd::Scalar* tile, std::ptrdiff_t tile_row_stride, bool accumulate) {
+                   std::ptrdiff_t b_row_stride, typename Simd::Scalar* tile,
+                   std::ptrdiff_t tile_row_stride, bool accumulate) {
   using Vector = typename Simd::Vector;
   constexpr int kLanes = Simd::kLanes;
-  constexpr int kColumns = VectorsPerRow * kLanes;
 
   Vector sum[Rows][VectorsPerRow];
 #pragma GCC unroll 16
@@ -37,7 +38,7 @@ void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
       sum[i][v] = accumulate ? Simd::load(tile + i * tile_row_stride + v * kLanes) : Simd::zero();
     }
   }
-  for (std::ptrdiff_t p = 0; p < depth; ++p, b += kColumns) {
+  for (std::ptrdiff_t p = 0; p < depth; ++p, b += b_row_stride) {
     Vector b_row[VectorsPerRow];
 #pragma GCC unroll 4
     for (int v = 0; v < VectorsPerRow; ++v)

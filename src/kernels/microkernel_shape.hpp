@@ -21,14 +21,15 @@ struct MicrokernelOf {
   int lanes;    // values per vector
   int rows;     // rows of a packed panel of a, and of the output tile
   int columns;  // columns of a packed panel of b, and of the output tile
-  // tile (+)= Σ_p a[p*rows + i] · b[p*columns + j] for the whole tile, `depth` steps of p.
-  // (a_row_stride is unused: a is a packed panel.)
+  // tile (+)= Σ_p a[p*rows + i] · b[p*b_row_stride + j] for the whole tile, `depth` steps of p;
+  // b_row_stride is `columns` for a packed panel of b. (a_row_stride is unused: a is packed.)
   void (*multiply_tile)(std::ptrdiff_t depth, const T* a, std::ptrdiff_t a_row_stride, const T* b,
-                        T* tile, std::ptrdiff_t tile_row_stride, bool accumulate);
+                        std::ptrdiff_t b_row_stride, T* tile, std::ptrdiff_t tile_row_stride,
+                        bool accumulate);
   // The same with a[i*a_row_stride + p]: `rows` rows of a row-major matrix, read in place.
   void (*multiply_tile_by_rows_of_a)(std::ptrdiff_t depth, const T* a, std::ptrdiff_t a_row_stride,
-                                     const T* b, T* tile, std::ptrdiff_t tile_row_stride,
-                                     bool accumulate);
+                                     const T* b, std::ptrdiff_t b_row_stride, T* tile,
+                                     std::ptrdiff_t tile_row_stride, bool accumulate);
   // out[r] = Σ_p x[p] · y[r * y_stride + p], for one y (dot) or kDotRows of them (dots): a
   // single row times a matrix stored as rows (one sample through a Dense layer), where packing
   // panels for tiles would cost more than the arithmetic. Both give the same bits per output.
