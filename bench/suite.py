@@ -3,7 +3,7 @@
 in one invocation, and a table of issue 5's targets with the figures, ratios and verdicts.
 
 Usage: /usr/bin/python3 bench/suite.py [--build-dir build] [--repeats 5] [--quick]
-                                       [--anchor PATH] [--json-out FILE] [--no-micro]
+                                       [--anchor PATH] [--json-out FILE] [--no-micro] [--as-avx2]
 `make bench` builds in Release and runs it. docs/performance.md explains every row.
 
 Each repeat ("round") runs every contender once, and successive rounds run them in reverse
@@ -22,6 +22,10 @@ the rounds. The contenders:
 and, once at the end, scratchnet_microbench's matrix-product table.
 PyTorch and the micro-benchmarks (which contain OpenBLAS) run without OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE, as the anchor's protocol asks; nothing else changes the environment.
+
+--as-avx2 measures as on an AVX2 machine, on an AVX-512 one: scratchnet takes its AVX2 path
+(SCRATCHNET_ISA=avx2), PyTorch its AVX2 kernels (ATEN_CPU_CAPABILITY=avx2) and OpenBLAS's Haswell
+ones (OPENBLAS_CORETYPE=Haswell), numpy none of its AVX-512 loops; the peak is the AVX2 one.
 
 --quick runs every contender once on tiny work (a 512-row IDX file instead of Fashion-MNIST for
 training, few samples, one PyTorch setup) through the same parsing and table code, keeping the
@@ -55,6 +59,8 @@ def parse_args():
     parser.add_argument("--json-out", help="write every measurement and the table here "
                                            "(default: BUILD_DIR/bench-results.json)")
     parser.add_argument("--no-micro", action="store_true", help="skip the matrix-product table")
+    parser.add_argument("--as-avx2", action="store_true",
+                        help="measure as on an AVX2 machine: every contender limited to AVX2 (see the notes)")
     args = parser.parse_args()
     if args.quick:
         args.repeats = 1
@@ -75,6 +81,14 @@ def commit_description():
         return "unknown commit"
 
 
+# --as-avx2: what makes every contender run its AVX2 code on an AVX-512 machine. The variables
+# for all are set in this process (the children inherit them); OpenBLAS's core type is added to
+# the reference environment only, which otherwise drops it.
+AS_AVX2_ALL = {"SCRATCHNET_ISA": "avx2", "ATEN_CPU_CAPABILITY": "avx2",
+               "NPY_DISABLE_CPU_FEATURES": "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL"}
+AS_AVX2_REFERENCES = {"OPENBLAS_CORETYPE": "Haswell"}
+
+
 class Suite:
     """The measurements of one invocation, gathered round by round."""
 
@@ -89,7 +103,11 @@ class Suite:
         if missing:
             sys.exit("suite: missing " + ", ".join(missing) + "; build with the benchmarks first (make bench)")
         self.folder = scratch_folder
+        if args.as_avx2:
+            os.environ.update(AS_AVX2_ALL)
         self.reference_env = runs.reference_environment(keep=args.quick)
+        if args.as_avx2:
+            self.reference_env.update(AS_AVX2_REFERENCES)
         self.has_torch = os.path.isfile(args.anchor)
         self.torch_setups = ["t1"] if args.quick else list(runs.TORCH_SETUPS)
         self.train_data = (runs.write_tiny_idx(scratch_folder) if args.quick else ["--data", "fashion-mnist"])
@@ -303,6 +321,9 @@ def main():
           f"{suite.data['peak'].get(1, 0):.0f} GFLOP/s on 1 core, {suite.data['peak'].get(2, 0):.0f} on 2; "
           "load average {:.2f} before, {:.2f} after".format(*suite.data["load_average"]))
     print(f"scratchnet's matrix-product microkernel: {suite.data.get('matmul_kernel', '?')}")
+    if args.as_avx2:
+        print("as an AVX2 machine (--as-avx2): " + ", ".join(
+            f"{name}={value}" for name, value in {**AS_AVX2_ALL, **AS_AVX2_REFERENCES}.items()))
     print()
     print(table.render(sections, args.repeats))
     print()
@@ -320,7 +341,8 @@ def main():
             print("- " + failure.replace("\n", "\n  "))
     json_path = args.json_out or os.path.join(args.build_dir, "bench-results.json")
     with open(json_path, "w") as file:
-        json.dump({"measurements": json_ready(suite.data), "quick": args.quick, "repeats": args.repeats,
+        json.dump({"measurements": json_ready(suite.data), "quick": args.quick, "as_avx2": args.as_avx2,
+                   "repeats": args.repeats,
                    "commit": commit_description(), "seconds": seconds,
                    "table": [{"section": title, "rows": [row.as_dict() for row in rows]}
                              for title, rows in sections]}, file, indent=1)
