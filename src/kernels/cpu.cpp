@@ -75,4 +75,9 @@ bool cpu_has_avx512() {
   return has;
 }
 
+bool cpu_has_avx2() {
+  static const bool has = cpu_has("avx2");
+  return has;
+}
+
 }  // namespace scratchnet::kernels

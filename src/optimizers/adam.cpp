@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "multiply_add.hpp"
 #include "scratchnet/kernels/cpu.hpp"
 
 namespace scratchnet {
@@ -51,16 +52,18 @@ struct AdamStep {
 //   g ← ∇θ + l2·θ;  m ← β1·m + (1 − β1)·g;  v ← β2·v + ((1 − β2)·g)·g
 //   θ ← θ + (−step·m) / (√v / √bc2 + ε)
 // One pass keeps each element in registers; the loop vectorises (sqrt and division are exact).
-template <typename T>
+// The three multiply-adds fuse in the vector builds (multiply_add.hpp), as torch's add_ with
+// alpha and addcmul_ do.
+template <bool kFused, typename T>
 [[gnu::always_inline]] inline void adam_elements(Index count, T* __restrict theta,
                                                  const T* __restrict gradient,
                                                  T* __restrict exp_avg, T* __restrict exp_avg_sq,
                                                  const AdamStep<T>& step) {
   for (Index i = 0; i < count; ++i) {
     const T decayed = theta[i] * step.decay_factor;
-    const T g = step.l2 != T(0) ? gradient[i] + step.l2 * decayed : gradient[i];
-    const T m = step.beta1 * exp_avg[i] + step.one_minus_beta1 * g;
-    const T v = step.beta2 * exp_avg_sq[i] + (step.one_minus_beta2 * g) * g;
+    const T g = step.l2 != T(0) ? multiply_add<kFused>(step.l2, decayed, gradient[i]) : gradient[i];
+    const T m = multiply_add<kFused>(step.one_minus_beta1, g, step.beta1 * exp_avg[i]);
+    const T v = multiply_add<kFused>(step.one_minus_beta2 * g, g, step.beta2 * exp_avg_sq[i]);
     exp_avg[i] = m;
     exp_avg_sq[i] = v;
     theta[i] =
@@ -68,14 +71,22 @@ template <typename T>
   }
 }
 
-// The loop compiled twice, for AVX-512 and for the baseline, and picked by what the CPU has.
+// The loop compiled three times, for AVX-512, AVX2 and the baseline, and picked by what the CPU
+// has. The two vector builds fuse the same multiply-adds and agree bit for bit.
 // (Not target_clones: its load-time resolver crashes ThreadSanitizer builds.)
 #if defined(__x86_64__)
 template <typename T>
 [[gnu::target("avx512f")]] void adam_elements_avx512(Index count, T* theta, const T* gradient,
                                                      T* exp_avg, T* exp_avg_sq,
                                                      const AdamStep<T>& step) {
-  adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
+  adam_elements<true>(count, theta, gradient, exp_avg, exp_avg_sq, step);
+}
+
+template <typename T>
+[[gnu::target("avx2,fma")]] void adam_elements_avx2(Index count, T* theta, const T* gradient,
+                                                    T* exp_avg, T* exp_avg_sq,
+                                                    const AdamStep<T>& step) {
+  adam_elements<true>(count, theta, gradient, exp_avg, exp_avg_sq, step);
 }
 
 template <typename T>
@@ -85,13 +96,17 @@ void adam_elements_of(Index count, T* theta, const T* gradient, T* exp_avg, T* e
     adam_elements_avx512(count, theta, gradient, exp_avg, exp_avg_sq, step);
     return;
   }
-  adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
+  if (kernels::cpu_has_avx2()) {
+    adam_elements_avx2(count, theta, gradient, exp_avg, exp_avg_sq, step);
+    return;
+  }
+  adam_elements<false>(count, theta, gradient, exp_avg, exp_avg_sq, step);
 }
 #else
 template <typename T>
 void adam_elements_of(Index count, T* theta, const T* gradient, T* exp_avg, T* exp_avg_sq,
                       const AdamStep<T>& step) {
-  adam_elements(count, theta, gradient, exp_avg, exp_avg_sq, step);
+  adam_elements<kBaselineFuses>(count, theta, gradient, exp_avg, exp_avg_sq, step);
 }
 #endif
 

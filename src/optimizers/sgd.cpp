@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "multiply_add.hpp"
 #include "scratchnet/kernels/cpu.hpp"
 
 namespace scratchnet {
@@ -44,16 +45,17 @@ void sgd_update(Parameters theta, const Gradient& grad, VectorView<T> momentum_b
 
 // The common case, momentum after the first step without Nesterov or weight decay, in one pass:
 // b ← μ·b + (1 − dampening)·∇θ;  θ ← θ − lr·b. The operations of sgd_update in its order,
-// reading each array once instead of twice.
-template <typename T>
+// reading each array once instead of twice. Fused as torch's buf.mul_(μ).add_(∇θ, alpha=1 − d)
+// and param.add_(buf, alpha=−lr) are in its vector kernels: (1 − d)·∇θ + (μ·b), −lr·b + θ.
+template <bool kFused, typename T>
 [[gnu::always_inline]] inline void momentum_elements(Index count, T* __restrict theta,
                                                      const T* __restrict gradient,
                                                      T* __restrict buffer, T momentum,
                                                      T one_minus_dampening, T negative_lr) {
   for (Index i = 0; i < count; ++i) {
-    const T b = momentum * buffer[i] + one_minus_dampening * gradient[i];
+    const T b = multiply_add<kFused>(one_minus_dampening, gradient[i], momentum * buffer[i]);
     buffer[i] = b;
-    theta[i] = theta[i] + negative_lr * b;
+    theta[i] = multiply_add<kFused>(negative_lr, b, theta[i]);
   }
 }
 
@@ -62,13 +64,22 @@ template <typename T>
 [[gnu::target("avx512f")]] void momentum_elements_avx512(Index count, T* theta, const T* gradient,
                                                          T* buffer, T momentum,
                                                          T one_minus_dampening, T negative_lr) {
-  momentum_elements(count, theta, gradient, buffer, momentum, one_minus_dampening, negative_lr);
+  momentum_elements<true>(count, theta, gradient, buffer, momentum, one_minus_dampening,
+                          negative_lr);
+}
+
+template <typename T>
+[[gnu::target("avx2,fma")]] void momentum_elements_avx2(Index count, T* theta, const T* gradient,
+                                                        T* buffer, T momentum,
+                                                        T one_minus_dampening, T negative_lr) {
+  momentum_elements<true>(count, theta, gradient, buffer, momentum, one_minus_dampening,
+                          negative_lr);
 }
 #endif
 
-// The loop for AVX-512 where the CPU has it, else the baseline. The AVX-512 build fuses each
-// multiply-add (as torch's vectorised CPU kernels do), so its last bits can differ from the
-// baseline's; a given machine always takes the same loop.
+// The loop for the widest vectors the CPU has: the AVX-512 and AVX2 ones agree bit for bit;
+// the baseline's last bits can differ from theirs (multiply_add.hpp). A given machine always
+// takes the same loop.
 template <typename T>
 void momentum_step(Index count, T* theta, const T* gradient, T* buffer, T momentum,
                    T one_minus_dampening, T negative_lr) {
@@ -78,8 +89,14 @@ void momentum_step(Index count, T* theta, const T* gradient, T* buffer, T moment
                              negative_lr);
     return;
   }
+  if (kernels::cpu_has_avx2()) {
+    momentum_elements_avx2(count, theta, gradient, buffer, momentum, one_minus_dampening,
+                           negative_lr);
+    return;
+  }
 #endif
-  momentum_elements(count, theta, gradient, buffer, momentum, one_minus_dampening, negative_lr);
+  momentum_elements<kBaselineFuses>(count, theta, gradient, buffer, momentum, one_minus_dampening,
+                                    negative_lr);
 }
 
 }  // namespace

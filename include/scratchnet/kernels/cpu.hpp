@@ -18,4 +18,7 @@ bool cpu_has(std::string_view instructions);
 /// cpu_has("avx512"), asked once.
 bool cpu_has_avx512();
 
+/// cpu_has("avx2"), asked once.
+bool cpu_has_avx2();
+
 }  // namespace scratchnet::kernels
