@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string_view>
 
@@ -94,7 +93,9 @@ void pack_panel(const T* first, Index line_stride, Index step_stride, Index coun
       const T* step = first + p * step_stride;
       T* out = panel + p * width;
       if (line_stride == 1) {
-        std::memcpy(out, step, std::size_t(count) * sizeof(T));
+        // A run is a few dozen bytes: a loop, where a call to memcpy per run cost more.
+        for (Index l = 0; l < count; ++l)
+          out[l] = step[l];
       } else {
         for (Index l = 0; l < count; ++l)
           out[l] = step[l * line_stride];
