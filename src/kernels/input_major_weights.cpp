@@ -13,6 +13,10 @@ namespace {
 // vectors in two chains is eight) without cutting a small layer into parts of padding.
 constexpr int kWidestBlock = 4;
 
+// Below this many weights (256 KiB of floats) a layer is one core's work: handing half of it to
+// another core costs more than the half.
+constexpr Index kWeightsWorthTwoCores = 64 * 1024;
+
 }  // namespace
 
 template <typename T>
@@ -58,7 +62,8 @@ void InputMajorWeights<T>::multiply(const T* x, T* out, ThreadPool* pool) {
                  bias_.data() + first, block_out);
     if (!full) std::copy_n(padded_out_.data(), outputs_ - first, out + first);
   };
-  if (pool == nullptr || pool->threads() == 1 || blocks_ == 1) {
+  if (pool == nullptr || pool->threads() == 1 || blocks_ == 1 ||
+      inputs_ * outputs_ < kWeightsWorthTwoCores) {
     const std::ptrdiff_t count = nonzero_inputs_(inputs_, x, positions_.data(), values_.data());
     for (Index block = 0; block < blocks_; ++block)
       sum_block(block, count, positions_.data(), values_.data());
