@@ -145,16 +145,36 @@ TEST(Predictor, AllZeroInputGivesTheBiasAndNaNPassesThrough) {
   EXPECT_TRUE(output.array().isNaN().all());
 }
 
+// A first layer of 300 × 230 weights, enough to be split between the pool's threads (smaller
+// layers stay on one), with a partial last block; then the small network's sizes.
+Sequential<float> network_split_between_threads(std::uint64_t seed) {
+  Sequential<float> model(/*inputs=*/300);
+  model.emplace<Dense<float>>(300, 230);
+  model.emplace<ReLU<float>>();
+  model.emplace<Dense<float>>(230, 33, Bias::none);
+  model.emplace<Tanh<float>>();
+  model.emplace<Dense<float>>(33, 10);
+  Random random(seed);
+  initialize(model, Initializer::torch_default, random);
+  return model;
+}
+
 TEST(Predictor, ThreadsChangeNoBit) {
-  const Matrix<float> samples = sparse_samples<float>(12, 45, /*seed=*/4);
-  Predictor<float> alone(small_network<float>(/*seed=*/2));
-  Predictor<float> shared(small_network<float>(/*seed=*/2));
-  kernels::ThreadPool pool(2);
-  shared.use_threads(&pool);
-  for (Index i = 0; i < samples.rows(); ++i) {
-    const Matrix<float> expected = alone.forward(samples.row(i));
-    const Matrix<float> output = shared.forward(samples.row(i));
-    EXPECT_EQ(0, std::memcmp(output.data(), expected.data(), sizeof(float) * 10)) << "sample " << i;
+  for (const Index inputs : {45, 300}) {
+    const auto network = [&] {
+      return inputs == 45 ? small_network<float>(/*seed=*/2) : network_split_between_threads(2);
+    };
+    const Matrix<float> samples = sparse_samples<float>(12, inputs, /*seed=*/4);
+    Predictor<float> alone(network());
+    Predictor<float> shared(network());
+    kernels::ThreadPool pool(2);
+    shared.use_threads(&pool);
+    for (Index i = 0; i < samples.rows(); ++i) {
+      const Matrix<float> expected = alone.forward(samples.row(i));
+      const Matrix<float> output = shared.forward(samples.row(i));
+      EXPECT_EQ(0, std::memcmp(output.data(), expected.data(), sizeof(float) * 10))
+          << inputs << " inputs, sample " << i;
+    }
   }
 }
 
