@@ -76,6 +76,16 @@ void check_against_reference(const Shape& shape, kernels::ThreadPool* pool) {
   kernels::matmul_atb_add<T>(d, b, fast, pool);
   kernels::reference::matmul_atb_add<T>(d, b, plain);
   expect_close(fast, plain, k + 1, "out += aᵀ·b " + what);
+
+  kernels::matmul_atb<T>(d, b, fast, pool);
+  kernels::reference::matmul_atb<T>(d, b, plain);
+  expect_close(fast, plain, k, "aᵀ·b " + what);
+
+  fast = start;
+  plain = start;
+  kernels::matmul_abt_add<T>(a, b_rows, fast, pool);
+  kernels::reference::matmul_abt_add<T>(a, b_rows, plain);
+  expect_close(fast, plain, k + 1, "out += a·bᵀ " + what);
 }
 
 // Every microkernel this CPU can run, not only the one it picks: those of the other

@@ -1,6 +1,6 @@
 #pragma once
-// The one seam through which every matrix product in scratchnet runs. Layers call these three
-// shapes of product and nothing else, so the backend can change without touching a layer.
+// The one seam through which every matrix product in scratchnet runs. Layers call these shapes
+// of product and nothing else, so the backend can change without touching a layer.
 // Operands are row-major with the batch as the long dimension.
 //
 // The backend is scratchnet's own blocked product (kernels/gemm.hpp) with a microkernel for
@@ -76,6 +76,26 @@ void matmul_ab(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
                const Eigen::MatrixBase<Out>& out, ThreadPool* pool = nullptr) {
   assert(a.cols() == b.rows() && out.rows() == a.rows() && out.cols() == b.cols());
   gemm<T>(out.rows(), out.cols(), a.cols(), detail::as_is<T>(a), detail::as_is<T>(b),
+          detail::writable<T>(out), out.outerStride(), /*accumulate=*/false, pool);
+}
+
+/// out += a · bᵀ       a: [m, k], b: [n, k], out: [m, n]   (Conv2d weight gradient: doutput ·
+/// columnsᵀ, summed over samples)
+template <typename T, typename A, typename B, typename Out>
+void matmul_abt_add(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
+                    const Eigen::MatrixBase<Out>& out, ThreadPool* pool = nullptr) {
+  assert(a.cols() == b.cols() && out.rows() == a.rows() && out.cols() == b.rows());
+  gemm<T>(out.rows(), out.cols(), a.cols(), detail::as_is<T>(a), detail::transposed<T>(b),
+          detail::writable<T>(out), out.outerStride(), /*accumulate=*/true, pool);
+}
+
+/// out = aᵀ · b         a: [k, m], b: [k, n], out: [m, n]   (Conv2d input gradient: weightᵀ ·
+/// doutput, the columns col2im folds back)
+template <typename T, typename A, typename B, typename Out>
+void matmul_atb(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
+                const Eigen::MatrixBase<Out>& out, ThreadPool* pool = nullptr) {
+  assert(a.rows() == b.rows() && out.rows() == a.cols() && out.cols() == b.cols());
+  gemm<T>(out.rows(), out.cols(), a.rows(), detail::transposed<T>(a), detail::as_is<T>(b),
           detail::writable<T>(out), out.outerStride(), /*accumulate=*/false, pool);
 }
 
