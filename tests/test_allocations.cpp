@@ -19,6 +19,7 @@
 #include "optimizer_configurations.hpp"
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/init/initializer.hpp"
+#include "scratchnet/layers/conv2d.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
@@ -113,6 +114,30 @@ TEST(LayerAllocations, NoneAfterTheFirstBatch) {
     layer->forward(view_of(input));
     layer->backward(view_of(doutput));
     EXPECT_EQ(allocations - before, 0) << layer->name();
+  }
+}
+
+// Conv2d keeps its columns, their gradient and the per-chunk sums in buffers that grow to the
+// largest batch; a product's packing space is the calling thread's, reused likewise.
+TEST(LayerAllocations, Conv2dNoneAfterTheFirstBatch) {
+  Random random(/*seed=*/41);
+  for (const Index groups : {1, 2}) {
+    Sequential<double> model(Shape{4, 9, 7});
+    model.emplace<Conv2d<double>>(4, 6, Window{3, 2, 1, 2}, groups);
+    const Matrix<double> input = testing::random_matrix(20, model.inputs(), random);
+    const Matrix<double> doutput = testing::random_matrix(20, model.outputs(), random);
+    const Matrix<double> smaller_input = input.topRows(5), smaller_doutput = doutput.topRows(5);
+    Layer<double>& conv = model.layer(0);
+    conv.forward(view_of(input));
+    conv.backward(view_of(doutput));
+    const long before = allocations;
+    conv.forward(view_of(input));
+    conv.backward(view_of(doutput));
+    conv.forward(view_of(smaller_input));
+    conv.backward(view_of(smaller_doutput));
+    conv.forward(view_of(input));
+    conv.backward_parameters(view_of(doutput));
+    EXPECT_EQ(allocations - before, 0) << "groups " << groups;
   }
 }
 

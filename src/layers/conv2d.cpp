@@ -1,0 +1,241 @@
+#include "scratchnet/layers/conv2d.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "scratchnet/kernels/matmul.hpp"
+
+namespace scratchnet {
+namespace {
+
+// Samples per chunk of the parameter gradients: each chunk's sum is computed whole by one thread
+// and the chunks' sums are added in chunk order, so the bits depend on the batch alone.
+constexpr Index kSamplesPerChunk = 8;
+
+void require(bool condition, const std::string& message) {
+  if (!condition) throw std::invalid_argument(message);
+}
+
+// Runs share(index, first, end) over contiguous shares of [0, count), at most one per thread of
+// `pool`: each share gets its own scratch space (row `index`). Only work whose result does not
+// depend on the cut goes through here (samples computed whole, chunks of fixed size), so the
+// thread count sets the cut but never the bits.
+template <typename Share>
+void for_shares(kernels::ThreadPool* pool, Index count, const Share& share) {
+  const Index shares = std::min<Index>(count, pool != nullptr ? pool->threads() : 1);
+  kernels::run_parts(pool, shares, [&](Index index) {
+    share(index, index * count / shares, (index + 1) * count / shares);
+  });
+}
+
+Index shares_for(kernels::ThreadPool* pool, Index count) {
+  return std::max<Index>(1, std::min<Index>(count, pool != nullptr ? pool->threads() : 1));
+}
+
+// Σ values[0, count), in eight interleaved partial sums (which vectorise) added in a fixed order.
+template <typename T>
+T sum_of(const T* values, Index count) {
+  constexpr Index kLanes = 8;
+  T lanes[kLanes] = {};
+  Index i = 0;
+  for (; i + kLanes <= count; i += kLanes) {
+    for (Index lane = 0; lane < kLanes; ++lane)
+      lanes[lane] += values[i + lane];
+  }
+  T total = 0;
+  for (Index lane = 0; lane < kLanes; ++lane)
+    total += lanes[lane];
+  for (; i < count; ++i)
+    total += values[i];
+  return total;
+}
+
+}  // namespace
+
+template <typename T>
+Conv2d<T>::Conv2d(Index in_channels, Index out_channels, Window window, Index groups, Bias bias)
+    : in_channels_(in_channels),
+      out_channels_(out_channels),
+      window_(window),
+      groups_(groups),
+      bias_(bias) {
+  require(in_channels >= 1 && out_channels >= 1,
+          "Conv2d needs at least 1 input and 1 output channel, got " + std::to_string(in_channels) +
+              " -> " + std::to_string(out_channels));
+  require(window.kernel >= 1,
+          "Conv2d kernel_size must be at least 1, got " + std::to_string(window.kernel));
+  require(window.stride >= 1,
+          "Conv2d stride must be at least 1, got " + std::to_string(window.stride));
+  require(window.padding >= 0,
+          "Conv2d padding must not be negative, got " + std::to_string(window.padding));
+  require(window.dilation >= 1,
+          "Conv2d dilation must be at least 1, got " + std::to_string(window.dilation));
+  require(groups >= 1, "Conv2d groups must be at least 1, got " + std::to_string(groups));
+  require(in_channels % groups == 0, "Conv2d in_channels (" + std::to_string(in_channels) +
+                                         ") must be divisible by groups (" +
+                                         std::to_string(groups) + ")");
+  require(out_channels % groups == 0, "Conv2d out_channels (" + std::to_string(out_channels) +
+                                          ") must be divisible by groups (" +
+                                          std::to_string(groups) + ")");
+}
+
+template <typename T>
+LayerDescription Conv2d<T>::describe() const {
+  return {"Conv2d",
+          {{"in_channels", std::int64_t{in_channels_}},
+           {"out_channels", std::int64_t{out_channels_}},
+           {"kernel_size", std::int64_t{window_.kernel}},
+           {"stride", std::int64_t{window_.stride}},
+           {"padding", std::int64_t{window_.padding}},
+           {"dilation", std::int64_t{window_.dilation}},
+           {"groups", std::int64_t{groups_}},
+           {"bias", has_bias()}}};
+}
+
+template <typename T>
+Shape Conv2d<T>::output_shape(const Shape& input) const {
+  require(input.rank() == 3,
+          "Conv2d takes images [channels, height, width], got samples of shape " + input.text());
+  require(input[0] == in_channels_, "Conv2d expects " + std::to_string(in_channels_) +
+                                        " input channels, got samples of shape " + input.text());
+  const Index out_height = window_output_size(input[1], window_);
+  const Index out_width = window_output_size(input[2], window_);
+  require(out_height >= 1 && out_width >= 1,
+          "Conv2d kernel_size " + std::to_string(window_.kernel) + " (dilation " +
+              std::to_string(window_.dilation) + ") is larger than the " +
+              std::to_string(input[1]) + "x" + std::to_string(input[2]) + " input padded by " +
+              std::to_string(window_.padding));
+  geometry_ = {in_channels_ / groups_, input[1],         input[2],   window_.kernel, window_.stride,
+               window_.padding,        window_.dilation, out_height, out_width};
+  return Shape({out_channels_, out_height, out_width});
+}
+
+template <typename T>
+std::vector<ParameterShape> Conv2d<T>::parameter_shapes() const {
+  std::vector<ParameterShape> shapes{
+      {"weight", {out_channels_, in_channels_ / groups_, window_.kernel, window_.kernel}}};
+  if (has_bias()) shapes.push_back({"bias", {out_channels_}});
+  return shapes;
+}
+
+template <typename T>
+void Conv2d<T>::bind_parameters(T* values, T* gradients) {
+  values_ = values;
+  gradients_ = gradients;
+}
+
+// Called on every forward(): the messages are built only when thrown, so that a forward pass
+// allocates nothing.
+template <typename T>
+void Conv2d<T>::check_rows(Index columns) const {
+  if (geometry_.channels == 0) {
+    throw std::invalid_argument(
+        "Conv2d must be given its sample shape (output_shape) before forward");
+  }
+  const Index expected = in_channels_ * geometry_.height * geometry_.width;
+  if (columns != expected) {
+    throw std::invalid_argument("Conv2d was shaped for samples of " + std::to_string(expected) +
+                                " values, got rows of " + std::to_string(columns));
+  }
+}
+
+// output_g = weight_g · im2col(input_g) + bias_g, per sample and group g
+//   [O/G, C/G·k·k] · [C/G·k·k, Ho·Wo] -> [O/G, Ho·Wo]
+template <typename T>
+ConstMatrixView<T> Conv2d<T>::forward(ConstMatrixView<T> input) {
+  check_rows(input.cols());
+  rebind(input_, input);
+  const kernels::ConvolutionGeometry& g = geometry_;
+  const Index group_in = g.channels * g.height * g.width;
+  const Index group_out = out_channels_ / groups_;
+  const Index positions = g.positions();
+  auto output = output_.reshape(input.rows(), out_channels_ * positions);
+  auto scratch = scratch_.reshape(shares_for(pool_, input.rows()), g.patch_size() * positions);
+  for_shares(pool_, input.rows(), [&](Index share, Index first, Index end) {
+    MatrixView<T> columns(scratch.row(share).data(), g.patch_size(), positions);
+    for (Index n = first; n < end; ++n) {
+      for (Index group = 0; group < groups_; ++group) {
+        kernels::im2col(input.row(n).data() + group * group_in, g, columns.data());
+        MatrixView<T> out(output.row(n).data() + group * group_out * positions, group_out,
+                          positions);
+        kernels::matmul_ab<T>(weight().middleRows(group * group_out, group_out), columns, out);
+        if (has_bias()) {
+          for (Index o = 0; o < group_out; ++o)
+            out.row(o).array() += bias()(group * group_out + o);
+        }
+      }
+    }
+  });
+  return output_.const_view();
+}
+
+// dweight_g += doutput_g · im2col(input_g)ᵀ, dbias += Σ_{batch, y, x} doutput,
+// dinput_g = col2im(weight_gᵀ · doutput_g)
+template <typename T>
+ConstMatrixView<T> Conv2d<T>::backward(ConstMatrixView<T> doutput) {
+  auto dinput = dinput_.reshape(doutput.rows(), input_.cols());
+  backward_into(doutput, dinput.data());
+  return dinput_.const_view();
+}
+
+// dweight_g += doutput_g · im2col(input_g)ᵀ, dbias += Σ_{batch, y, x} doutput
+template <typename T>
+void Conv2d<T>::backward_parameters(ConstMatrixView<T> doutput) {
+  backward_into(doutput, nullptr);
+}
+
+template <typename T>
+void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
+  const kernels::ConvolutionGeometry& g = geometry_;
+  const Index batch = doutput.rows();
+  const Index group_in = g.channels * g.height * g.width;
+  const Index group_out = out_channels_ / groups_;
+  const Index positions = g.positions();
+  const Index column_size = g.patch_size() * positions;
+  const Index chunks = (batch + kSamplesPerChunk - 1) / kSamplesPerChunk;
+  const Index gradient_size = weight_size() + (has_bias() ? out_channels_ : 0);
+  auto partials = partials_.reshape(chunks, gradient_size);
+  auto scratch = scratch_.reshape(shares_for(pool_, chunks),
+                                  dinput != nullptr ? 2 * column_size : column_size);
+  for_shares(pool_, chunks, [&](Index share, Index first_chunk, Index end_chunk) {
+    MatrixView<T> columns(scratch.row(share).data(), g.patch_size(), positions);
+    MatrixView<T> dcolumns(scratch.row(share).data() + column_size, g.patch_size(), positions);
+    for (Index chunk = first_chunk; chunk < end_chunk; ++chunk) {
+      partials.row(chunk).setZero();
+      MatrixView<T> dweight_sum(partials.row(chunk).data(), out_channels_, g.patch_size());
+      T* dbias_sum = partials.row(chunk).data() + weight_size();
+      const Index end = std::min(batch, (chunk + 1) * kSamplesPerChunk);
+      for (Index n = chunk * kSamplesPerChunk; n < end; ++n) {
+        T* dinput_row =
+            dinput != nullptr ? dinput + n * in_channels_ * g.height * g.width : nullptr;
+        if (dinput_row != nullptr) std::fill(dinput_row, dinput_row + groups_ * group_in, T(0));
+        for (Index group = 0; group < groups_; ++group) {
+          kernels::im2col(input_.row(n).data() + group * group_in, g, columns.data());
+          ConstMatrixView<T> dout(doutput.row(n).data() + group * group_out * positions, group_out,
+                                  positions);
+          kernels::matmul_abt_add<T>(dout, columns,
+                                     dweight_sum.middleRows(group * group_out, group_out));
+          if (dinput_row != nullptr) {
+            kernels::matmul_atb<T>(weight().middleRows(group * group_out, group_out), dout,
+                                   dcolumns);
+            kernels::col2im_add(dcolumns.data(), g, dinput_row + group * group_in);
+          }
+        }
+        if (has_bias()) {
+          for (Index o = 0; o < out_channels_; ++o)
+            dbias_sum[o] += sum_of(doutput.row(n).data() + o * positions, positions);
+        }
+      }
+    }
+  });
+  // The chunks' sums, in chunk order; weight and bias sit back to back in both buffers.
+  Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gradients(gradients_, gradient_size);
+  for (Index chunk = 0; chunk < chunks; ++chunk)
+    gradients += partials.row(chunk);
+}
+
+template class Conv2d<float>;
+template class Conv2d<double>;
+
+}  // namespace scratchnet
