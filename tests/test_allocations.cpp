@@ -20,9 +20,12 @@
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/init/initializer.hpp"
 #include "scratchnet/layers/conv2d.hpp"
+#include "scratchnet/layers/adaptive_avg_pool2d.hpp"
+#include "scratchnet/layers/avg_pool2d.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
+#include "scratchnet/layers/max_pool2d.hpp"
 #include "scratchnet/layers/relu.hpp"
 #include "scratchnet/layers/softmax.hpp"
 #include "scratchnet/layers/tanh.hpp"
@@ -138,6 +141,32 @@ TEST(LayerAllocations, Conv2dNoneAfterTheFirstBatch) {
     conv.forward(view_of(input));
     conv.backward_parameters(view_of(doutput));
     EXPECT_EQ(allocations - before, 0) << "groups " << groups;
+// The pools, on a pool of threads, on images [3, 9, 8]: forward and backward allocate nothing
+// after the first batch (the shape is given once, as when the layer joins a model).
+TEST(LayerAllocations, PoolsNoneAfterTheFirstBatch) {
+  Random random(/*seed=*/41);
+  const Shape image{3, 9, 8};
+  const Matrix<float> input = testing::random_matrix(16, image.elements(), random).cast<float>();
+  const Matrix<float> smaller_input = input.topRows(5);
+  kernels::ThreadPool pool(2);
+  std::vector<std::unique_ptr<Layer<float>>> layers;
+  layers.push_back(std::make_unique<MaxPool2d<float>>(Window{2, 2}));
+  layers.push_back(std::make_unique<MaxPool2d<float>>(Window{3, 1, 1}));
+  layers.push_back(std::make_unique<AvgPool2d<float>>(Window{3, 2, 1}));
+  layers.push_back(std::make_unique<AdaptiveAvgPool2d<float>>());
+  for (auto& layer : layers) {
+    const Index outputs = layer->output_shape(image).elements();
+    const Matrix<float> doutput = Matrix<float>::Ones(16, outputs);
+    const Matrix<float> smaller_doutput = doutput.topRows(5);
+    layer->use_threads(&pool);
+    layer->forward(view_of(input));
+    layer->backward(view_of(doutput));
+    const long before = allocations;
+    layer->forward(view_of(smaller_input));
+    layer->backward(view_of(smaller_doutput));
+    layer->forward(view_of(input));
+    layer->backward(view_of(doutput));
+    EXPECT_EQ(allocations - before, 0) << layer->name();
   }
 }
 

@@ -1,0 +1,103 @@
+#include "scratchnet/layers/avg_pool2d.hpp"
+
+#include <algorithm>
+
+#include "pool_planes.hpp"
+
+namespace scratchnet {
+namespace {
+
+constexpr const char* kKind = "AvgPool2d";
+
+// torch's divisor with count_include_pad: the window clipped to the padded image (k² unless
+// the window runs past the padding, which it cannot without ceil_mode).
+Index divisor(Index start, Index kernel, Index size, Index padding) {
+  return std::min(start + kernel, size + padding) - start;
+}
+
+}  // namespace
+
+template <typename T>
+AvgPool2d<T>::AvgPool2d(Window window) : window_(window) {
+  pooling::check_window(kKind, window_);
+}
+
+template <typename T>
+LayerDescription AvgPool2d<T>::describe() const {
+  return {kKind,
+          {{"kernel_size", std::int64_t{window_.kernel}},
+           {"stride", std::int64_t{window_.stride}},
+           {"padding", std::int64_t{window_.padding}},
+           {"ceil_mode", false},
+           {"count_include_pad", true}}};
+}
+
+template <typename T>
+Shape AvgPool2d<T>::output_shape(const Shape& input) const {
+  const pooling::Planes p = pooling::window_planes(kKind, window_, input);
+  input_ = input;
+  return Shape{p.channels, p.out_height, p.out_width};
+}
+
+// y[n, c, i, j] = Σ_{(h, w) in window(i, j) ∩ image} x[n, c, h, w] / k²
+template <typename T>
+ConstMatrixView<T> AvgPool2d<T>::forward(ConstMatrixView<T> input) {
+  const auto p =
+      pooling::window_planes(kKind, window_, pooling::given_shape(kKind, input_, input.cols()));
+  auto output = output_.reshape(input.rows(), p.channels * p.out_size());
+  const Index k = window_.kernel, s = window_.stride, pad = window_.padding;
+  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), [&](Index first, Index count) {
+    for (Index plane = first; plane < first + count; ++plane) {
+      const T* x = input.data() + plane * p.in_size();
+      T* y = output.data() + plane * p.out_size();
+      for (Index i = 0; i < p.out_height; ++i) {
+        const auto rows = pooling::clipped(i * s - pad, k, p.height);
+        const Index tall = divisor(i * s - pad, k, p.height, pad);
+        for (Index j = 0; j < p.out_width; ++j) {
+          const auto columns = pooling::clipped(j * s - pad, k, p.width);
+          T sum = 0;
+          for (Index h = rows.first; h < rows.end; ++h)
+            for (Index w = columns.first; w < columns.end; ++w)
+              sum += x[h * p.width + w];
+          y[i * p.out_width + j] = sum / T(tall * divisor(j * s - pad, k, p.width, pad));
+        }
+      }
+    }
+  });
+  return output_.const_view();
+}
+
+// dx[n, c, h, w] = Σ over the windows (i, j) holding (h, w) of dy[n, c, i, j] / k²
+template <typename T>
+ConstMatrixView<T> AvgPool2d<T>::backward(ConstMatrixView<T> doutput) {
+  const pooling::Planes p = pooling::window_planes(kKind, window_, *input_);
+  auto dinput = dinput_.reshape(doutput.rows(), p.channels * p.in_size());
+  const Index k = window_.kernel, s = window_.stride, pad = window_.padding;
+  pooling::for_planes(
+      pool_, doutput.rows() * p.channels, p.in_size(), [&](Index first, Index count) {
+        for (Index plane = first; plane < first + count; ++plane) {
+          T* dx = dinput.data() + plane * p.in_size();
+          const T* dy = doutput.data() + plane * p.out_size();
+          std::fill(dx, dx + p.in_size(), T(0));
+          // Outputs in order, so that overlapping windows add in one fixed order.
+          for (Index i = 0; i < p.out_height; ++i) {
+            const auto rows = pooling::clipped(i * s - pad, k, p.height);
+            const Index tall = divisor(i * s - pad, k, p.height, pad);
+            for (Index j = 0; j < p.out_width; ++j) {
+              const auto columns = pooling::clipped(j * s - pad, k, p.width);
+              const T share =
+                  dy[i * p.out_width + j] / T(tall * divisor(j * s - pad, k, p.width, pad));
+              for (Index h = rows.first; h < rows.end; ++h)
+                for (Index w = columns.first; w < columns.end; ++w)
+                  dx[h * p.width + w] += share;
+            }
+          }
+        }
+      });
+  return dinput_.const_view();
+}
+
+template class AvgPool2d<float>;
+template class AvgPool2d<double>;
+
+}  // namespace scratchnet
