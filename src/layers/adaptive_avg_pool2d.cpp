@@ -28,7 +28,7 @@ template <typename T>
 ConstMatrixView<T> AdaptiveAvgPool2d<T>::forward(ConstMatrixView<T> input) {
   const auto p = pooling::whole_planes(kKind, pooling::given_shape(kKind, input_, input.cols()));
   auto output = output_.reshape(input.rows(), p.channels);
-  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), [&](Index first, Index count) {
+  const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane) {
       const T* x = input.data() + plane * p.in_size();
       T sum = 0;
@@ -36,7 +36,8 @@ ConstMatrixView<T> AdaptiveAvgPool2d<T>::forward(ConstMatrixView<T> input) {
         sum += x[k];
       output.data()[plane] = sum / T(p.height) / T(p.width);
     }
-  });
+  };
+  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), planes);
   return output_.const_view();
 }
 
@@ -45,13 +46,13 @@ template <typename T>
 ConstMatrixView<T> AdaptiveAvgPool2d<T>::backward(ConstMatrixView<T> doutput) {
   const pooling::Planes p = pooling::whole_planes(kKind, *input_);
   auto dinput = dinput_.reshape(doutput.rows(), p.channels * p.in_size());
-  pooling::for_planes(
-      pool_, doutput.rows() * p.channels, p.in_size(), [&](Index first, Index count) {
-        for (Index plane = first; plane < first + count; ++plane) {
-          T* dx = dinput.data() + plane * p.in_size();
-          std::fill(dx, dx + p.in_size(), doutput.data()[plane] / T(p.height) / T(p.width));
-        }
-      });
+  const auto planes = [&](Index first, Index count) {
+    for (Index plane = first; plane < first + count; ++plane) {
+      T* dx = dinput.data() + plane * p.in_size();
+      std::fill(dx, dx + p.in_size(), doutput.data()[plane] / T(p.height) / T(p.width));
+    }
+  };
+  pooling::for_planes(pool_, doutput.rows() * p.channels, p.in_size(), planes);
   return dinput_.const_view();
 }
 

@@ -15,6 +15,43 @@ Index divisor(Index start, Index kernel, Index size, Index padding) {
   return std::min(start + kernel, size + padding) - start;
 }
 
+// One plane: each window's sum over the image, divided by torch's divisor.
+template <typename T>
+void average_plane(const T* x, T* y, const pooling::Planes& p, const Window& window) {
+  const Index k = window.kernel, s = window.stride, pad = window.padding;
+  for (Index i = 0; i < p.out_height; ++i) {
+    const auto rows = pooling::clipped(i * s - pad, k, p.height);
+    const Index tall = divisor(i * s - pad, k, p.height, pad);
+    for (Index j = 0; j < p.out_width; ++j) {
+      const auto columns = pooling::clipped(j * s - pad, k, p.width);
+      T sum = 0;
+      for (Index h = rows.first; h < rows.end; ++h)
+        for (Index w = columns.first; w < columns.end; ++w)
+          sum += x[h * p.width + w];
+      y[i * p.out_width + j] = sum / T(tall * divisor(j * s - pad, k, p.width, pad));
+    }
+  }
+}
+
+// One plane's dinput: each output's share added over its window, in the outputs' order, so that
+// overlapping windows add in one fixed order.
+template <typename T>
+void spread_plane(const T* dy, T* dx, const pooling::Planes& p, const Window& window) {
+  const Index k = window.kernel, s = window.stride, pad = window.padding;
+  std::fill(dx, dx + p.in_size(), T(0));
+  for (Index i = 0; i < p.out_height; ++i) {
+    const auto rows = pooling::clipped(i * s - pad, k, p.height);
+    const Index tall = divisor(i * s - pad, k, p.height, pad);
+    for (Index j = 0; j < p.out_width; ++j) {
+      const auto columns = pooling::clipped(j * s - pad, k, p.width);
+      const T share = dy[i * p.out_width + j] / T(tall * divisor(j * s - pad, k, p.width, pad));
+      for (Index h = rows.first; h < rows.end; ++h)
+        for (Index w = columns.first; w < columns.end; ++w)
+          dx[h * p.width + w] += share;
+    }
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -45,25 +82,12 @@ ConstMatrixView<T> AvgPool2d<T>::forward(ConstMatrixView<T> input) {
   const auto p =
       pooling::window_planes(kKind, window_, pooling::given_shape(kKind, input_, input.cols()));
   auto output = output_.reshape(input.rows(), p.channels * p.out_size());
-  const Index k = window_.kernel, s = window_.stride, pad = window_.padding;
-  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), [&](Index first, Index count) {
-    for (Index plane = first; plane < first + count; ++plane) {
-      const T* x = input.data() + plane * p.in_size();
-      T* y = output.data() + plane * p.out_size();
-      for (Index i = 0; i < p.out_height; ++i) {
-        const auto rows = pooling::clipped(i * s - pad, k, p.height);
-        const Index tall = divisor(i * s - pad, k, p.height, pad);
-        for (Index j = 0; j < p.out_width; ++j) {
-          const auto columns = pooling::clipped(j * s - pad, k, p.width);
-          T sum = 0;
-          for (Index h = rows.first; h < rows.end; ++h)
-            for (Index w = columns.first; w < columns.end; ++w)
-              sum += x[h * p.width + w];
-          y[i * p.out_width + j] = sum / T(tall * divisor(j * s - pad, k, p.width, pad));
-        }
-      }
-    }
-  });
+  const auto planes = [&](Index first, Index count) {
+    for (Index plane = first; plane < first + count; ++plane)
+      average_plane(input.data() + plane * p.in_size(), output.data() + plane * p.out_size(), p,
+                    window_);
+  };
+  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), planes);
   return output_.const_view();
 }
 
@@ -72,28 +96,12 @@ template <typename T>
 ConstMatrixView<T> AvgPool2d<T>::backward(ConstMatrixView<T> doutput) {
   const pooling::Planes p = pooling::window_planes(kKind, window_, *input_);
   auto dinput = dinput_.reshape(doutput.rows(), p.channels * p.in_size());
-  const Index k = window_.kernel, s = window_.stride, pad = window_.padding;
-  pooling::for_planes(
-      pool_, doutput.rows() * p.channels, p.in_size(), [&](Index first, Index count) {
-        for (Index plane = first; plane < first + count; ++plane) {
-          T* dx = dinput.data() + plane * p.in_size();
-          const T* dy = doutput.data() + plane * p.out_size();
-          std::fill(dx, dx + p.in_size(), T(0));
-          // Outputs in order, so that overlapping windows add in one fixed order.
-          for (Index i = 0; i < p.out_height; ++i) {
-            const auto rows = pooling::clipped(i * s - pad, k, p.height);
-            const Index tall = divisor(i * s - pad, k, p.height, pad);
-            for (Index j = 0; j < p.out_width; ++j) {
-              const auto columns = pooling::clipped(j * s - pad, k, p.width);
-              const T share =
-                  dy[i * p.out_width + j] / T(tall * divisor(j * s - pad, k, p.width, pad));
-              for (Index h = rows.first; h < rows.end; ++h)
-                for (Index w = columns.first; w < columns.end; ++w)
-                  dx[h * p.width + w] += share;
-            }
-          }
-        }
-      });
+  const auto planes = [&](Index first, Index count) {
+    for (Index plane = first; plane < first + count; ++plane)
+      spread_plane(doutput.data() + plane * p.out_size(), dinput.data() + plane * p.in_size(), p,
+                   window_);
+  };
+  pooling::for_planes(pool_, doutput.rows() * p.channels, p.in_size(), planes);
   return dinput_.const_view();
 }
 
