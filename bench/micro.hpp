@@ -8,6 +8,7 @@
 //                (micro_layers.cpp)
 //   exp_array/…, sigmoid_array/…   the float64 exp kernels on arrays, on the path they run
 //                (micro_exp.cpp)
+//   max_pool_forward/…, max_pool_backward/…   LeNet-5's max pools (micro_pooling.cpp)
 // Every benchmark measures wall time (UseRealTime), since some run on several threads. Those
 // that compute report GFLOPS, a rate counter: billions of floating-point operations per second.
 
@@ -21,6 +22,7 @@ void register_peak_benchmarks();
 void register_matmul_benchmarks();
 void register_layer_benchmarks();
 void register_exp_benchmarks();
+void register_pooling_benchmarks();
 
 /// A GFLOPS rate counter for `flops_per_iteration` FLOPs in each of the state's iterations.
 inline benchmark::Counter gflops(const benchmark::State& state, double flops_per_iteration) {
