@@ -55,54 +55,45 @@ void spread_plane(const T* dy, T* dx, const pooling::Planes& p, const Window& wi
 }  // namespace
 
 template <typename T>
-AvgPool2d<T>::AvgPool2d(Window window) : window_(window) {
-  pooling::check_window(kKind, window_);
-}
+AvgPool2d<T>::AvgPool2d(Window window) : WindowPool<T>(kKind, window) {}
 
 template <typename T>
 LayerDescription AvgPool2d<T>::describe() const {
   return {kKind,
-          {{"kernel_size", std::int64_t{window_.kernel}},
-           {"stride", std::int64_t{window_.stride}},
-           {"padding", std::int64_t{window_.padding}},
+          {{"kernel_size", std::int64_t{this->window_.kernel}},
+           {"stride", std::int64_t{this->window_.stride}},
+           {"padding", std::int64_t{this->window_.padding}},
            {"ceil_mode", false},
            {"count_include_pad", true}}};
-}
-
-template <typename T>
-Shape AvgPool2d<T>::output_shape(const Shape& input) const {
-  const pooling::Planes p = pooling::window_planes(kKind, window_, input);
-  input_ = input;
-  return Shape{p.channels, p.out_height, p.out_width};
 }
 
 // y[n, c, i, j] = Σ_{(h, w) in window(i, j) ∩ image} x[n, c, h, w] / k²
 template <typename T>
 ConstMatrixView<T> AvgPool2d<T>::forward(ConstMatrixView<T> input) {
-  const auto p =
-      pooling::window_planes(kKind, window_, pooling::given_shape(kKind, input_, input.cols()));
-  auto output = output_.reshape(input.rows(), p.channels * p.out_size());
+  const auto p = pooling::window_planes(kKind, this->window_,
+                                        pooling::given_shape(kKind, this->input_, input.cols()));
+  auto output = this->output_.reshape(input.rows(), p.channels * p.out_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane)
       average_plane(input.data() + plane * p.in_size(), output.data() + plane * p.out_size(), p,
-                    window_);
+                    this->window_);
   };
-  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), planes);
-  return output_.const_view();
+  pooling::for_planes(this->pool_, input.rows() * p.channels, p.in_size(), planes);
+  return this->output_.const_view();
 }
 
 // dx[n, c, h, w] = Σ over the windows (i, j) holding (h, w) of dy[n, c, i, j] / k²
 template <typename T>
 ConstMatrixView<T> AvgPool2d<T>::backward(ConstMatrixView<T> doutput) {
-  const pooling::Planes p = pooling::window_planes(kKind, window_, *input_);
-  auto dinput = dinput_.reshape(doutput.rows(), p.channels * p.in_size());
+  const pooling::Planes p = pooling::window_planes(kKind, this->window_, *this->input_);
+  auto dinput = this->dinput_.reshape(doutput.rows(), p.channels * p.in_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane)
       spread_plane(doutput.data() + plane * p.out_size(), dinput.data() + plane * p.in_size(), p,
-                   window_);
+                   this->window_);
   };
-  pooling::for_planes(pool_, doutput.rows() * p.channels, p.in_size(), planes);
-  return dinput_.const_view();
+  pooling::for_planes(this->pool_, doutput.rows() * p.channels, p.in_size(), planes);
+  return this->dinput_.const_view();
 }
 
 template class AvgPool2d<float>;

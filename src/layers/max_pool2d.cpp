@@ -99,37 +99,29 @@ void unpool_plane(const T* dy, const std::int32_t* argmax, T* dx, const pooling:
 }  // namespace
 
 template <typename T>
-MaxPool2d<T>::MaxPool2d(Window window) : window_(window) {
-  pooling::check_window(kKind, window_);
-}
+MaxPool2d<T>::MaxPool2d(Window window) : WindowPool<T>(kKind, window) {}
 
 template <typename T>
 LayerDescription MaxPool2d<T>::describe() const {
   return {kKind,
-          {{"kernel_size", std::int64_t{window_.kernel}},
-           {"stride", std::int64_t{window_.stride}},
-           {"padding", std::int64_t{window_.padding}},
+          {{"kernel_size", std::int64_t{this->window_.kernel}},
+           {"stride", std::int64_t{this->window_.stride}},
+           {"padding", std::int64_t{this->window_.padding}},
            {"dilation", std::int64_t{1}},
            {"return_indices", false},
            {"ceil_mode", false}}};
 }
 
-template <typename T>
-Shape MaxPool2d<T>::output_shape(const Shape& input) const {
-  const pooling::Planes p = pooling::window_planes(kKind, window_, input);
-  input_ = input;
-  return Shape{p.channels, p.out_height, p.out_width};
-}
-
 // y[n, c, i, j] = max_{(h, w) in window(i, j)} x[n, c, h, w]; argmax keeps the first such (h, w)
 template <typename T>
 ConstMatrixView<T> MaxPool2d<T>::forward(ConstMatrixView<T> input) {
-  const auto p =
-      pooling::window_planes(kKind, window_, pooling::given_shape(kKind, input_, input.cols()));
-  auto output = output_.reshape(input.rows(), p.channels * p.out_size());
+  const auto p = pooling::window_planes(kKind, this->window_,
+                                        pooling::given_shape(kKind, this->input_, input.cols()));
+  auto output = this->output_.reshape(input.rows(), p.channels * p.out_size());
   const auto outputs = static_cast<std::size_t>(output.size());
   if (argmax_.size() < outputs) argmax_.resize(outputs);
-  const bool two_by_two = window_.kernel == 2 && window_.stride == 2 && window_.padding == 0;
+  const bool two_by_two =
+      this->window_.kernel == 2 && this->window_.stride == 2 && this->window_.padding == 0;
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane) {
       const T* x = input.data() + plane * p.in_size();
@@ -138,19 +130,19 @@ ConstMatrixView<T> MaxPool2d<T>::forward(ConstMatrixView<T> input) {
       if (two_by_two) {
         pool_plane_2x2(x, y, argmax, p);
       } else {
-        pool_plane(x, y, argmax, p, window_);
+        pool_plane(x, y, argmax, p, this->window_);
       }
     }
   };
-  pooling::for_planes(pool_, input.rows() * p.channels, p.in_size(), planes);
-  return output_.const_view();
+  pooling::for_planes(this->pool_, input.rows() * p.channels, p.in_size(), planes);
+  return this->output_.const_view();
 }
 
 // dx[n, c, h, w] = Σ over the outputs whose argmax is (h, w) of dy[n, c, i, j]
 template <typename T>
 ConstMatrixView<T> MaxPool2d<T>::backward(ConstMatrixView<T> doutput) {
-  const pooling::Planes p = pooling::window_planes(kKind, window_, *input_);
-  auto dinput = dinput_.reshape(doutput.rows(), p.channels * p.in_size());
+  const pooling::Planes p = pooling::window_planes(kKind, this->window_, *this->input_);
+  auto dinput = this->dinput_.reshape(doutput.rows(), p.channels * p.in_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane) {
       const T* dy = doutput.data() + plane * p.out_size();
@@ -159,8 +151,8 @@ ConstMatrixView<T> MaxPool2d<T>::backward(ConstMatrixView<T> doutput) {
       unpool_plane(dy, argmax, dx, p);
     }
   };
-  pooling::for_planes(pool_, doutput.rows() * p.channels, p.in_size(), planes);
-  return dinput_.const_view();
+  pooling::for_planes(this->pool_, doutput.rows() * p.channels, p.in_size(), planes);
+  return this->dinput_.const_view();
 }
 
 template class MaxPool2d<float>;

@@ -7,16 +7,13 @@
 // by k·k (torch divides by the window clipped to the padded image, which without ceil_mode is
 // the whole window: tools/make_torch_pooling_fixtures.py checks that).
 
-#include <optional>
-
-#include "scratchnet/layers/layer.hpp"
-#include "scratchnet/layers/window.hpp"
+#include "scratchnet/layers/window_pool.hpp"
 
 namespace scratchnet {
 
 /// torch.nn.AvgPool2d: the mean of each window of each channel, padding included.
 template <typename T>
-class AvgPool2d final : public Layer<T> {
+class AvgPool2d final : public WindowPool<T> {
  public:
   /// A pool moving `window` (dilation must be 1); the caller gives stride = kernel for torch's
   /// default. Throws std::invalid_argument for kernel or stride below 1, negative padding, or
@@ -25,26 +22,13 @@ class AvgPool2d final : public Layer<T> {
 
   /// AvgPool2d(kernel_size, stride, padding, ceil_mode=False, count_include_pad=True)
   LayerDescription describe() const override;
-  /// [C, H, W] -> [C, Ho, Wo]. Also sets the image size forward() takes, which a batch row alone
-  /// does not tell.
-  Shape output_shape(const Shape& input) const override;
-  void use_threads(kernels::ThreadPool* pool) override { pool_ = pool; }
 
   /// [batch, C·H·W] -> [batch, C·Ho·Wo]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, C·Ho·Wo] -> [batch, C·H·W]
   ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
-  const Window& window() const { return window_; }
-
  private:
-  Window window_;
-  // The sample shape output_shape() was last given: set from a const method, as a layer learns
-  // its input's height and width only when it joins a model.
-  mutable std::optional<Shape> input_;
-  kernels::ThreadPool* pool_ = nullptr;
-  BatchBuffer<T> output_;
-  BatchBuffer<T> dinput_;
 };
 
 }  // namespace scratchnet

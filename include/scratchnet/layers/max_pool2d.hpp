@@ -8,17 +8,15 @@
 // kernel) add their gradients where they share a maximum.
 
 #include <cstdint>
-#include <optional>
 #include <vector>
 
-#include "scratchnet/layers/layer.hpp"
-#include "scratchnet/layers/window.hpp"
+#include "scratchnet/layers/window_pool.hpp"
 
 namespace scratchnet {
 
 /// torch.nn.MaxPool2d: the largest value of each window of each channel.
 template <typename T>
-class MaxPool2d final : public Layer<T> {
+class MaxPool2d final : public WindowPool<T> {
  public:
   /// A pool moving `window` (dilation must be 1); the caller gives stride = kernel for torch's
   /// default. Throws std::invalid_argument for kernel or stride below 1, negative padding, or
@@ -27,26 +25,13 @@ class MaxPool2d final : public Layer<T> {
 
   /// MaxPool2d(kernel_size, stride, padding, dilation=1, return_indices=False, ceil_mode=False)
   LayerDescription describe() const override;
-  /// [C, H, W] -> [C, Ho, Wo]. Also sets the image size forward() takes, which a batch row alone
-  /// does not tell.
-  Shape output_shape(const Shape& input) const override;
-  void use_threads(kernels::ThreadPool* pool) override { pool_ = pool; }
 
   /// [batch, C·H·W] -> [batch, C·Ho·Wo]
   ConstMatrixView<T> forward(ConstMatrixView<T> input) override;
   /// [batch, C·Ho·Wo] -> [batch, C·H·W]
   ConstMatrixView<T> backward(ConstMatrixView<T> doutput) override;
 
-  const Window& window() const { return window_; }
-
  private:
-  Window window_;
-  // The sample shape output_shape() was last given: set from a const method, as a layer learns
-  // its input's height and width only when it joins a model.
-  mutable std::optional<Shape> input_;
-  kernels::ThreadPool* pool_ = nullptr;
-  BatchBuffer<T> output_;
-  BatchBuffer<T> dinput_;
   std::vector<std::int32_t> argmax_;  // per output: its maximum's position in the input plane
 };
 
