@@ -16,6 +16,9 @@
 
 #include <cstdint>
 
+#include "scratchnet/matrix.hpp"
+#include "scratchnet/random.hpp"
+
 namespace scratchnet::bench {
 
 void register_peak_benchmarks();
@@ -23,6 +26,15 @@ void register_matmul_benchmarks();
 void register_layer_benchmarks();
 void register_exp_benchmarks();
 void register_pooling_benchmarks();
+
+/// Values in [−1, 1) drawn from a fixed seed.
+inline Matrix<float> random_matrix(Index rows, Index cols, std::uint32_t seed) {
+  Random random(seed);
+  Matrix<float> matrix(rows, cols);
+  for (Index i = 0; i < matrix.size(); ++i)
+    matrix.data()[i] = float(random.uniform() * 2 - 1);
+  return matrix;
+}
 
 /// A GFLOPS rate counter for `flops_per_iteration` FLOPs in each of the state's iterations.
 inline benchmark::Counter gflops(const benchmark::State& state, double flops_per_iteration) {

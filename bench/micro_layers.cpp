@@ -35,15 +35,6 @@ constexpr Index kInputs = 784;
 // gradients of the second and third layers 2·(256·128 + 128·10).
 constexpr double kTrainingFlopsPerSample = 2.0 * 234752 * 2 + 2.0 * 34048;
 
-// Values in [−1, 1) drawn from a fixed seed.
-Matrix<float> random_matrix(Index rows, Index cols, std::uint32_t seed) {
-  Random random(seed);
-  Matrix<float> matrix(rows, cols);
-  for (Index i = 0; i < matrix.size(); ++i)
-    matrix.data()[i] = float(random.uniform() * 2 - 1);
-  return matrix;
-}
-
 // Class labels 0..9 as SoftmaxCrossEntropy takes them: [rows, 1], one T per row.
 Matrix<float> labels(Index rows) {
   Matrix<float> targets(rows, 1);

@@ -9,18 +9,9 @@
 #include "micro.hpp"
 #include "scratchnet/kernels/thread_pool.hpp"
 #include "scratchnet/layers/max_pool2d.hpp"
-#include "scratchnet/random.hpp"
 
 namespace scratchnet::bench {
 namespace {
-
-Matrix<float> random_matrix(Index rows, Index cols, std::uint32_t seed) {
-  Random random(seed);
-  Matrix<float> matrix(rows, cols);
-  for (Index i = 0; i < matrix.size(); ++i)
-    matrix.data()[i] = float(random.uniform() * 2 - 1);
-  return matrix;
-}
 
 void max_pool(benchmark::State& state, Index batch, Shape image, int threads, bool backward) {
   std::unique_ptr<kernels::ThreadPool> pool;
