@@ -14,6 +14,7 @@
 #include "gradient_check.hpp"
 #include "scratchnet/layers/adaptive_avg_pool2d.hpp"
 #include "scratchnet/layers/avg_pool2d.hpp"
+#include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/flatten.hpp"
 #include "scratchnet/layers/max_pool2d.hpp"
 
@@ -164,6 +165,25 @@ TEST(PoolingGradientCheck, EveryWindow) {
   expect_gradients_match(std::make_unique<AdaptiveAvgPool2d<double>>(), Shape{3, 5, 4}, 2, seed++);
   expect_gradients_match(std::make_unique<AdaptiveAvgPool2d<double>>(), Shape{1, 1, 1}, 1, seed++);
   expect_gradients_match(std::make_unique<Flatten<double>>(), Shape{3, 2, 2}, 2, seed++);
+}
+
+// The layers chained in a model, as a small CNN's tail: each takes the shape the one before gives
+// it (Sequential::add calls output_shape), and the gradient flows through all of them.
+TEST(PoolingGradientCheck, ChainedWithFlattenAndLinear) {
+  Sequential<double> model(Shape{3, 9, 8});
+  model.emplace<MaxPool2d<double>>(Window{2, 2});
+  model.emplace<AvgPool2d<double>>(Window{3, 1, 1});
+  model.emplace<Flatten<double>>();
+  model.emplace<Dense<double>>(3 * 4 * 4, 5);
+  EXPECT_EQ(model.output_shape(), Shape(5));
+  Random random(/*seed=*/31);
+  testing::randomize_parameters(model, random);
+  const Matrix<double> input = testing::random_matrix(2, model.inputs(), random);
+  for (const auto& [tensor, error, bound_ratio] :
+       testing::check_model_gradients(model, input, random)) {
+    EXPECT_LT(error, kGradientTolerance) << tensor;
+    EXPECT_LE(bound_ratio, 1) << tensor;
+  }
 }
 
 // Each layer on no pool, a 2-thread and a 3-thread pool, at a batch large enough to be cut into
