@@ -1,5 +1,6 @@
 #include "scratchnet/init/initializer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -91,15 +92,22 @@ void initialize_bias(T* values, Index count, double fan_in, Initializer scheme, 
 template <typename T>
 void initialize(Sequential<T>& model, Initializer scheme, Random& random) {
   double fan_in = 1;  // of the weight the next bias belongs to
-  for (const NamedParameter& parameter : model.named_parameters()) {
-    T* values = model.parameters().data() + parameter.offset;
-    if (parameter.shape.size() >= 2) {
-      initialize_weight(values, parameter.shape, scheme, random);
-      fan_in = fans_of(parameter.shape).in;
-    } else {
-      initialize_bias(values, parameter.shape[0], fan_in, scheme, random);
+  T* const parameters = model.parameters().data();
+  model.for_each_layer([&](std::size_t, const Layer<T>& layer, const LayerSlices& slices) {
+    T* values = parameters + slices.parameter_offset;
+    for (const ParameterShape& parameter : layer.parameter_shapes()) {
+      if (parameter.initial_value) {
+        // Drawing nothing keeps every other tensor's draws where they were.
+        std::fill_n(values, parameter.size(), T(*parameter.initial_value));
+      } else if (parameter.shape.size() >= 2) {
+        initialize_weight(values, parameter.shape, scheme, random);
+        fan_in = fans_of(parameter.shape).in;
+      } else {
+        initialize_bias(values, parameter.shape[0], fan_in, scheme, random);
+      }
+      values += parameter.size();
     }
-  }
+  });
 }
 
 std::string to_string(Initializer scheme) {

@@ -51,6 +51,7 @@ void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
   gradients_.resize(parameters_.size(), T(0));
   buffers_.resize(buffers_.size() + slices.buffer_count, T(0));
   integer_buffers_.resize(integer_buffers_.size() + slices.integer_buffer_count, 0);
+  start_at_initial_values(slices, *layers_.back());
   // Only when the buffers moved do the earlier layers need binding again; they grow
   // geometrically, so building a network of n layers stays linear in n (it was quadratic:
   // loading a file of 36,000 layers took most of a minute).
@@ -60,6 +61,32 @@ void Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
       bind_layer(i);
   } else {
     bind_layer(layers_.size() - 1);
+  }
+}
+
+// The tensors that state where they start (BatchNorm's weight and running_var) start there; the
+// rest stay at the zero they were created with.
+template <typename T>
+void Sequential<T>::start_at_initial_values(const LayerSlices& slices, const Layer<T>& layer) {
+  Index offset = slices.parameter_offset;
+  for (const ParameterShape& shape : layer.parameter_shapes()) {
+    if (shape.initial_value)
+      std::fill_n(parameters_.begin() + offset, shape.size(), T(*shape.initial_value));
+    offset += shape.size();
+  }
+  Index floating = slices.buffer_offset, integer = slices.integer_buffer_offset;
+  for (const BufferShape& shape : layer.buffer_shapes()) {
+    if (shape.type == BufferType::int64) {
+      if (shape.initial_value) {
+        std::fill_n(integer_buffers_.begin() + integer, shape.size(),
+                    std::int64_t(*shape.initial_value));
+      }
+      integer += shape.size();
+    } else {
+      if (shape.initial_value)
+        std::fill_n(buffers_.begin() + floating, shape.size(), T(*shape.initial_value));
+      floating += shape.size();
+    }
   }
 }
 

@@ -10,6 +10,8 @@
 //   numpy_uniform   weight ~ U[0, 1) drawn as np.random.rand(in, out) (the seed notebook's),
 //                   bias ~ U[0, 1) as np.random.rand(out)
 // The distributions are torch's; the draws are numpy's (Random), not torch's generator.
+// A tensor that states its initial_value (layer.hpp: BatchNorm's weight 1 and bias 0) gets it
+// under every scheme, and draws nothing.
 
 #include <string>
 #include <string_view>

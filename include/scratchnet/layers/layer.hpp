@@ -15,6 +15,7 @@
 // buffer_shapes() lists them.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ namespace scratchnet {
 struct ParameterShape {
   std::string name;
   std::vector<Index> shape;
+  /// The value every element starts at, under every initializer scheme and when the model adds
+  /// the layer (BatchNorm's weight 1, bias 0, as torch resets them); no random number is drawn
+  /// for it, so the other tensors' draws stay where they were. Unset: the scheme decides (a
+  /// tensor of two or more dimensions is a weight, one of one dimension a bias).
+  std::optional<double> initial_value = std::nullopt;
 
   /// Number of scalars in the tensor.
   Index size() const;
@@ -50,6 +56,9 @@ struct BufferShape {
   std::string name;
   std::vector<Index> shape;
   BufferType type = BufferType::floating;
+  /// The value every element starts at when the model adds the layer (BatchNorm's running_var
+  /// 1); unset: 0.
+  std::optional<double> initial_value = std::nullopt;
 
   /// Number of elements in the tensor.
   Index size() const;
@@ -85,7 +94,7 @@ class Layer {
 
   /// Points the layer at its slices of the model's buffers: `values` holds the floating tensors
   /// of buffer_shapes() back to back, `integers` the int64 ones, each list in its order. Called
-  /// again whenever the buffers move. New buffers start at zero.
+  /// again whenever the buffers move. New buffers start at their initial_value, else zero.
   virtual void bind_buffers(T* /*values*/, std::int64_t* /*integers*/) {}
 
   /// Training mode: layers that are random while training (Dropout) draw from `random`, whose

@@ -65,8 +65,8 @@ class Sequential {
   Sequential& operator=(Sequential&&) noexcept = default;
 
   /// Appends a layer, which must take samples of this model's current output shape (else
-  /// std::invalid_argument). New parameters and buffers start at zero; existing ones keep
-  /// their values.
+  /// std::invalid_argument). New parameters and buffers start at their initial_value
+  /// (layer.hpp), else at zero; existing ones keep their values.
   void add(std::unique_ptr<Layer<T>> layer);
 
   /// Constructs a layer in place and appends it: model.emplace<Dense<T>>(2, 4).
@@ -179,6 +179,7 @@ class Sequential {
 
  private:
   void bind_layer(std::size_t index);
+  void start_at_initial_values(const LayerSlices& slices, const Layer<T>& layer);
 
   Shape input_shape_;
   Shape output_shape_;
