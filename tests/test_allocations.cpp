@@ -22,6 +22,7 @@
 #include "scratchnet/layers/conv2d.hpp"
 #include "scratchnet/layers/adaptive_avg_pool2d.hpp"
 #include "scratchnet/layers/avg_pool2d.hpp"
+#include "scratchnet/layers/batch_norm.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
@@ -167,6 +168,32 @@ TEST(LayerAllocations, PoolsNoneAfterTheFirstBatch) {
     layer->forward(view_of(input));
     layer->backward(view_of(doutput));
     EXPECT_EQ(allocations - before, 0) << layer->name();
+// BatchNorm writes its parameters' gradients and running statistics, so it runs bound, in a
+// model; in both modes, and through both backward passes.
+TEST(LayerAllocations, BatchNormNoneAfterTheFirstBatch) {
+  Random random(/*seed=*/41);
+  const SampleRandom masks(/*seed=*/42);
+  Sequential<double> model(Shape{3, 5, 7});
+  model.emplace<BatchNorm<double>>(3, 3);
+  const Matrix<double> input = testing::random_matrix(16, 105, random);
+  const Matrix<double> doutput = testing::random_matrix(16, 105, random);
+  const Matrix<double> smaller_input = input.topRows(5), smaller_doutput = doutput.topRows(5);
+  for (const bool training : {true, false}) {
+    if (training) {
+      model.train(masks);
+    } else {
+      model.eval();
+    }
+    model.forward(input);  // the first batch sizes the buffers
+    model.backward(doutput);
+    const long before = allocations;
+    model.forward(input);
+    model.backward(doutput);
+    model.forward(smaller_input);
+    model.backward_parameters(smaller_doutput);
+    model.forward(input);
+    model.backward(doutput);
+    EXPECT_EQ(allocations - before, 0) << (training ? "training" : "evaluation");
   }
 }
 
