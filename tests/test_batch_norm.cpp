@@ -207,15 +207,14 @@ TEST(BatchNorm, EvaluationLeavesTheRunningStatisticsAlone) {
 
 // The same bits from one thread as from a pool of 2 or 3: outputs, gradients and buffers.
 template <typename T>
-std::vector<std::vector<T>> results_on(kernels::ThreadPool* pool) {
-  const Shape shape{6, 28, 28};  // LeNet's first convolution's output
+std::vector<std::vector<T>> results_on(kernels::ThreadPool* pool, const Shape& shape, Index batch) {
   Sequential<T> model = batch_norm_model<T>(shape);
   model.use_threads(pool);
   Random random(11);
   for (T& value : model.parameters())
     value = T(random.uniform());
-  const Matrix<T> input = testing::random_matrix(8, shape.elements(), random).cast<T>();
-  const Matrix<T> doutput = testing::random_matrix(8, shape.elements(), random).cast<T>();
+  const Matrix<T> input = testing::random_matrix(batch, shape.elements(), random).cast<T>();
+  const Matrix<T> doutput = testing::random_matrix(batch, shape.elements(), random).cast<T>();
   const auto flat = [](ConstMatrixView<T> view) {
     return std::vector<T>(view.data(), view.data() + view.size());
   };
@@ -235,12 +234,15 @@ std::vector<std::vector<T>> results_on(kernels::ThreadPool* pool) {
   return results;
 }
 
+// LeNet's first convolution's output, and flat samples of more features than one part takes:
+// both large enough to be shared between threads.
 template <typename T>
-void expect_same_bits_on_any_thread_count() {
-  const auto alone = results_on<T>(nullptr);
+void expect_same_bits_on_any_thread_count(const Shape& shape, Index batch) {
+  SCOPED_TRACE(shape.text());
+  const auto alone = results_on<T>(nullptr, shape, batch);
   for (const int threads : {2, 3}) {
     kernels::ThreadPool pool(threads);
-    const auto shared = results_on<T>(&pool);
+    const auto shared = results_on<T>(&pool, shape, batch);
     ASSERT_EQ(shared.size(), alone.size());
     for (std::size_t i = 0; i < alone.size(); ++i) {
       ASSERT_EQ(shared[i].size(), alone[i].size());
@@ -251,8 +253,10 @@ void expect_same_bits_on_any_thread_count() {
 }
 
 TEST(BatchNorm, SameBitsOnAnyThreadCount) {
-  expect_same_bits_on_any_thread_count<float>();
-  expect_same_bits_on_any_thread_count<double>();
+  expect_same_bits_on_any_thread_count<float>(Shape{6, 28, 28}, 8);
+  expect_same_bits_on_any_thread_count<double>(Shape{6, 28, 28}, 8);
+  expect_same_bits_on_any_thread_count<float>(Shape{200}, 128);
+  expect_same_bits_on_any_thread_count<double>(Shape{200}, 128);
 }
 
 TEST(BatchNorm, DescribesItselfAsTorch) {

@@ -34,10 +34,11 @@ from torch import nn
 torch.set_default_dtype(torch.float64)
 
 # (name, seed, sample shape, batch): [F] and [C, L] are BatchNorm1d, [C, H, W] BatchNorm2d. The
-# odd lengths leave a tail after the layer's blocks of eight values.
+# odd lengths leave a tail after the layer's blocks of eight values; 70 features are two parts.
 CASES = [
     ("features_batch_5", 1, [3], 5),
     ("features_batch_2", 2, [4], 2),
+    ("features_in_two_parts_batch_3", 8, [70], 3),  # the layer sums 64 features per part
     ("length_batch_5", 3, [4, 7], 5),
     ("length_batch_2", 4, [3, 5], 2),
     ("image_batch_5", 5, [3, 5, 3], 5),

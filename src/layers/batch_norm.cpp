@@ -1,5 +1,6 @@
 #include "scratchnet/layers/batch_norm.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -10,10 +11,14 @@ namespace {
 constexpr double kEps = 1e-5;
 constexpr double kMomentum = 0.1;
 // Below this many values a batch stays on the calling thread: waking another costs more. The
-// bits are the same either way (one channel is one part).
+// bits are the same either way (the parts are cut by the sizes alone).
 constexpr Index kValuesPerThread = 16 * 1024;
 // Partial sums per channel: enough for the compiler to keep them in vector registers.
 constexpr Index kLanes = 8;
+// Channels per part for flat samples ([F], one value per channel per sample), whose channels are
+// a row's neighbouring values and are best summed side by side; other samples have one channel
+// per part.
+constexpr Index kFeaturesPerPart = 64;
 
 // Σ term(run, i) over i in [0, length) of each of `runs` runs, in one fixed order: value i of a
 // run goes to lane (i mod kLanes) (kept in blocks of kLanes so the loop vectorises), the runs
@@ -34,11 +39,25 @@ T channel_sum(Index runs, Index length, const Term& term) {
          ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
-// Runs channel(c) for every channel, one channel per part.
-template <typename Channel>
-void for_each_channel(kernels::ThreadPool* pool, Index channels, Index values,
-                      const Channel& channel) {
-  kernels::run_parts(values >= kValuesPerThread ? pool : nullptr, channels, channel);
+// Σ term(at, j) over the rows of a row-major batch of `width` columns, for the columns
+// [first, first + count): flat samples, one channel a column. `at` is the value's flat index, j
+// its column's place in the block; each column is summed in row order, row by row so that the
+// loop over the block's columns vectorises.
+template <typename T, typename Term>
+void column_sums(Index rows, Index width, Index first, Index count, T* sums, const Term& term) {
+  std::fill_n(sums, count, T(0));
+  for (Index row = 0; row < rows; ++row) {
+    const Index start = row * width + first;
+    for (Index j = 0; j < count; ++j)
+      sums[j] += term(start + j, j);
+  }
+}
+
+// Runs block(first, count) over [0, channels) cut into blocks of `size` channels: one part each.
+template <typename Block>
+void for_each_block(kernels::ThreadPool* pool, Index channels, Index size, Index values,
+                    const Block& block) {
+  kernels::run_slices(values >= kValuesPerThread ? pool : nullptr, channels, size, block);
 }
 
 const char* kind_of(std::size_t sample_rank) {
@@ -143,16 +162,11 @@ ConstMatrixView<T> BatchNorm<T>::forward(ConstMatrixView<T> input) {
   T* const y = output.data();
   T* const running_mean = running_;
   T* const running_var = running_ + features_;
-  for_each_channel(pool_, features_, batch * width, [&](Index c) {
-    const T* const channel = x + c * length;
-    const auto value = [&](Index run, Index i) { return channel[run * width + i]; };
-    T mean, inverse_deviation;
+  // Keeps μ and 1/√(σ² + eps) of channel c for backward: the batch's (Σ (x − μ)² = squares),
+  // which also update the running statistics, or the running ones.
+  const auto keep = [&](Index c, T mean, T squares) {
+    T inverse_deviation;
     if (batch_statistics_) {
-      mean = channel_sum<T>(batch, length, value) / T(count);
-      const T squares = channel_sum<T>(batch, length, [&](Index run, Index i) {
-        const T centred = value(run, i) - mean;
-        return centred * centred;
-      });
       inverse_deviation = T(1) / std::sqrt(squares / T(count) + T(kEps));
       running_mean[c] = T(1 - kMomentum) * running_mean[c] + T(kMomentum) * mean;
       running_var[c] = T(1 - kMomentum) * running_var[c] + T(kMomentum) * (squares / T(count - 1));
@@ -162,15 +176,46 @@ ConstMatrixView<T> BatchNorm<T>::forward(ConstMatrixView<T> input) {
     }
     mean_[std::size_t(c)] = mean;
     inverse_deviation_[std::size_t(c)] = inverse_deviation;
-    const T scale = values_[c] * inverse_deviation;
-    const T shift = values_[features_ + c] - mean * scale;
-    for (Index run = 0; run < batch; ++run) {
-      const T* const from = channel + run * width;
-      T* const to = y + c * length + run * width;
-      for (Index i = 0; i < length; ++i)
-        to[i] = from[i] * scale + shift;
+  };
+  const bool flat = length == 1;
+  // Channels [first, first + channels): one, or for flat samples up to kFeaturesPerPart.
+  const auto part = [&](Index first, Index channels) {
+    T means[kFeaturesPerPart] = {}, squares[kFeaturesPerPart] = {};
+    T scale[kFeaturesPerPart], shift[kFeaturesPerPart];
+    if (batch_statistics_ && flat) {
+      column_sums(batch, width, first, channels, means, [&](Index at, Index) { return x[at]; });
+      for (Index j = 0; j < channels; ++j)
+        means[j] /= T(count);
+      column_sums(batch, width, first, channels, squares, [&](Index at, Index j) {
+        const T centred = x[at] - means[j];
+        return centred * centred;
+      });
+    } else if (batch_statistics_) {
+      const auto value = [&](Index run, Index i) { return x[run * width + first * length + i]; };
+      means[0] = channel_sum<T>(batch, length, value) / T(count);
+      squares[0] = channel_sum<T>(batch, length, [&](Index run, Index i) {
+        const T centred = value(run, i) - means[0];
+        return centred * centred;
+      });
     }
-  });
+    for (Index j = 0; j < channels; ++j) {
+      const Index c = first + j;
+      keep(c, means[j], squares[j]);
+      scale[j] = values_[c] * inverse_deviation_[std::size_t(c)];
+      shift[j] = values_[features_ + c] - mean_[std::size_t(c)] * scale[j];
+    }
+    for (Index run = 0; run < batch; ++run) {
+      const Index start = run * width + first * length;
+      if (flat) {
+        for (Index j = 0; j < channels; ++j)
+          y[start + j] = x[start + j] * scale[j] + shift[j];
+      } else {
+        for (Index i = 0; i < length; ++i)
+          y[start + i] = x[start + i] * scale[0] + shift[0];
+      }
+    }
+  };
+  for_each_block(pool_, features_, flat ? kFeaturesPerPart : 1, batch * width, part);
   if (batch_statistics_) ++*batches_tracked_;
   return output_.const_view();
 }
@@ -197,37 +242,55 @@ void BatchNorm<T>::backward_into(ConstMatrixView<T> doutput, MatrixView<T>* dinp
   const T* const x = input_.data();
   const T* const dy = doutput.data();
   T* const dx = dinput == nullptr ? nullptr : dinput->data();
-  for_each_channel(pool_, features_, batch * width, [&](Index c) {
-    const Index first = c * length;
-    const T mean = mean_[std::size_t(c)];
-    const T inverse_deviation = inverse_deviation_[std::size_t(c)];
-    const T sum_dy = channel_sum<T>(
-        batch, length, [&](Index run, Index i) { return dy[first + run * width + i]; });
-    const T sum_dy_centred = channel_sum<T>(batch, length, [&](Index run, Index i) {
-      const Index at = first + run * width + i;
-      return dy[at] * (x[at] - mean);
-    });
-    gradients_[c] += sum_dy_centred * inverse_deviation;
-    gradients_[features_ + c] += sum_dy;
+  const bool flat = length == 1;
+  // Channels [first, first + channels): one, or for flat samples up to kFeaturesPerPart.
+  const auto part = [&](Index first, Index channels) {
+    const T* const mean = mean_.data() + first;
+    T sum_dy[kFeaturesPerPart], sum_dy_centred[kFeaturesPerPart];
+    if (flat) {
+      column_sums(batch, width, first, channels, sum_dy, [&](Index at, Index) { return dy[at]; });
+      column_sums(batch, width, first, channels, sum_dy_centred,
+                  [&](Index at, Index j) { return dy[at] * (x[at] - mean[j]); });
+    } else {
+      const Index start = first * length;
+      sum_dy[0] = channel_sum<T>(batch, length,
+                                 [&](Index run, Index i) { return dy[start + run * width + i]; });
+      sum_dy_centred[0] = channel_sum<T>(batch, length, [&](Index run, Index i) {
+        const Index at = start + run * width + i;
+        return dy[at] * (x[at] - mean[0]);
+      });
+    }
+    // dx = scale·(dy − mean_dy − (x − μ)·centred_scale). With the batch's statistics, μ and σ²
+    // depend on x too, and the two means are their share; the running ones are constants (0).
+    T scale[kFeaturesPerPart], mean_dy[kFeaturesPerPart], centred_scale[kFeaturesPerPart];
+    for (Index j = 0; j < channels; ++j) {
+      const Index c = first + j;
+      const T inverse_deviation = inverse_deviation_[std::size_t(c)];
+      gradients_[c] += sum_dy_centred[j] * inverse_deviation;
+      gradients_[features_ + c] += sum_dy[j];
+      scale[j] = values_[c] * inverse_deviation;
+      mean_dy[j] = batch_statistics_ ? sum_dy[j] / count : T(0);
+      centred_scale[j] = batch_statistics_
+                             ? sum_dy_centred[j] * inverse_deviation * inverse_deviation / count
+                             : T(0);
+    }
     if (dx == nullptr) return;
-    const T scale = values_[c] * inverse_deviation;
-    if (!batch_statistics_) {  // the running statistics are constants
-      for (Index run = 0; run < batch; ++run) {
-        const Index row = first + run * width;
-        for (Index i = 0; i < length; ++i)
-          dx[row + i] = scale * dy[row + i];
-      }
-      return;
-    }
-    // The batch's μ and σ² depend on x too: these two means are their share of the gradient.
-    const T mean_dy = sum_dy / count;
-    const T centred_scale = sum_dy_centred * inverse_deviation * inverse_deviation / count;
     for (Index run = 0; run < batch; ++run) {
-      const Index row = first + run * width;
-      for (Index i = 0; i < length; ++i)
-        dx[row + i] = scale * (dy[row + i] - mean_dy - (x[row + i] - mean) * centred_scale);
+      const Index start = run * width + first * length;
+      if (flat) {
+        for (Index j = 0; j < channels; ++j) {
+          const Index at = start + j;
+          dx[at] = scale[j] * (dy[at] - mean_dy[j] - (x[at] - mean[j]) * centred_scale[j]);
+        }
+      } else {
+        for (Index i = 0; i < length; ++i) {
+          const Index at = start + i;
+          dx[at] = scale[0] * (dy[at] - mean_dy[0] - (x[at] - mean[0]) * centred_scale[0]);
+        }
+      }
     }
-  });
+  };
+  for_each_block(pool_, features_, flat ? kFeaturesPerPart : 1, batch * width, part);
 }
 
 template class BatchNorm<float>;

@@ -10,8 +10,9 @@
 //   evaluation: y = γ_c (x − running_mean_c)/√(running_var_c + eps) + β_c
 // The running statistics change in forward() alone, and only in training mode.
 // Every sum over a channel runs in T in a fixed order (eight lanes over each run of S values,
-// the runs in batch order, the lanes added pairwise), one channel per part on a thread pool: the
-// bits do not depend on the number of threads.
+// the runs in batch order, the lanes added pairwise; for flat samples, S = 1, in batch order),
+// within one part on a thread pool (a channel, or for flat samples 64 neighbouring ones, summed
+// side by side): the bits do not depend on the number of threads.
 
 #include <vector>
 
