@@ -11,8 +11,11 @@
 #include "fixtures.hpp"
 #include "gradient_check.hpp"
 #include "scratchnet/init/initializer.hpp"
+#include "scratchnet/io/model_file.hpp"
+#include "scratchnet/io/safetensors.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/sigmoid.hpp"
+#include "temporary_folder.hpp"
 
 namespace scratchnet {
 namespace {
@@ -276,6 +279,33 @@ TEST(BatchNorm, DescribesItselfAsTorch) {
   EXPECT_EQ(buffers[2].type, BufferType::int64);
   EXPECT_EQ(model.named_parameters()[0].name, "0.weight");
   EXPECT_EQ(model.named_parameters()[1].name, "0.bias");
+}
+
+// The buffers as a model file holds them: num_batches_tracked a 0-dim I64 tensor, as torch's.
+TEST(BatchNorm, BuffersAreWrittenAsTorchKeepsThem) {
+  Sequential<float> model = batch_norm_model<float>(Shape{2, 3, 3});
+  Random random(9);
+  const SampleRandom masks(0);
+  model.train(masks);
+  for (int step = 0; step < 3; ++step)
+    model.forward(testing::random_matrix(4, 18, random).cast<float>());
+  testing::TemporaryFolder folder;
+  const std::string path = folder.file("buffers.safetensors");
+  testing::write_bytes(path, io::encode_safetensors(io::buffer_tensors(model), {}));
+  const io::SafetensorsFile file = io::read_safetensors(path);
+  const io::TensorRecord* count = file.find("0.num_batches_tracked");
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(count->dtype, io::Dtype::I64);
+  EXPECT_EQ(count->shape, std::vector<std::int64_t>{});
+  ASSERT_EQ(count->data.size(), 8u);
+  std::int64_t value = 0;
+  std::memcpy(&value, count->data.data(), 8);  // little-endian, as this machine
+  EXPECT_EQ(value, 3);
+  const io::TensorRecord* variance = file.find("0.running_var");
+  ASSERT_NE(variance, nullptr);
+  EXPECT_EQ(variance->shape, std::vector<std::int64_t>{2});
+  EXPECT_EQ(io::tensor_values<float>(*variance),
+            std::vector<float>(model.buffers().data() + 2, model.buffers().data() + 4));
 }
 
 // Dense(4, 3), BatchNorm1d(3), Dense(3, 2), or the same without the BatchNorm.
