@@ -292,6 +292,11 @@ TEST(Pooling, RefusesBadWindows) {
       "AvgPool2d padding must be at most half of kernel_size, got padding 2 for "
       "kernel_size 3");
   expect_refusal([] { MaxPool2d<float>(Window{1, 1, 1}); }, "at most half of kernel_size");
+  expect_refusal(
+      [] {
+        MaxPool2d<float>(Window{3, 1, 0, 2});
+      },
+      "MaxPool2d takes dilation 1 only, got 2");
   EXPECT_NO_THROW(MaxPool2d<float>(Window{4, 1, 2}));
 }
 

@@ -34,6 +34,10 @@ void check_window(std::string_view kind, const Window& window) {
     throw std::invalid_argument(std::string(kind) + " padding must not be negative, got " +
                                 std::to_string(window.padding));
   }
+  if (window.dilation != 1) {
+    throw std::invalid_argument(std::string(kind) + " takes dilation 1 only, got " +
+                                std::to_string(window.dilation));
+  }
   if (window.padding > window.kernel / 2) {
     throw std::invalid_argument(
         std::string(kind) + " padding must be at most half of kernel_size, got " + "padding " +

@@ -27,8 +27,9 @@ struct Planes {
   Index out_size() const { return out_height * out_width; }
 };
 
-/// Throws std::invalid_argument, naming `kind`, unless kernel >= 1, stride >= 1 and
-/// 0 <= padding <= kernel / 2 (torch's "pad should be at most half of kernel size").
+/// Throws std::invalid_argument, naming `kind`, unless kernel >= 1, stride >= 1, 0 <= padding,
+/// dilation == 1 (AvgPool2d has none; MaxPool2d's other dilations are not offered) and
+/// padding <= kernel / 2 (torch's "pad should be at most half of kernel size").
 void check_window(std::string_view kind, const Window& window);
 
 /// The planes of a [C, H, W] sample pooled by `window` (dilation 1). Throws std::invalid_argument

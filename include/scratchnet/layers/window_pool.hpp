@@ -26,7 +26,7 @@ class WindowPool : public Layer<T> {
  protected:
   /// A pool named `kind` ("MaxPool2d") moving `window`; the caller gives stride = kernel for
   /// torch's default. Throws std::invalid_argument for kernel or stride below 1, negative
-  /// padding, or padding above kernel / 2.
+  /// padding, a dilation other than 1, or padding above kernel / 2.
   WindowPool(const char* kind, Window window);
 
   const char* kind_;
