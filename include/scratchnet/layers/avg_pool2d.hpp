@@ -15,9 +15,9 @@ namespace scratchnet {
 template <typename T>
 class AvgPool2d final : public WindowPool<T> {
  public:
-  /// A pool moving `window`; the caller gives stride = kernel for torch's
-  /// default. Throws std::invalid_argument for kernel or stride below 1, negative padding, a
-  /// dilation other than 1, or padding above kernel / 2.
+  /// A pool moving `window`; the caller gives stride = kernel for torch's default. Throws
+  /// std::invalid_argument for kernel or stride below 1, negative padding, a dilation other
+  /// than 1, or padding above kernel / 2.
   explicit AvgPool2d(Window window);
 
   /// AvgPool2d(kernel_size, stride, padding, ceil_mode=False, count_include_pad=True)

@@ -18,9 +18,9 @@ namespace scratchnet {
 template <typename T>
 class MaxPool2d final : public WindowPool<T> {
  public:
-  /// A pool moving `window`; the caller gives stride = kernel for torch's
-  /// default. Throws std::invalid_argument for kernel or stride below 1, negative padding, a
-  /// dilation other than 1, or padding above kernel / 2.
+  /// A pool moving `window`; the caller gives stride = kernel for torch's default. Throws
+  /// std::invalid_argument for kernel or stride below 1, negative padding, a dilation other
+  /// than 1, or padding above kernel / 2.
   explicit MaxPool2d(Window window);
 
   /// MaxPool2d(kernel_size, stride, padding, dilation=1, return_indices=False, ceil_mode=False)
