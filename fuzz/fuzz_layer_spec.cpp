@@ -5,9 +5,12 @@
 //     its one error line); nothing else is thrown;
 //   - an accepted spec round-trips: format_layer_spec's text parses to the same entries, and
 //     formats to the same text again; every entry is in range (units 1..100000000, dropout in
-//     [0, 1), a finite leaky_relu slope, a known kind, only an activation after a Linear);
+//     [0, 1), a finite leaky_relu slope, a known kind, only an activation after a Linear or a
+//     Conv2d);
 //   - the model build_model makes of it (when small enough to build) has the layers and the
-//     torch-numbered parameters the entries describe, and derives the same entries back.
+//     torch-numbered parameters the entries describe, and derives the same entries back; a
+//     spec with image layers is built on 2×5×5 images, and one that cannot take them is refused
+//     with a one-line SpecError that names its entry.
 
 #include <cmath>
 #include <cstdint>
@@ -24,6 +27,7 @@ using namespace scratchnet;
 using fuzz::require;
 
 constexpr Index kInputs = 3;
+const Shape kImage{2, 5, 5};
 constexpr Index kMaxParametersToBuild = 1 << 16;
 
 void check_in_range(const SpecEntry& entry) {
@@ -34,7 +38,7 @@ void check_in_range(const SpecEntry& entry) {
     require(row != nullptr, "an unknown layer kind accepted: " + layer.kind);
     if (i == 1) require(row->activation, "a Linear followed by " + layer.kind + " in one entry");
     if (entry.layers.size() == 2 && i == 0)
-      require(layer.kind == "Linear", "two layers, no Linear");
+      require(layer.kind == "Linear" || layer.kind == "Conv2d", "two layers, no Linear or Conv2d");
     if (layer.kind == "Linear") {
       const auto units = layer.get<std::int64_t>("out_features");
       require(units >= 1 && units <= 100'000'000, "units out of range");
@@ -49,11 +53,40 @@ void check_in_range(const SpecEntry& entry) {
   }
 }
 
+// A spec with image layers: built on kImage when it can take it, and its own spec rebuilds it.
+void check_image_model(const std::vector<SpecEntry>& entries) {
+  std::vector<std::unique_ptr<Layer<float>>> layers;
+  try {
+    layers = make_layers<float>(entries, kImage);
+  } catch (const SpecError& error) {
+    require(fuzz::one_line(error.what()), std::string("multi-line message: ") + error.what());
+    require(std::string_view(error.what()).starts_with("layer spec entry "),
+            std::string("a refusal that names no entry: ") + error.what());
+    return;
+  }
+  Index parameters = 0;
+  for (const auto& layer : layers) {
+    for (const ParameterShape& tensor : layer->parameter_shapes())
+      parameters += tensor.size();
+  }
+  if (parameters > kMaxParametersToBuild) return;
+  const Sequential<float> model = build_model<float>(entries, kImage);
+  require(model.parameters().size() == parameters, "another parameter count");
+  const Sequential<float> rebuilt = build_model<float>(model_spec(model), kImage);
+  require(rebuilt.size() == model.size(), "the model's own spec builds other layers");
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    require(rebuilt.layer(i).describe() == model.layer(i).describe(),
+            "the model's own spec builds another layer " + std::to_string(i));
+  }
+}
+
 // The layers and parameters the entries describe, against what build_model made.
 void check_model(const std::vector<SpecEntry>& entries) {
+  if (!model_input_shape(entries, kImage).is_flat()) return check_image_model(entries);
   Index parameters = 0, features = kInputs;
   for (const SpecEntry& entry : entries) {
     for (const LayerDescription& layer : entry.layers) {
+      if (layer.kind == "BatchNorm") parameters += 2 * features;
       if (layer.kind != "Linear") continue;
       const Index units = layer.get<std::int64_t>("out_features");
       parameters += (features + (layer.get<bool>("bias") ? 1 : 0)) * units;
@@ -67,8 +100,15 @@ void check_model(const std::vector<SpecEntry>& entries) {
   const std::vector<NamedParameter> named = model.named_parameters();
   for (const SpecEntry& entry : entries) {
     for (const LayerDescription& layer : entry.layers) {
-      require(module < model.size() && model.layer(module).name() == layer.kind,
+      require(module < model.size() &&
+                  (model.layer(module).name() == layer.kind || layer.kind == "BatchNorm"),
               "layer " + std::to_string(module) + " is not a " + layer.kind);
+      if (layer.kind == "BatchNorm") {
+        require(model.layer(module).name() == "BatchNorm1d", "batchnorm on features is not 1d");
+        parameter += 2;  // weight and bias
+        ++module;
+        continue;
+      }
       if (layer.kind != "Linear") {
         ++module;
         continue;

@@ -228,7 +228,12 @@ def layer_spec_corpus(out):
              "3:softmax", "8:leaky_relu,4:leaky_relu=0.2,2", " 64 : relu , dropout : 0.5 , 2 ",
              "dropout:0,1", "100000000", "2:leaky_relu=-1e-300", "1:relu,1:relu,1:relu,1",
              "", "10,,3", "10,", "dropout:1", "dropout", "0", "-3", "100000001", "abc",
-             "10:swish", "10:relu=2", "10:leaky_relu=nan", "10:", "1e3", "0x10", "dropout:-0.1"]
+             "10:swish", "10:relu=2", "10:leaky_relu=nan", "10:", "1e3", "0x10", "dropout:-0.1",
+             "conv:6:5:padding=2:relu,maxpool:2,conv:16:5:relu,maxpool:2,flatten,120:relu,84:relu,10",
+             "conv:4:3:stride=2:padding=1:dilation=2:groups=2:nobias:tanh,batchnorm,flatten,3",
+             "avgpool:2:stride=1:padding=1,globalavgpool,flatten,batchnorm,2", "conv:3:2,5",
+             "maxpool:3:padding=2", "conv:6", "conv:6:5:stride=0", "conv:6:5:groups=4",
+             "batchnorm:1", "conv:2:1:stride=1:stride=1"]
     for i, spec in enumerate(specs):
         write(folder, "spec-%02d" % i, spec)
 

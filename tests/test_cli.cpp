@@ -156,8 +156,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{{"xor", "--bogus\n"}, "--bogus\\n: unknown flag"},
         BadFlag{{"gradcheck", "--layers", "4,\n"},
                 "--layers: layer spec entry 2 '\\n': expected UNITS[:nobias][:ACTIVATION], an "
-                "activation or dropout:P, "
-                "and '\\n' is not a number of units"}));
+                "activation, dropout:P, conv:OUT:K, maxpool:K, avgpool:K, batchnorm, flatten or "
+                "globalavgpool, and '\\n' is not a number of units"}));
 
 // Found by fuzz/fuzz_command_line: matching CLI11's message, which quotes the argument, with
 // std::regex overflowed the stack (a segmentation fault) for an argument of 40,000 characters.

@@ -133,11 +133,21 @@ TEST(LayerSpec, EveryBuiltInKindIsOneRowOfTheTable) {
   std::vector<std::string> kinds;
   for (const LayerKind* row : layer_kinds())
     kinds.push_back(row->kind);
-  EXPECT_EQ(kinds, (std::vector<std::string>{"Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU",
-                                             "GELU", "Softmax", "Dropout"}));
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "GELU",
+                                      "Softmax", "Dropout", "Conv2d", "MaxPool2d", "AvgPool2d",
+                                      "BatchNorm", "Flatten", "AdaptiveAvgPool2d"}));
   EXPECT_EQ(find_layer_token("leaky_relu"), find_layer_kind("LeakyReLU"));
   EXPECT_EQ(find_layer_token(""), nullptr);
-  EXPECT_EQ(find_layer_kind("Conv2d"), nullptr);
+  EXPECT_EQ(find_layer_kind("Conv3d"), nullptr);
+  // One spec token, two torch classes: the input's shape picks BatchNorm1d or BatchNorm2d.
+  EXPECT_EQ(find_layer_kind("BatchNorm1d"), find_layer_token("batchnorm"));
+  EXPECT_EQ(find_layer_kind("BatchNorm2d"), find_layer_token("batchnorm"));
+  LayerKind alias = *find_layer_kind("Tanh");
+  alias.kind = "Tanh2";
+  alias.token = "tanh2";
+  alias.also_kinds = {"BatchNorm2d"};  // a kind another row answers to
+  EXPECT_THROW(register_layer_kind(alias), std::invalid_argument);
   LayerKind taken = *find_layer_kind("ReLU");
   EXPECT_THROW(register_layer_kind(taken), std::invalid_argument);
   taken.kind = "ReLU6";
@@ -193,14 +203,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "layer spec entry 1 '256:rleu': unknown activation 'rleu' (valid: sigmoid, tanh, "
                 "relu, leaky_relu, gelu, softmax)"},
         BadSpec{"rleu,10",
-                "layer spec entry 1 'rleu': expected UNITS[:nobias][:ACTIVATION], an activation or "
-                "dropout:P, and 'rleu' is "
-                "not a number of units"},
+                "layer spec entry 1 'rleu': expected UNITS[:nobias][:ACTIVATION], an activation, "
+                "dropout:P, conv:OUT:K, maxpool:K, avgpool:K, batchnorm, flatten or globalavgpool, "
+                "and 'rleu' is not a number of units"},
         BadSpec{"10,0", "layer spec entry 2 '0': units must be in 1..100000000"},
         BadSpec{"-5", "layer spec entry 1 '-5': units must be in 1..100000000"},
         BadSpec{"99999999999999999999",
                 "layer spec entry 1 '99999999999999999999': expected UNITS[:nobias][:ACTIVATION], "
-                "an activation or dropout:P, and '99999999999999999999' is not a number of units"},
+                "an activation, dropout:P, conv:OUT:K, maxpool:K, avgpool:K, batchnorm, flatten or "
+                "globalavgpool, and '99999999999999999999' is not a number of units"},
         BadSpec{"16:", "layer spec entry 1 '16:': nothing after ':'"},
         BadSpec{"dropout",
                 "layer spec entry 1 'dropout': dropout needs a probability, as in dropout:0.2"},
@@ -244,10 +255,154 @@ TEST(LayerSpec, AnEntryWithALineBreakStillGivesOneLine) {
   } catch (const SpecError& error) {
     EXPECT_EQ(std::string(error.what()),
               "layer spec entry 2 'drop\\nout\\r:0.2': expected UNITS[:nobias][:ACTIVATION], an "
-              "activation or dropout:P, "
-              "and 'drop\\nout\\r' is not a number of units");
+              "activation, dropout:P, conv:OUT:K, maxpool:K, avgpool:K, batchnorm, flatten or "
+              "globalavgpool, and 'drop\\nout\\r' is not a number of units");
   }
 }
+
+// LeNet-5, as one string: each entry a torch.nn.Sequential entry, so the tensors are named and
+// shaped as torch's nn.Sequential of the same modules names and shapes them.
+TEST(LayerSpec, BuildsLeNet5WithTorchNumberingAndShapes) {
+  const char* lenet =
+      "conv:6:5:padding=2:relu,maxpool:2,conv:16:5:relu,maxpool:2,flatten,120:relu,84:relu,10";
+  const auto entries = parse_layer_spec(lenet);
+  EXPECT_EQ(format_layer_spec(entries), lenet);
+  auto model = build_model<float>(entries, Shape{1, 28, 28});
+  std::vector<std::string> kinds;
+  for (std::size_t i = 0; i < model.size(); ++i)
+    kinds.push_back(model.layer(i).name());
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d",
+                                      "Flatten", "Linear", "ReLU", "Linear", "ReLU", "Linear"}));
+  std::vector<std::pair<std::string, std::vector<Index>>> tensors;
+  for (const auto& parameter : model.named_parameters())
+    tensors.emplace_back(parameter.name, parameter.shape);
+  EXPECT_EQ(tensors,
+            (std::vector<std::pair<std::string, std::vector<Index>>>{{"0.weight", {6, 1, 5, 5}},
+                                                                     {"0.bias", {6}},
+                                                                     {"3.weight", {16, 6, 5, 5}},
+                                                                     {"3.bias", {16}},
+                                                                     {"7.weight", {120, 400}},
+                                                                     {"7.bias", {120}},
+                                                                     {"9.weight", {84, 120}},
+                                                                     {"9.bias", {84}},
+                                                                     {"11.weight", {10, 84}},
+                                                                     {"11.bias", {10}}}));
+  EXPECT_EQ(model.parameters().size(), 61706);  // torchsummary's count for LeNet-5
+  EXPECT_EQ(format_layer_spec(model_spec(model)), lenet);
+}
+
+TEST(LayerSpec, ImageEntriesParseTheirOptionsAndWriteThemBackCanonically) {
+  const auto entries = parse_layer_spec(
+      "conv:8:3:groups=2:nobias:stride=2:padding=1:dilation=2:leaky_relu=0.1,maxpool:3,"
+      "avgpool:2:stride=1:padding=1,batchnorm,globalavgpool,flatten,4");
+  ASSERT_EQ(entries.size(), 7u);
+  EXPECT_EQ(entries[0].layers[0], (LayerDescription{"Conv2d",
+                                                    {{"out_channels", std::int64_t{8}},
+                                                     {"kernel_size", std::int64_t{3}},
+                                                     {"stride", std::int64_t{2}},
+                                                     {"padding", std::int64_t{1}},
+                                                     {"dilation", std::int64_t{2}},
+                                                     {"groups", std::int64_t{2}},
+                                                     {"bias", false}}}));
+  EXPECT_EQ(entries[0].layers[1].kind, "LeakyReLU");
+  // A pool's stride is its kernel unless given, as in torch.
+  EXPECT_EQ(entries[1].layers[0].get<std::int64_t>("stride"), 3);
+  EXPECT_EQ(entries[2].layers[0].get<std::int64_t>("stride"), 1);
+  EXPECT_EQ(format_layer_spec(entries),
+            "conv:8:3:stride=2:padding=1:dilation=2:groups=2:nobias:leaky_relu=0.1,maxpool:3,"
+            "avgpool:2:stride=1:padding=1,batchnorm,globalavgpool,flatten,4");
+  auto model = build_model<double>(entries, Shape{4, 17, 15});
+  EXPECT_EQ(model.layer(3).name(), "AvgPool2d");
+  EXPECT_EQ(model.layer(4).name(), "BatchNorm2d");
+  EXPECT_EQ(model.output_shape(), Shape(4));
+  EXPECT_EQ(format_layer_spec(model_spec(model)), format_layer_spec(entries));
+  // The same batchnorm entry on flat samples is a BatchNorm1d.
+  EXPECT_EQ(build_model<double>(parse_layer_spec("4,batchnorm"), 3).layer(1).name(), "BatchNorm1d");
+}
+
+// A network with an image layer takes the data's image shape; a dense one takes images flat.
+TEST(LayerSpec, ImageLayersDecideWhetherTheModelTakesTheImageShape) {
+  const Shape image{1, 28, 28};
+  EXPECT_EQ(model_input_shape(parse_layer_spec("256:relu,batchnorm,10"), image), Shape(784));
+  EXPECT_EQ(model_input_shape(parse_layer_spec("conv:6:5,flatten,10"), image), image);
+  EXPECT_EQ(model_input_shape(parse_layer_spec("flatten,10"), image), image);
+  EXPECT_EQ(model_input_shape(parse_layer_spec("10"), Shape(5)), Shape(5));
+}
+
+// Entries that parse but cannot take the shape before them say which entry and why.
+TEST(LayerSpec, AnEntryThatCannotTakeItsInputNamesItselfAndTheShape) {
+  const auto problem = [](const std::string& spec, const Shape& input) {
+    try {
+      build_model<float>(parse_layer_spec(spec), input);
+    } catch (const SpecError& error) {
+      return std::string(error.what());
+    }
+    return std::string("built");
+  };
+  EXPECT_EQ(problem("conv:6:5,maxpool:2,10", Shape{1, 12, 12}),
+            "layer spec entry 3 '10': a Linear layer takes flat samples, and its input has shape "
+            "[6, 4, 4]: put a flatten entry before it");
+  EXPECT_EQ(problem("conv:6:5,10", Shape(784)),
+            "layer spec entry 1 'conv:6:5': conv takes images [C, H, W], and its input has shape "
+            "[784] (a CSV of images needs --input-shape C,H,W)");
+  EXPECT_EQ(problem("flatten,maxpool:2", Shape{1, 4, 4}),
+            "layer spec entry 2 'maxpool:2': maxpool takes images [C, H, W], and its input has "
+            "shape [16] (a CSV of images needs --input-shape C,H,W)");
+  EXPECT_NE(problem("conv:4:7", Shape{1, 5, 5}).find("layer spec entry 1 'conv:4:7': "),
+            std::string::npos);
+  EXPECT_NE(problem("conv:4:3:groups=2", Shape{3, 5, 5}).find("layer spec entry 1 "),
+            std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    MalformedImageEntries, LayerSpecError,
+    ::testing::Values(
+        BadSpec{"conv:6",
+                "layer spec entry 1 'conv:6': conv needs its output channels and kernel size, "
+                "conv:OUT:K[:stride=S][:padding=P][:dilation=D][:groups=G][:nobias][:ACTIVATION]"},
+        BadSpec{"conv",
+                "layer spec entry 1 'conv': expected "
+                "conv:OUT:K[:stride=S][:padding=P][:dilation=D][:groups=G][:nobias][:ACTIVATION]"},
+        BadSpec{"conv:0:5",
+                "layer spec entry 1 'conv:0:5': conv's output channels OUT must be a whole number "
+                "in 1..100000000, got '0'"},
+        BadSpec{"conv:6:-1",
+                "layer spec entry 1 'conv:6:-1': conv's kernel size K must be a "
+                "whole number in 1..1000000, got '-1'"},
+        BadSpec{"conv:6:5:stride=0",
+                "layer spec entry 1 'conv:6:5:stride=0': stride must be a whole number in "
+                "1..1000000, got '0'"},
+        BadSpec{"conv:6:5:padding=-1",
+                "layer spec entry 1 'conv:6:5:padding=-1': padding must be a whole number in "
+                "0..1000000, got '-1'"},
+        BadSpec{"conv:6:5:stride=2:stride=3",
+                "layer spec entry 1 'conv:6:5:stride=2:stride=3': stride is given twice"},
+        BadSpec{"conv:6:5:stride",
+                "layer spec entry 1 'conv:6:5:stride': stride needs a value, as in stride=2"},
+        BadSpec{"conv:6:5:nobias=1",
+                "layer spec entry 1 'conv:6:5:nobias=1': nobias takes no value"},
+        BadSpec{"conv:6:5:groups=4",
+                "layer spec entry 1 'conv:6:5:groups=4': its 6 output channels do not divide into "
+                "4 groups"},
+        BadSpec{"conv:6:5:stripe=2",
+                "layer spec entry 1 'conv:6:5:stripe=2': unknown option 'stripe=2'; expected "
+                "conv:OUT:K[:stride=S][:padding=P][:dilation=D][:groups=G][:nobias][:ACTIVATION]"},
+        BadSpec{"conv:6:5::relu",
+                "layer spec entry 1 'conv:6:5::relu': an empty piece between "
+                "colons; expected "
+                "conv:OUT:K[:stride=S][:padding=P][:dilation=D][:groups=G]["
+                ":nobias][:ACTIVATION]"},
+        BadSpec{"maxpool",
+                "layer spec entry 1 'maxpool': expected maxpool:K[:stride=S][:padding=P]"},
+        BadSpec{"maxpool:2:padding=2",
+                "layer spec entry 1 'maxpool:2:padding=2': padding 2 is more than half the kernel "
+                "size 2 (as torch requires)"},
+        BadSpec{"avgpool:3:dilation=2",
+                "layer spec entry 1 'avgpool:3:dilation=2': unknown option 'dilation=2'; expected "
+                "avgpool:K[:stride=S][:padding=P]"},
+        BadSpec{"batchnorm:2", "layer spec entry 1 'batchnorm:2': batchnorm takes no arguments"},
+        BadSpec{"flatten:1", "layer spec entry 1 'flatten:1': flatten takes no arguments"}));
 
 }  // namespace
 }  // namespace scratchnet

@@ -1,14 +1,17 @@
 #include "scratchnet/model/layer_kinds.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 
+#include "image_layer_kinds.hpp"
+#include "scratchnet/layers/adaptive_avg_pool2d.hpp"
 #include "scratchnet/layers/dense.hpp"
 #include "scratchnet/layers/dropout.hpp"
+#include "scratchnet/layers/flatten.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
 #include "scratchnet/layers/relu.hpp"
@@ -16,6 +19,7 @@
 #include "scratchnet/layers/softmax.hpp"
 #include "scratchnet/layers/tanh.hpp"
 #include "scratchnet/text/shortest.hpp"
+#include "spec_arguments.hpp"
 
 namespace scratchnet {
 namespace {
@@ -23,18 +27,8 @@ namespace {
 constexpr Index kMaxUnits = 100'000'000;
 constexpr double kDefaultLeakySlope = 0.01;
 
-// A whole decimal number for the whole of `text`, or nullopt.
-template <typename Number>
-std::optional<Number> number(std::string_view text) {
-  Number value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-[[noreturn]] void refuse(const std::string& problem) {
-  throw std::invalid_argument(problem);
-}
+using spec::number;
+using spec::refuse;
 
 // A row for a layer of `kind` whose spec entry is its token alone and whose attributes are
 // always `fixed` (GELU's approximate='none').
@@ -65,12 +59,15 @@ LayerKind fixed_kind(std::string kind, std::string token, bool activation,
 LayerKind linear_kind() {
   LayerKind row;
   row.kind = "Linear";
+  row.takes_activation = true;
   row.parse = [](std::string_view arguments) {
     const std::string_view head = arguments.substr(0, arguments.find(':'));
     const auto units = number<Index>(head);
     if (!units) {
-      refuse("expected UNITS[:nobias][:ACTIVATION], an activation or dropout:P, and '" +
-             std::string(head) + "' is not a number of units");
+      refuse(
+          "expected UNITS[:nobias][:ACTIVATION], an activation, dropout:P, conv:OUT:K, "
+          "maxpool:K, avgpool:K, batchnorm, flatten or globalavgpool, and '" +
+          std::string(head) + "' is not a number of units");
     }
     if (*units < 1 || *units > kMaxUnits)
       refuse("units must be in 1.." + std::to_string(kMaxUnits));
@@ -82,8 +79,12 @@ LayerKind linear_kind() {
     return std::to_string(linear.get<std::int64_t>("out_features")) +
            (linear.get<bool>("bias") ? "" : ":nobias");
   };
-  // in_features are the input's elements; Dense::output_shape refuses an input that is not flat.
+  // in_features are the input's elements, once an image is flattened.
   const auto make = []<typename T>(const LayerDescription& linear, const Shape& input) {
+    if (!input.is_flat()) {
+      refuse("a Linear layer takes flat samples, and its input has shape " + input.text() +
+             ": put a flatten entry before it");
+    }
     return std::make_unique<Dense<T>>(input.elements(),
                                       Index(linear.get<std::int64_t>("out_features")),
                                       linear.get<bool>("bias") ? Bias::add : Bias::none);
@@ -172,12 +173,30 @@ struct Table {
     rows.push_back(fixed_kind<GELU>("GELU", "gelu", true, {{"approximate", std::string("none")}}));
     rows.push_back(fixed_kind<Softmax>("Softmax", "softmax", true, {{"dim", std::int64_t{1}}}));
     rows.push_back(dropout_kind());
+    rows.push_back(conv2d_kind());
+    rows.push_back(max_pool_kind());
+    rows.push_back(avg_pool_kind());
+    rows.push_back(batch_norm_kind());
+    rows.push_back(
+        fixed_kind<Flatten>("Flatten", "flatten", false,
+                            {{"start_dim", std::int64_t{1}}, {"end_dim", std::int64_t{-1}}}));
+    rows.push_back(fixed_kind<AdaptiveAvgPool2d>("AdaptiveAvgPool2d", "globalavgpool", false,
+                                                 {{"output_size", std::int64_t{1}}}));
+    rows[rows.size() - 2].needs_images = true;
+    rows.back().needs_images = true;
   }
 };
 
 Table& table() {
   static Table instance;
   return instance;
+}
+
+// Every torch kind a row answers to.
+std::vector<std::string> row_kinds(const LayerKind& row) {
+  std::vector<std::string> kinds = row.also_kinds;
+  kinds.push_back(row.kind);
+  return kinds;
 }
 
 bool is_token(const std::string& token) {
@@ -204,7 +223,11 @@ void register_layer_kind(LayerKind kind) {
   Table& rows = table();
   const std::lock_guard lock(rows.mutex);
   for (const LayerKind& row : rows.rows) {
-    if (row.kind == kind.kind || row.token == kind.token) {
+    const std::vector<std::string> new_kinds = row_kinds(kind), taken = row_kinds(row);
+    const bool kind_taken = std::ranges::any_of(new_kinds, [&](const std::string& name) {
+      return std::ranges::find(taken, name) != taken.end();
+    });
+    if (kind_taken || row.token == kind.token) {
       throw std::invalid_argument("layer kind " + kind.kind + " (spec token '" + kind.token +
                                   "'): " + row.kind + " has that name or token already");
     }
@@ -215,8 +238,10 @@ void register_layer_kind(LayerKind kind) {
 const LayerKind* find_layer_kind(std::string_view kind) {
   Table& rows = table();
   const std::lock_guard lock(rows.mutex);
-  for (const LayerKind& row : rows.rows)
-    if (row.kind == kind) return &row;
+  for (const LayerKind& row : rows.rows) {
+    if (row.kind == kind || std::ranges::find(row.also_kinds, kind) != row.also_kinds.end())
+      return &row;
+  }
   return nullptr;
 }
 

@@ -45,12 +45,23 @@ SpecEntry parse_entry(std::size_t position, std::string_view entry) {
   if (colon != std::string_view::npos && tail.empty()) fail(position, entry, "nothing after ':'");
 
   try {
-    // A layer of its own: "relu", "leaky_relu=0.2", "dropout:0.2".
+    // A layer of its own: "relu", "leaky_relu=0.2", "dropout:0.2", "conv:6:5:relu".
     const std::string_view token = head.substr(0, head.find('='));
     if (const LayerKind* row = find_layer_token(token)) {
       std::string arguments(head.substr(token.size()));
       if (colon != std::string_view::npos) arguments.append(":").append(tail);
-      return {{row->parse(arguments)}};
+      const LayerKind* activation = nullptr;
+      const std::size_t last = arguments.rfind(':');
+      if (row->takes_activation && last != std::string::npos) {
+        const std::string_view after = std::string_view(arguments).substr(last + 1);
+        activation = find_layer_token(after.substr(0, after.find('=')));
+        if (activation != nullptr && !activation->activation) activation = nullptr;
+      }
+      if (activation == nullptr) return {{row->parse(arguments)}};
+      const std::string_view after = std::string_view(arguments).substr(last + 1);
+      SpecEntry parsed{{row->parse(arguments.substr(0, last))}};
+      parsed.layers.push_back(activation->parse(after.substr(activation->token.size())));
+      return parsed;
     }
 
     // A Linear layer, "UNITS[:nobias]", then perhaps its activation.
@@ -115,21 +126,30 @@ std::string format_layer_spec(const std::vector<SpecEntry>& entries) {
 template <typename T>
 std::vector<SpecEntry> model_spec(const Sequential<T>& model) {
   std::vector<SpecEntry> entries;
-  bool after_linear = false;  // whether the last entry is a Linear alone, which may take one
+  // Whether the last entry is a Linear or a Conv2d alone, which may take an activation.
+  bool open_for_activation = false;
   model.for_each_layer([&](std::size_t, const Layer<T>& layer, const LayerSlices&) {
     const LayerDescription description = layer.describe();
     const LayerKind& row = row_of(description);
     // Its spec attributes: those the entry's text gives (a Linear's in_features is not one).
     const LayerDescription spec = row.parse(row.format(description));
-    if (after_linear && row.activation) {
+    if (open_for_activation && row.activation) {
       entries.back().layers.push_back(spec);
-      after_linear = false;
+      open_for_activation = false;
       return;
     }
     entries.push_back({{spec}});
-    after_linear = row.kind == "Linear";
+    open_for_activation = row.takes_activation;
   });
   return entries;
+}
+
+Shape model_input_shape(const std::vector<SpecEntry>& entries, const Shape& sample) {
+  for (const SpecEntry& entry : entries) {
+    for (const LayerDescription& layer : entry.layers)
+      if (row_of(layer).needs_images) return sample;
+  }
+  return Shape(sample.elements());
 }
 
 template <typename T>
@@ -137,10 +157,15 @@ std::vector<std::unique_ptr<Layer<T>>> make_layers(const std::vector<SpecEntry>&
                                                    const Shape& input) {
   std::vector<std::unique_ptr<Layer<T>>> layers;
   Shape shape = input;
-  for (const SpecEntry& entry : entries) {
-    for (const LayerDescription& description : entry.layers) {
-      layers.push_back(row_of(description).factory<T>()(description, shape));
-      shape = layers.back()->output_shape(shape);
+  for (std::size_t position = 0; position < entries.size(); ++position) {
+    try {
+      for (const LayerDescription& description : entries[position].layers) {
+        layers.push_back(row_of(description).factory<T>()(description, shape));
+        shape = layers.back()->output_shape(shape);
+      }
+    } catch (const std::invalid_argument& problem) {
+      // Which entry cannot take the shape it is given: "entry 5 'maxpool:2': ...".
+      fail(position, format_layer_spec({entries[position]}), problem.what());
     }
   }
   return layers;

@@ -5,8 +5,9 @@
 // that turns a description back into a layer go through it, so a new kind of layer is one row:
 //   register_layer_kind({.kind = "MaxPool1d", .token = "maxpool", .parse = …, .format = …,
 //                        .make_float = …, .make_double = …});
-// The built-in rows (Linear, Sigmoid, Tanh, ReLU, LeakyReLU, GELU, Softmax, Dropout) are there
-// from the start; rows added at run time come after them.
+// The built-in rows (Linear, Sigmoid, Tanh, ReLU, LeakyReLU, GELU, Softmax, Dropout, Conv2d,
+// MaxPool2d, AvgPool2d, BatchNorm, Flatten, AdaptiveAvgPool2d) are there from the start; rows
+// added at run time come after them.
 //
 // A spec gives a layer's attributes except those that follow from its input (a Linear's
 // in_features, a BatchNorm's num_features): the factory is given the shape of its input.
@@ -35,8 +36,17 @@ struct LayerKind {
   /// The word that starts its spec entry: "relu". Empty only for Linear, whose entries start
   /// with their number of units.
   std::string token;
-  /// Whether it may also end a Linear entry as its activation: "128:relu".
+  /// Whether it may also end a Linear or conv entry as its activation: "128:relu".
   bool activation = false;
+  /// Whether its entry may end with an activation (Linear, Conv2d): "conv:6:5:relu" is two
+  /// torch.nn.Sequential entries, the Conv2d and its ReLU.
+  bool takes_activation = false;
+  /// Other torch kinds the row builds, when the input's shape picks the class: "batchnorm"
+  /// builds a BatchNorm1d or a BatchNorm2d, and its row's `kind` names the family.
+  std::vector<std::string> also_kinds;
+  /// Whether its layers need images [C, H, W] (conv, pools, flatten): a spec with one takes the
+  /// data's image shape, a spec without takes each image as a flat row (model_input_shape).
+  bool needs_images = false;
   /// The spec attributes given by the entry's text after the token ("", "=0.2", ":0.2"), as a
   /// description of kind `kind`. Throws std::invalid_argument saying what is wrong with it.
   std::function<LayerDescription(std::string_view arguments)> parse;
@@ -62,7 +72,7 @@ struct LayerKind {
 /// missing. Call it before the kind is used; registering is not meant to race with lookups.
 void register_layer_kind(LayerKind kind);
 
-/// The row of torch kind `kind` ("ReLU"), or nullptr.
+/// The row of torch kind `kind` ("ReLU"; "BatchNorm2d" finds the batchnorm row), or nullptr.
 const LayerKind* find_layer_kind(std::string_view kind);
 
 /// The row whose spec entries start with `token` ("relu"), or nullptr.

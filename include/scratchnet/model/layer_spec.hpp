@@ -54,6 +54,11 @@ std::string format_layer_spec(const std::vector<SpecEntry>& entries);
 template <typename T>
 std::vector<SpecEntry> model_spec(const Sequential<T>& model);
 
+/// The shape a model of `entries` takes for data whose samples have shape `sample`: `sample`
+/// when an entry needs images (conv, maxpool, avgpool, globalavgpool, flatten), else the flat
+/// [elements], so that an MLP takes an image as one row of pixels, as it always has.
+Shape model_input_shape(const std::vector<SpecEntry>& entries, const Shape& sample);
+
 /// The layers of `entries` on samples of shape `input` (a number of features, or {C, H, W}), one
 /// per torch.nn.Sequential entry, made but not yet in a model (so no parameter is allocated):
 /// to see their tensors before building. Throws std::invalid_argument for a layer kind the
