@@ -19,10 +19,10 @@
 #include "optimizer_configurations.hpp"
 #include "scratchnet/data/dataset.hpp"
 #include "scratchnet/init/initializer.hpp"
-#include "scratchnet/layers/conv2d.hpp"
 #include "scratchnet/layers/adaptive_avg_pool2d.hpp"
 #include "scratchnet/layers/avg_pool2d.hpp"
 #include "scratchnet/layers/batch_norm.hpp"
+#include "scratchnet/layers/conv2d.hpp"
 #include "scratchnet/layers/dropout.hpp"
 #include "scratchnet/layers/gelu.hpp"
 #include "scratchnet/layers/leaky_relu.hpp"
@@ -142,6 +142,9 @@ TEST(LayerAllocations, Conv2dNoneAfterTheFirstBatch) {
     conv.forward(view_of(input));
     conv.backward_parameters(view_of(doutput));
     EXPECT_EQ(allocations - before, 0) << "groups " << groups;
+  }
+}
+
 // The pools, on a pool of threads, on images [3, 9, 8]: forward and backward allocate nothing
 // after the first batch (the shape is given once, as when the layer joins a model).
 TEST(LayerAllocations, PoolsNoneAfterTheFirstBatch) {
@@ -168,6 +171,9 @@ TEST(LayerAllocations, PoolsNoneAfterTheFirstBatch) {
     layer->forward(view_of(input));
     layer->backward(view_of(doutput));
     EXPECT_EQ(allocations - before, 0) << layer->name();
+  }
+}
+
 // BatchNorm writes its parameters' gradients and running statistics, so it runs bound, in a
 // model; in both modes, and through both backward passes.
 TEST(LayerAllocations, BatchNormNoneAfterTheFirstBatch) {
