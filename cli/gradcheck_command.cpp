@@ -23,6 +23,9 @@ GradcheckCommand::GradcheckCommand(CLI::App& parent)
   add_value("--layers", layers_, "SPEC", "The network, as train takes it")->required();
   add_value("--loss", loss_, "ce|bce|mse|sse", "The loss whose gradient is checked");
   add_value("--inputs", inputs_, "N", "Input features");
+  add_value("--input-shape", input_shape_, "C,H,W",
+            "The shape of one input sample, for a network of convolutions and pools (instead of "
+            "--inputs)");
   add_value("--batch", batch_, "N", "Rows in the random batch");
   add_value("--seed", seed_, "N", "Seed for the weights, inputs and targets");
   command_->footer(
@@ -36,18 +39,32 @@ GradcheckCommand::Settings GradcheckCommand::settings_from_flags() const {
     throw FlagError("--loss", "expected one of ce, bce, mse, sse, got '" + loss_ + "'");
   }
   Settings settings;
-  settings.inputs = parse_integer("--inputs", inputs_, 1, 100000);
+  const Index inputs = parse_integer("--inputs", inputs_, 1, 100000);
+  if (input_shape_.empty()) {
+    settings.input_shape = {inputs};
+  } else {
+    const Shape shape = parse_shape("--input-shape", input_shape_);
+    if (shape.elements() > 100000)
+      throw FlagError("--input-shape", "has more than 100000 elements: " + shape.text());
+    settings.input_shape = shape.dims();
+  }
   settings.batch = parse_integer("--batch", batch_, 1, 10000);
   settings.seed = std::uint32_t(parse_integer("--seed", seed_, 0, 4294967295));
   settings.layers = parse_layers_flag(layers_);
+  try {
+    make_layers<double>(settings.layers, Shape(settings.input_shape));  // no parameters yet
+  } catch (const std::invalid_argument& error) {
+    throw FlagError("--layers", error.what());
+  }
   return settings;
 }
 
 void GradcheckCommand::run(std::ostream& out) {
   const Settings settings = settings_from_flags();
-  const Index inputs = settings.inputs, batch = settings.batch;
+  const Index batch = settings.batch;
   Random random(settings.seed);
-  Sequential<double> model = build_model<double>(settings.layers, inputs);
+  Sequential<double> model = build_model<double>(settings.layers, Shape(settings.input_shape));
+  const Index inputs = model.inputs();
   initialize(model, Initializer::torch_default, random);
 
   Matrix<double> input(batch, inputs);

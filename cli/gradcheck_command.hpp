@@ -19,12 +19,13 @@ class GradcheckCommand final : public Command {
  private:
   struct Settings {
     std::vector<SpecEntry> layers;
-    Index inputs = 0, batch = 0;
+    std::vector<Index> input_shape;  // one sample's: [features] or [C, H, W]
+    Index batch = 0;
     std::uint32_t seed = 0;
   };
   Settings settings_from_flags() const;
 
-  std::string layers_, loss_ = "ce", inputs_ = "4", batch_ = "4", seed_ = "0";
+  std::string layers_, loss_ = "ce", inputs_ = "4", input_shape_, batch_ = "4", seed_ = "0";
 };
 
 }  // namespace scratchnet::cli

@@ -62,6 +62,65 @@ const Json* member(const Json& object, const char* key) {
   return found == object.end() ? nullptr : &*found;
 }
 
+// An attribute's value as torch prints it: 5, 0.1, True, 'none'.
+std::string attribute_text(const AttributeValue& value) {
+  if (const auto* whole = std::get_if<std::int64_t>(&value)) return std::to_string(*whole);
+  if (const auto* real = std::get_if<double>(&value)) return shortest(*real);
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "True" : "False";
+  return "'" + std::get<std::string>(value) + "'";
+}
+
+// How `info` writes a kind of layer short: its leading arguments bare, then only the others
+// that differ from torch's defaults ("Conv2d(1, 6, kernel_size=5, padding=2)", "MaxPool2d(2)").
+struct ShortForm {
+  const char* kind;
+  std::vector<std::string> bare;
+  std::vector<LayerAttribute> defaults;
+};
+
+const std::vector<ShortForm>& short_forms() {
+  const LayerAttribute one_stride{"stride", std::int64_t{1}},
+      no_padding{"padding", std::int64_t{0}}, no_ceil{"ceil_mode", false};
+  const std::vector<LayerAttribute> batch_norm = {
+      {"eps", 1e-5}, {"momentum", 0.1}, {"affine", true}, {"track_running_stats", true}};
+  static const std::vector<ShortForm> forms = {
+      {"Conv2d",
+       {"in_channels", "out_channels"},
+       {one_stride,
+        no_padding,
+        {"dilation", std::int64_t{1}},
+        {"groups", std::int64_t{1}},
+        {"bias", true}}},
+      {"MaxPool2d",
+       {"kernel_size"},
+       {no_padding, {"dilation", std::int64_t{1}}, {"return_indices", false}, no_ceil}},
+      {"AvgPool2d", {"kernel_size"}, {no_padding, no_ceil, {"count_include_pad", true}}},
+      {"BatchNorm1d", {"num_features"}, batch_norm},
+      {"BatchNorm2d", {"num_features"}, batch_norm},
+      {"AdaptiveAvgPool2d", {"output_size"}, {}},
+      {"Flatten", {}, {{"start_dim", std::int64_t{1}}, {"end_dim", std::int64_t{-1}}}}};
+  return forms;
+}
+
+std::string short_text(const LayerDescription& layer) {
+  const auto form =
+      std::ranges::find_if(short_forms(), [&](const ShortForm& f) { return layer.kind == f.kind; });
+  if (form == short_forms().end()) return layer.text();
+  std::string text = layer.kind + "(";
+  for (const LayerAttribute& attribute : layer.attributes) {
+    const bool bare = std::ranges::find(form->bare, attribute.name) != form->bare.end();
+    // A pool's stride is its kernel size unless it says otherwise.
+    const bool pool_stride = attribute.name == "stride" && form->bare.size() == 1 &&
+                             form->bare[0] == "kernel_size" &&
+                             attribute.value == *layer.find("kernel_size");
+    if (pool_stride || std::ranges::find(form->defaults, attribute) != form->defaults.end())
+      continue;
+    if (text.back() != '(') text += ", ";
+    text += (bare ? "" : attribute.name + "=") + attribute_text(attribute.value);
+  }
+  return text + ")";
+}
+
 // What a layer is, short: "Linear(784, 256)" (torch prints in_features, out_features so), else
 // the description torch prints ("ReLU()", "Dropout(p=0.2)").
 std::string layer_text(const Layer<double>& layer) {
@@ -75,7 +134,7 @@ std::string layer_text(const Layer<double>& layer) {
                                           [](const ParameterShape& s) { return s.name == "bias"; });
     return text + (bias ? ")" : ", bias=False)");
   }
-  return layer.describe().text();
+  return short_text(layer.describe());
 }
 
 std::string padded(std::string text, std::size_t width) {
@@ -94,7 +153,9 @@ void print_layers(std::ostream& out, const Sequential<double>& network, std::int
     std::int64_t count = 0;
     for (const ParameterShape& tensor : layer.parameter_shapes())
       count += tensor.size();
-    rows.push_back({std::to_string(i) + "  " + layer_text(layer), shape.text(), grouped(count)});
+    const std::size_t digits = std::to_string(network.size() - 1).size();
+    rows.push_back({padded(std::to_string(i), digits) + "  " + layer_text(layer), shape.text(),
+                    grouped(count)});
   }
   std::size_t layer_width = 5, shape_width = 12;
   for (const auto& row : rows) {

@@ -122,6 +122,65 @@ TEST(CliTrain, InputShapeIsCheckedAndDenseLayersSeeTheRowFlat) {
             "scratchnet: error: --input-shape: is for CSV data; IDX images carry their own shape");
 }
 
+// 4×4 images in a CSV, a bright left or right half: a small convolutional network learns them
+// from --input-shape, and the model file carries the shape to eval, predict and info.
+TEST(CliTrain, ConvolutionalNetworkOnACsvOfImages) {
+  Workspace w;
+  std::ostringstream csv;
+  for (int p = 0; p < 16; ++p)
+    csv << "p" << p << ",";
+  csv << "side\n";
+  for (int row = 0; row < 80; ++row) {
+    const bool left = row % 2 == 0;
+    for (int p = 0; p < 16; ++p)
+      csv << (((p % 4 < 2) == left) ? 200 + (row * 7 + p) % 50 : (row * 13 + p) % 60) << ",";
+    csv << (left ? "left" : "right") << "\n";
+  }
+  write_bytes(w.data, csv.str());
+  const std::string spec = "conv:3:3:padding=1:relu,maxpool:2,flatten,2";
+  const auto trained = run_cli({"train", "--data", w.data, "--input-shape", "1,4,4", "--layers",
+                                spec, "--epochs", "40", "--lr", "0.01", "--quiet", "--out", w.model,
+                                "--report", w.folder + "/report.html"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const auto evaluated = run_cli({"eval", w.model, w.data, "--json"});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_GT(nlohmann::json::parse(evaluated.out)["accuracy"].get<double>(), 0.95);
+  const auto predicted = run_cli({"predict", w.model, w.data});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_EQ(lines(predicted.out).size(), 81u);  // a header and a line per row
+  const auto info = run_cli({"info", w.model});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("[3, 4, 4]"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("[3, 2, 2]"), std::string::npos) << info.out;
+  // Each layer as short as torch's defaults allow, with its output shape and parameter count.
+  EXPECT_NE(info.out.find("0  Conv2d(1, 3, kernel_size=3, padding=1)  [3, 4, 4]             30"),
+            std::string::npos)
+      << info.out;
+  EXPECT_NE(info.out.find("2  MaxPool2d(2) "), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("3  Flatten() "), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("spec: " + spec), std::string::npos) << info.out;
+  const std::string report = read_bytes(w.folder + "/report.html");
+  EXPECT_NE(report.find("<section id=\"filters\">"), std::string::npos);
+
+  // A spec that cannot take the data's samples is refused before training, naming the flag.
+  const auto refused = [&](const std::vector<std::string>& flags, const std::string& message) {
+    std::vector<std::string> arguments = {"train", "--data", w.data, "--epochs", "1"};
+    arguments.insert(arguments.end(), flags.begin(), flags.end());
+    const auto refusal = run_cli(arguments);
+    EXPECT_EQ(refusal.exit_code, 2) << refusal.err;
+    EXPECT_EQ(lines(refusal.err).at(0), "scratchnet: error: --layers: " + message);
+  };
+  refused({"--input-shape", "1,4,4", "--layers", "conv:3:3,2"},
+          "layer spec entry 2 '2': a Linear layer takes flat samples, and its input has shape "
+          "[3, 2, 2]: put a flatten entry before it");
+  refused({"--layers", "conv:3:3,flatten,2"},
+          "layer spec entry 1 'conv:3:3': conv takes images [C, H, W], and its input has shape "
+          "[16] (a CSV of images needs --input-shape C,H,W)");
+  refused({"--input-shape", "1,4,4", "--layers", "conv:3:5,flatten,2"},
+          "layer spec entry 1 'conv:3:5': Conv2d kernel_size 5 (dilation 1) is larger than the "
+          "4x4 input padded by 0");
+}
+
 TEST(CliTrain, JsonHasEveryEpochAndTheTestMetrics) {
   Workspace w;
   const auto result = run_cli({"train", "--data", w.data, "--test", w.data, "--layers", "8:tanh,3",
@@ -310,6 +369,22 @@ TEST(CliGradcheck, PassesForEveryActivationAndLoss) {
     EXPECT_NE(result.out.find("0.weight"), std::string::npos);
     EXPECT_NE(result.out.find("passed"), std::string::npos);
   }
+}
+
+TEST(CliGradcheck, TakesImageLayersOnAnInputShape) {
+  for (const std::string layers : {"conv:3:3:padding=1:stride=2:tanh,maxpool:2,flatten,3",
+                                   "conv:4:2:dilation=2:groups=2:nobias,avgpool:2:padding=1,"
+                                   "batchnorm,globalavgpool,flatten,3"}) {
+    const auto result = run_cli({"gradcheck", "--layers", layers, "--input-shape", "2,6,5"});
+    EXPECT_EQ(result.exit_code, 0) << layers << " " << result.out << result.err;
+    EXPECT_NE(result.out.find("0.weight"), std::string::npos);
+    EXPECT_NE(result.out.find("passed"), std::string::npos) << result.out;
+  }
+  const auto refused = run_cli({"gradcheck", "--layers", "conv:3:3,3", "--input-shape", "1,4,4"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(lines(refused.err).at(0),
+            "scratchnet: error: --layers: layer spec entry 2 '3': a Linear layer takes flat "
+            "samples, and its input has shape [3, 2, 2]: put a flatten entry before it");
 }
 
 // An IDX pair: n images of 2×2 pixels and their labels, big-endian headers as MNIST has them.

@@ -183,6 +183,7 @@ void TrainingRun<T>::prepare_data(data::RawRows rows,
                                                     : 1.0;
   scaling_ = scaling_for(settings_, rows, training_rows, pixel_scale_, initial, resume);
   features_ = rows.features();
+  sample_dims_ = rows.sample_shape().dims();
   std::vector<std::string> feature_names =
       rows.table ? rows.table->feature_names : std::vector<std::string>{};
   const std::string label_name = rows.table ? rows.table->label_name : "label";
@@ -217,9 +218,14 @@ void TrainingRun<T>::prepare_model(std::optional<io::LoadedModel<T>> initial,
   if (initial) {
     model_.emplace(std::move(initial->network));
   } else {
-    // Every layer a spec names takes flat samples: an image row is taken flat, as torch's
-    // nn.Flatten would give it, and the model file keeps no shape of it.
-    model_.emplace(build_model<T>(parse_layer_spec(settings_.layers), features_));
+    // A network of dense layers takes an image as a flat row; one with convolutions, pools or
+    // a flatten takes the data's shape, which the model file keeps.
+    const std::vector<SpecEntry> entries = parse_layer_spec(settings_.layers);
+    try {
+      model_.emplace(build_model<T>(entries, model_input_shape(entries, Shape(sample_dims_))));
+    } catch (const SpecError& error) {  // an entry that cannot take the data's samples
+      throw SettingError("layers", error.what());
+    }
     initialize(*model_, Initializer::torch_default, random_);
   }
   model_->use_threads(threads);

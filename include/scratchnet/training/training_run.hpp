@@ -141,6 +141,7 @@ class TrainingRun {
   std::optional<data::TargetStandardization> target_scaling_;
   double training_target_variance_ = 0;  // of the training rows' targets, in the label's units
   Index features_ = 0;
+  std::vector<Index> sample_dims_;  // the shape of a sample: [features], or an image's [C, H, W]
   bool images_ = false;
   std::unique_ptr<Dataset<T>> dataset_;
   std::unique_ptr<Subset<T>> training_, validation_;
