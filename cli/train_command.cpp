@@ -19,6 +19,7 @@
 #include "scratchnet/files/folder_lock.hpp"
 #include "scratchnet/io/checkpoint.hpp"
 #include "scratchnet/optimizers/adamw.hpp"
+#include "scratchnet/report/filter_images.hpp"
 #include "scratchnet/report/html_report.hpp"
 #include "scratchnet/report/run_summary.hpp"
 #include "scratchnet/text/shortest.hpp"
@@ -571,6 +572,7 @@ void TrainCommand::write_report(training::TrainingRun<T>& run, const training::R
     if (image_data != nullptr)
       report.images = image_grid(*image_data, run.model(), run.classes(), 36);
   }
+  report.filters = report::first_conv_filters(run.model(), report.filters_layer);
   files::write_file_atomically(report_, report::render_html_report(report));
 }
 

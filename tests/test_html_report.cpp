@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/model/layer_spec.hpp"
+#include "scratchnet/report/filter_images.hpp"
 #include "scratchnet/report/html_report.hpp"
 #include "scratchnet/report/run_summary.hpp"
 
@@ -418,6 +420,41 @@ TEST(HtmlReport, RejectsAnImageWhosePixelsDoNotFit) {
   data.images.push_back({std::vector<std::uint8_t>(27 * 28), 28, 28, "a", "a"});
   EXPECT_THROW(render_html_report(data), std::invalid_argument);
   EXPECT_THROW(encode_grayscale_png({}, 0, 0), std::invalid_argument);
+}
+
+// The first convolution's filters, on the layer's one scale: 0 is mid-grey (127.5 rounds to
+// 128), the largest |weight| 0 or 255, and a weight w is round(127.5 + 127.5 · w / largest).
+TEST(FilterImages, DrawTheFirstConvolutionsFiltersOnOneScale) {
+  Sequential<double> model = build_model<double>(
+      parse_layer_spec("conv:2:2:padding=1,relu,conv:3:1,flatten,2"), Shape{2, 3, 3});
+  // 0.weight [2 filters, 2 channels, 2, 2]: filter 0 channel 1 holds -0.5 … 1, the largest.
+  const std::vector<double> first = {0, 0, 0, 0, -0.5, 0.25, 0.5, 1, -0.1, 0.1, 0, -1, 0, 0, 0, 0};
+  std::copy(first.begin(), first.end(), model.parameters().data());
+  model.parameters().tail(model.parameters().size() - 16).setConstant(9);  // later layers: ignored
+  std::string layer;
+  const std::vector<ReportImage> filters = first_conv_filters(model, layer);
+  EXPECT_EQ(layer,
+            "0: Conv2d(in_channels=2, out_channels=2, kernel_size=2, stride=1, padding=1, "
+            "dilation=1, groups=1, bias=True)");
+  ASSERT_EQ(filters.size(), 4u);  // 2 filters × 2 channels
+  EXPECT_EQ(filters[1].true_label, "0 · channel 1");
+  EXPECT_EQ(filters[1].width, 2);
+  EXPECT_EQ(filters[1].pixels, (std::vector<std::uint8_t>{64, 159, 191, 255}));
+  EXPECT_EQ(filters[0].pixels, (std::vector<std::uint8_t>{128, 128, 128, 128}));
+  EXPECT_EQ(filters[2].pixels, (std::vector<std::uint8_t>{115, 140, 128, 0}));
+  EXPECT_EQ(first_conv_filters(model, layer, /*most_filters=*/1, /*most_channels=*/1).size(), 1u);
+
+  ReportData data;
+  data.filters = filters;
+  data.filters_layer = layer;
+  const std::string html = render_html_report(data);
+  EXPECT_EQ(occurrences(html, "<figure class=\"filter\">"), 4u);
+  EXPECT_NE(html.find("<section id=\"filters\">"), std::string::npos);
+  EXPECT_NE(html.find("alt=\"filter 1 · channel 0\""), std::string::npos);
+
+  std::string none = "unchanged";
+  EXPECT_TRUE(first_conv_filters(build_model<double>(parse_layer_spec("3,2"), 4), none).empty());
+  EXPECT_EQ(none, "unchanged");
 }
 
 // A PNG decoded as a test can trust: every chunk's CRC checked, the IDATs inflated with zlib

@@ -377,6 +377,8 @@ figure.sample img { image-rendering: pixelated; border: 2px solid #ccc; display:
 figure.sample figcaption span { display: block; overflow: hidden; text-overflow: ellipsis;
                                 white-space: nowrap; }
 figure.sample.wrong img { border-color: #d62728; }
+figure.filter { margin: 0; text-align: center; font-size: 11px; }
+figure.filter img { image-rendering: pixelated; border: 1px solid #ccc; display: block; }
 figure.sample.wrong .prediction { color: #d62728; font-weight: bold; }
 footer { margin-top: 32px; color: #888; font-size: 12px; }
 )";
@@ -536,6 +538,15 @@ std::string regression_section(const ReportData& data) {
   return html + "</section>\n";
 }
 
+/// A figure of one image as an inline PNG, drawn at a whole-number scale near `size` pixels.
+std::string png_image(const ReportImage& image, Index size, const std::string& alt) {
+  const Index scale = std::max<Index>(1, size / std::max(image.width, image.height));
+  return "<img src=\"data:image/png;base64," +
+         base64(encode_grayscale_png(image.pixels, image.width, image.height)) + "\" width=\"" +
+         std::to_string(image.width * scale) + "\" height=\"" +
+         std::to_string(image.height * scale) + "\" alt=\"" + alt + "\">";
+}
+
 /// The images as inline PNGs, drawn at a whole-number scale near 84 pixels, labels beneath.
 std::string images_section(const std::vector<ReportImage>& images) {
   const auto wrong = std::count_if(images.begin(), images.end(), [](const ReportImage& image) {
@@ -547,18 +558,30 @@ std::string images_section(const std::vector<ReportImage>& images) {
                      std::to_string(wrong) +
                      " predicted wrongly, in red.</p>\n<div class=\"grid\">\n";
   for (const ReportImage& image : images) {
-    const Index scale = std::max<Index>(1, 84 / std::max(image.width, image.height));
     const std::string truth = escaped(image.true_label),
                       prediction = escaped(image.predicted_label);
     const bool right = image.true_label == image.predicted_label;
-    html += std::string("<figure class=\"sample") + (right ? "" : " wrong") +
-            "\"><img src=\"data:image/png;base64," +
-            base64(encode_grayscale_png(image.pixels, image.width, image.height)) + "\" width=\"" +
-            std::to_string(image.width * scale) + "\" height=\"" +
-            std::to_string(image.height * scale) + "\" alt=\"true " + truth + ", predicted " +
-            prediction + "\"><figcaption><span class=\"truth\" title=\"" + truth + "\">" + truth +
+    html += std::string("<figure class=\"sample") + (right ? "" : " wrong") + "\">" +
+            png_image(image, 84, "true " + truth + ", predicted " + prediction) +
+            "<figcaption><span class=\"truth\" title=\"" + truth + "\">" + truth +
             "</span><span class=\"prediction\" title=\"" + prediction + "\">" +
             (right ? "" : "→ ") + prediction + "</span></figcaption></figure>\n";
+  }
+  return html + "</div>\n</section>\n";
+}
+
+/// The first convolution's filters, each a small image captioned with its number.
+std::string filters_section(const ReportData& data) {
+  std::string html =
+      "<section id=\"filters\">\n<h2>First convolution's filters</h2>\n"
+      "<p class=\"note\">" +
+      escaped(data.filters_layer) +
+      ": its weights after training, on one scale: mid-grey is 0, white the "
+      "largest positive weight, black the most negative.</p>\n<div class=\"grid\">\n";
+  for (const ReportImage& filter : data.filters) {
+    const std::string caption = escaped(filter.true_label);
+    html += "<figure class=\"filter\">" + png_image(filter, 60, "filter " + caption) +
+            "<figcaption>" + caption + "</figcaption></figure>\n";
   }
   return html + "</div>\n</section>\n";
 }
@@ -601,13 +624,16 @@ std::vector<std::uint8_t> encode_grayscale_png(std::span<const std::uint8_t> pix
 }
 
 std::string render_html_report(const ReportData& data) {
-  for (std::size_t i = 0; i < data.images.size(); ++i) {
-    const ReportImage& image = data.images[i];
-    if (image.width < 1 || image.height < 1 ||
-        image.pixels.size() != std::size_t(image.width) * std::size_t(image.height)) {
-      throw std::invalid_argument(
-          "report image " + std::to_string(i) + ": " + std::to_string(image.pixels.size()) +
-          " pixels for " + std::to_string(image.width) + " × " + std::to_string(image.height));
+  for (const auto* images : {&data.images, &data.filters}) {
+    for (std::size_t i = 0; i < images->size(); ++i) {
+      const ReportImage& image = (*images)[i];
+      if (image.width < 1 || image.height < 1 ||
+          image.pixels.size() != std::size_t(image.width) * std::size_t(image.height)) {
+        throw std::invalid_argument(
+            std::string(images == &data.images ? "report image " : "report filter ") +
+            std::to_string(i) + ": " + std::to_string(image.pixels.size()) + " pixels for " +
+            std::to_string(image.width) + " × " + std::to_string(image.height));
+      }
     }
   }
   const std::string title = escaped(data.title.empty() ? "scratchnet training report" : data.title);
@@ -624,6 +650,7 @@ std::string render_html_report(const ReportData& data) {
   if (data.confusion) html += confusion_section(data);
   if (data.regression || data.scatter) html += regression_section(data);
   if (!data.images.empty()) html += images_section(data.images);
+  if (!data.filters.empty()) html += filters_section(data);
   html +=
       "<footer>Written by scratchnet. This page is self-contained: it loads nothing and runs "
       "no scripts.</footer>\n</main>\n</body>\n</html>\n";

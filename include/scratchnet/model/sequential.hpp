@@ -126,6 +126,9 @@ class Sequential {
 
   /// All parameter values, back to back in named_parameters() order.
   VectorView<T> parameters() { return {parameters_.data(), Index(parameters_.size())}; }
+  Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> parameters() const {
+    return {parameters_.data(), Index(parameters_.size())};
+  }
   /// All gradients, laid out as parameters().
   VectorView<T> gradients() { return {gradients_.data(), Index(gradients_.size())}; }
 

@@ -9,7 +9,8 @@
 //   for regression, the MSE, MAE and R² and a scatter plot of predicted against true values
 //   (one circle per row, the line y = x for perfect predictions);
 //   a grid of test images as inline PNGs, each with its true and predicted label (wrong ones
-//   in red).
+//   in red);
+//   for a convolutional network, its first convolution's filters as a grid of small images.
 // All text from the caller (title, summary, class names, labels) is escaped as HTML.
 
 #include <cstdint>
@@ -51,7 +52,11 @@ struct ReportData {
   std::optional<RegressionMetrics> regression;
   std::string regression_rows = "test";  // which rows `regression` measures
   std::optional<PredictedVsTrue> scatter;
-  std::vector<ReportImage> images;                           // a grid of test images, may be empty
+  std::vector<ReportImage> images;  // a grid of test images, may be empty
+  /// The first convolution's filters (filter_images.hpp), captioned by their true_label, and
+  /// the layer they belong to; empty for a network without convolutions.
+  std::vector<ReportImage> filters;
+  std::string filters_layer;
   std::vector<std::pair<std::string, std::string>> summary;  // key/value lines, in order
 };
 
