@@ -18,17 +18,26 @@ void ModelFlags::add_to(CLI::App& command) {
                   "The task of such a file: ce, bce, mse or sse (default: ce); scratchnet files "
                   "know their own")
       ->type_name("ce|bce|mse|sse");
+  command
+      .add_option("--input-shape", input_shape_,
+                  "The shape of one sample for such a file whose network takes images (a "
+                  "convolutional network saved by PyTorch); scratchnet files know their own")
+      ->type_name("C,H,W");
 }
 
 void ModelFlags::check() const {
   if (!loss_.empty() && loss_ != "ce" && loss_ != "bce" && loss_ != "mse" && loss_ != "sse") {
     throw FlagError("--loss", "expected one of ce, bce, mse, sse, got '" + loss_ + "'");
   }
+  if (!input_shape_.empty()) parse_shape("--input-shape", input_shape_);
 }
 
 io::LoadedModel<double> ModelFlags::load(const std::string& path) const {
   check();
-  io::LoadedModel<double> loaded = io::load_model<double>(path, layers_);
+  const std::vector<Index> shape = input_shape_.empty()
+                                       ? std::vector<Index>{}
+                                       : parse_shape("--input-shape", input_shape_).dims();
+  io::LoadedModel<double> loaded = io::load_model<double>(path, layers_, shape);
   if (!loaded.has_metadata || loaded.description.loss.empty()) {
     loaded.description.loss = loss_.empty() ? "ce" : loss_;
     // The file does not say its task, so the flag's (or the default's) must fit its outputs.

@@ -1,7 +1,8 @@
 #pragma once
 // Reading a model file for eval and predict: --layers gives the architecture of a file without
-// scratchnet metadata (one written by PyTorch), and --loss its task (default ce); for such a
-// file the classes are the data's sorted distinct labels and no scaling is applied.
+// scratchnet metadata (one written by PyTorch), --loss its task (default ce) and --input-shape
+// its samples' shape when its network takes images; for such a file the classes are the data's
+// sorted distinct labels and no scaling is applied.
 
 #include <string>
 
@@ -13,10 +14,10 @@ namespace scratchnet::cli {
 
 class ModelFlags {
  public:
-  /// Registers --layers and --loss on `command`.
+  /// Registers --layers, --loss and --input-shape on `command`.
   void add_to(CLI::App& command);
 
-  /// Throws FlagError for a bad --loss.
+  /// Throws FlagError for a bad --loss or --input-shape.
   void check() const;
 
   /// The model in `path`, with its description completed from the flags when the file has no
@@ -27,6 +28,7 @@ class ModelFlags {
  private:
   std::string layers_;
   std::string loss_;
+  std::string input_shape_;
 };
 
 /// The rows `data` names for evaluating or applying a model: "fashion-mnist" means its test

@@ -668,7 +668,8 @@ void save_model(const std::string& path, Sequential<T>& model,
 }
 
 template <typename T>
-LoadedModel<T> load_model(const std::string& path, const std::string& spec_override) {
+LoadedModel<T> load_model(const std::string& path, const std::string& spec_override,
+                          const std::vector<Index>& input_shape_override) {
   const SafetensorsFile file = read_safetensors(path);
   const bool has_metadata = file.metadata.count("scratchnet") > 0;
   ModelDescription description =
@@ -696,8 +697,18 @@ LoadedModel<T> load_model(const std::string& path, const std::string& spec_overr
                       "scratchnet metadata); --layers is needed to give its layer spec");
   }
 
-  const Index inputs =
-      has_metadata ? description.inputs : inputs_from_first_weight(file, entries, path);
+  if (!has_metadata && !input_shape_override.empty()) {
+    description.input_shape = model_input_shape(entries, Shape(input_shape_override)).dims();
+    if (description.input_shape.size() == 1) description.input_shape.clear();  // flat
+    description.inputs = Shape(input_shape_override).elements();
+  } else if (!has_metadata && !model_input_shape(entries, Shape{1, 1, 1}).is_flat()) {
+    throw FormatError(path + ": the network " + in_quotes(description.spec) +
+                      " takes images, and the file (it has no scratchnet metadata) does not say "
+                      "their shape; give it with --input-shape C,H,W");
+  }
+  const Index inputs = has_metadata || !input_shape_override.empty()
+                           ? description.inputs
+                           : inputs_from_first_weight(file, entries, path);
   const Shape input_shape =
       description.input_shape.empty() ? Shape(inputs) : Shape(description.input_shape);
   const std::string network =
@@ -744,7 +755,9 @@ template void restore_state<float>(Sequential<float>&, const ModelState<float>&)
 template void restore_state<double>(Sequential<double>&, const ModelState<double>&);
 template void save_model<float>(const std::string&, Sequential<float>&, const ModelDescription&);
 template void save_model<double>(const std::string&, Sequential<double>&, const ModelDescription&);
-template LoadedModel<float> load_model<float>(const std::string&, const std::string&);
-template LoadedModel<double> load_model<double>(const std::string&, const std::string&);
+template LoadedModel<float> load_model<float>(const std::string&, const std::string&,
+                                              const std::vector<Index>&);
+template LoadedModel<double> load_model<double>(const std::string&, const std::string&,
+                                                const std::vector<Index>&);
 
 }  // namespace scratchnet::io

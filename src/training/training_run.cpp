@@ -109,7 +109,8 @@ TrainingRun<T>::TrainingRun(TrainSettings settings, RunInputs inputs, SettingNam
   fingerprint_ = data::fingerprint_of(inputs.rows);
   if (resume) require_same_data(*resume, fingerprint_);
   task_ = task_of_loss(settings_.loss);
-  std::optional<io::LoadedModel<T>> initial = load_initial(inputs.init);
+  std::optional<io::LoadedModel<T>> initial =
+      load_initial(inputs.init, inputs.rows.sample_shape().dims());
   prepare_data(std::move(inputs.rows), initial, resume);
   prepare_model(std::move(initial), inputs.threads);
   if (inputs.read_test_rows) prepare_test(inputs.read_test_rows());
@@ -120,9 +121,11 @@ template <typename T>
 TrainingRun<T>::~TrainingRun() = default;
 
 template <typename T>
-std::optional<io::LoadedModel<T>> TrainingRun<T>::load_initial(const std::string& init) {
+std::optional<io::LoadedModel<T>> TrainingRun<T>::load_initial(
+    const std::string& init, const std::vector<Index>& sample_shape) {
   if (init.empty()) return std::nullopt;
-  io::LoadedModel<T> initial = io::load_model<T>(init, settings_.layers);
+  // A torch state_dict does not say its images' shape: the data's is theirs.
+  io::LoadedModel<T> initial = io::load_model<T>(init, settings_.layers, sample_shape);
   const std::string problem =
       io::loss_fit_problem(settings_.loss, initial.network.outputs(), /*classes=*/0);
   if (!problem.empty()) throw SettingError("loss", init + ": " + problem);

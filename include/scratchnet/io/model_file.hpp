@@ -99,8 +99,13 @@ void save_model(const std::string& path, Sequential<T>& model, const ModelDescri
 /// and a positive normal scale, every JSON text within parse_metadata_json's bounds. Time and
 /// memory are linear in the file's size (up to a log factor). Returns a whole model or throws:
 /// nothing is left half loaded.
+/// `input_shape` is a sample's shape for a file without scratchnet metadata (a torch
+/// state_dict) whose network takes images, which such a file cannot say; a network of dense
+/// layers takes it flat. Without it such a network is refused, and a dense one's inputs come
+/// from its first Linear weight. A file with metadata keeps its own shape.
 template <typename T>
-LoadedModel<T> load_model(const std::string& path, const std::string& spec_override = "");
+LoadedModel<T> load_model(const std::string& path, const std::string& spec_override = "",
+                          const std::vector<Index>& input_shape = {});
 
 // The pieces of save_model and load_model, which checkpoints share.
 

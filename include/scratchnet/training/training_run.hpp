@@ -116,7 +116,8 @@ class TrainingRun {
   Index rows_dropped() const { return rows_dropped_; }
 
  private:
-  std::optional<io::LoadedModel<T>> load_initial(const std::string& init);
+  std::optional<io::LoadedModel<T>> load_initial(const std::string& init,
+                                                 const std::vector<Index>& sample_shape);
   void prepare_data(data::RawRows rows, const std::optional<io::LoadedModel<T>>& initial,
                     const Resumable* resume);
   void prepare_model(std::optional<io::LoadedModel<T>> initial, kernels::ThreadPool* threads);
