@@ -104,6 +104,37 @@ std::string shape_string(const std::vector<Index>& shape) {
   return load_named_tensors(tensors, model.named_parameters(), model.parameters());
 }
 
+std::vector<NamedParameter> floating_buffers(const Sequential<double>& model) {
+  std::vector<NamedParameter> named;
+  for (const NamedBuffer& buffer : model.named_buffers()) {
+    if (buffer.type == BufferType::floating)
+      named.push_back({buffer.name, buffer.shape, buffer.offset});
+  }
+  return named;
+}
+
+::testing::AssertionResult load_named_state(Sequential<double>& model,
+                                            const nlohmann::json& state) {
+  nlohmann::json parameters = nlohmann::json::object(), buffers = nlohmann::json::object();
+  for (const NamedBuffer& buffer : model.named_buffers()) {
+    if (!state.contains(buffer.name))
+      return ::testing::AssertionFailure() << "no tensor named \"" << buffer.name << "\"";
+    if (buffer.type == BufferType::int64) {
+      model.integer_buffers()[std::size_t(buffer.offset)] =
+          state.at(buffer.name).get<std::int64_t>();
+    } else {
+      buffers[buffer.name] = state.at(buffer.name);
+    }
+  }
+  for (const auto& [name, tensor] : state.items())
+    if (!buffers.contains(name) && !tensor.is_number_integer()) parameters[name] = tensor;
+  Eigen::VectorXd values = model.buffers();
+  const auto loaded = load_named_tensors(buffers, floating_buffers(model), values);
+  if (!loaded) return loaded;
+  model.buffers() = values;
+  return load_named_parameters(model, parameters);
+}
+
 Matrix<double> named_tensor(const Eigen::Ref<const Eigen::VectorXd>& buffer,
                             const NamedParameter& parameter) {
   Index size = 1;

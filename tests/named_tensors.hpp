@@ -31,6 +31,14 @@ namespace scratchnet::testing {
 ::testing::AssertionResult load_named_parameters(Sequential<double>& model,
                                                  const nlohmann::json& tensors);
 
+/// A whole torch state_dict into `model`: its parameters, its floating buffers (BatchNorm's
+/// running statistics) and its int64 counts (num_batches_tracked, a JSON number). Fails, naming
+/// the tensor, as load_named_tensors does.
+::testing::AssertionResult load_named_state(Sequential<double>& model, const nlohmann::json& state);
+
+/// The model's floating buffers, named and laid out as parameters are, for the loaders above.
+std::vector<NamedParameter> floating_buffers(const Sequential<double>& model);
+
 /// The tensor `parameter` of a flat buffer laid out as named_parameters() says, as a matrix:
 /// [shape[0], rest] for a tensor of two or more dimensions, [1, n] for a 1-D tensor.
 Matrix<double> named_tensor(const Eigen::Ref<const Eigen::VectorXd>& buffer,

@@ -57,37 +57,6 @@ std::vector<std::string> case_names() {
   return names;
 }
 
-// The model's floating buffers, named as its parameters are, for the tensor loaders.
-std::vector<NamedParameter> floating_buffers(const Sequential<double>& model) {
-  std::vector<NamedParameter> named;
-  for (const NamedBuffer& buffer : model.named_buffers()) {
-    if (buffer.type == BufferType::floating)
-      named.push_back({buffer.name, buffer.shape, buffer.offset});
-  }
-  return named;
-}
-
-// Splits a state_dict into the model's parameters, floating buffers and int64 counts.
-::testing::AssertionResult load_state(Sequential<double>& model, const json& state) {
-  json parameters = json::object(), buffers = json::object();
-  for (const NamedBuffer& buffer : model.named_buffers()) {
-    if (!state.contains(buffer.name)) return ::testing::AssertionFailure() << "no " << buffer.name;
-    if (buffer.type == BufferType::int64) {
-      model.integer_buffers()[std::size_t(buffer.offset)] =
-          state.at(buffer.name).get<std::int64_t>();
-    } else {
-      buffers[buffer.name] = state.at(buffer.name);
-    }
-  }
-  for (const auto& [name, tensor] : state.items())
-    if (!buffers.contains(name) && !tensor.is_number_integer()) parameters[name] = tensor;
-  Eigen::VectorXd values = model.buffers();
-  const auto loaded = testing::load_named_tensors(buffers, floating_buffers(model), values);
-  if (!loaded) return loaded;
-  model.buffers() = values;
-  return testing::load_named_parameters(model, parameters);
-}
-
 class CnnAgainstTorch : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CnnAgainstTorch, SameOutputLossGradientsAndBuffers) {
@@ -99,7 +68,7 @@ TEST_P(CnnAgainstTorch, SameOutputLossGradientsAndBuffers) {
       build_model<double>(parse_layer_spec(expected.at("spec").get<std::string>()),
                           Shape(expected.at("input_shape").get<std::vector<Index>>()));
   ASSERT_EQ(model.size(), expected.at("layers").size());
-  ASSERT_TRUE(load_state(model, expected.at("state_dict")));
+  ASSERT_TRUE(testing::load_named_state(model, expected.at("state_dict")));
   const SampleRandom random(1);
   if (expected.at("mode") == "train") model.train(random);
   const std::unique_ptr<Loss<double>> loss = make_loss(expected.at("loss"));

@@ -65,6 +65,13 @@ std::optional<LrSchedule> schedule_from(const json& fixture_case) {
   return schedule.with_warmup(s.value("warmup_steps", 0));
 }
 
+// A case's sample shape: an image's for a convolutional network, else its features.
+Shape shape_of(const json& fixture_case) {
+  if (fixture_case.contains("input_shape"))
+    return Shape(fixture_case["input_shape"].get<std::vector<Index>>());
+  return Shape(fixture_case["inputs"].get<Index>());
+}
+
 class TrainerAgainstTorch : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(TrainerAgainstTorch, SameWeightsAndEpochMetrics) {
@@ -73,8 +80,8 @@ TEST_P(TrainerAgainstTorch, SameWeightsAndEpochMetrics) {
   SCOPED_TRACE(expected["name"].get<std::string>());
 
   Sequential<double> model = build_model<double>(
-      parse_layer_spec(expected["spec"].get<std::string>()), expected["inputs"].get<Index>());
-  ASSERT_TRUE(testing::load_named_parameters(model, expected["initial"]));
+      parse_layer_spec(expected["spec"].get<std::string>()), shape_of(expected));
+  ASSERT_TRUE(testing::load_named_state(model, expected["initial"]));
   const InMemoryDataset<double> data(testing::matrix_from_json(expected["input"]),
                                      testing::matrix_from_json(expected["target"]));
   auto loss = loss_named(expected["loss"]);
@@ -90,14 +97,22 @@ TEST_P(TrainerAgainstTorch, SameWeightsAndEpochMetrics) {
 
   const TrainingResult result = trainer.fit(data, nullptr, random);
 
-  Eigen::VectorXd torch_final(model.parameters().size());
-  ASSERT_TRUE(
-      testing::load_named_tensors(expected["final"], model.named_parameters(), torch_final));
+  // torch's final state, BatchNorm's running statistics and count of batches included.
+  Sequential<double> torch_model = build_model<double>(
+      parse_layer_spec(expected["spec"].get<std::string>()), shape_of(expected));
+  ASSERT_TRUE(testing::load_named_state(torch_model, expected["final"]));
   for (const NamedParameter& parameter : model.named_parameters()) {
     EXPECT_TRUE(testing::matrices_near(testing::named_tensor(model.parameters(), parameter),
-                                       testing::named_tensor(torch_final, parameter), 1e-10))
+                                       testing::named_tensor(torch_model.parameters(), parameter),
+                                       1e-10))
         << parameter.name;
   }
+  for (const NamedParameter& buffer : testing::floating_buffers(model)) {
+    EXPECT_TRUE(testing::matrices_near(testing::named_tensor(model.buffers(), buffer),
+                                       testing::named_tensor(torch_model.buffers(), buffer), 1e-10))
+        << buffer.name;
+  }
+  EXPECT_TRUE(std::ranges::equal(model.integer_buffers(), torch_model.integer_buffers()));
   ASSERT_EQ(result.epochs.size(), expected["epoch_metrics"].size());
   for (std::size_t e = 0; e < result.epochs.size(); ++e) {
     const json& torch_epoch = expected["epoch_metrics"][e];
@@ -113,7 +128,57 @@ TEST_P(TrainerAgainstTorch, SameWeightsAndEpochMetrics) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(WholeRuns, TrainerAgainstTorch, ::testing::Range<std::size_t>(0, 4));
+INSTANTIATE_TEST_SUITE_P(WholeRuns, TrainerAgainstTorch, ::testing::Range<std::size_t>(0, 6));
+
+// The convolutional runs again in float: every parameter within 1e-4 of torch's float64 run,
+// relative to the tensor's largest value.
+TEST(TrainerAgainstTorch, ConvolutionalRunsInFloat) {
+  const json fixture = testing::load_fixture("torch_training.json");
+  int runs = 0;
+  for (const json& expected : fixture["cases"]) {
+    if (!expected.contains("input_shape")) continue;
+    SCOPED_TRACE(expected["name"].get<std::string>());
+    ++runs;
+    Sequential<double> reference = build_model<double>(
+        parse_layer_spec(expected["spec"].get<std::string>()), shape_of(expected));
+    ASSERT_TRUE(testing::load_named_state(reference, expected["initial"]));
+    Sequential<float> model = build_model<float>(
+        parse_layer_spec(expected["spec"].get<std::string>()), shape_of(expected));
+    model.parameters() = reference.parameters().cast<float>();
+    model.buffers() = reference.buffers().cast<float>();
+    const InMemoryDataset<float> data(testing::matrix_from_json(expected["input"]).cast<float>(),
+                                      testing::matrix_from_json(expected["target"]).cast<float>());
+    std::unique_ptr<Loss<float>> loss;
+    if (expected["loss"] == "CrossEntropyLoss") {
+      loss = std::make_unique<SoftmaxCrossEntropy<float>>();
+    } else {
+      loss = std::make_unique<BinaryCrossEntropyWithLogits<float>>();
+    }
+    std::unique_ptr<Optimizer<float>> optimizer;
+    if (expected["optimizer"] == "SGD") {
+      optimizer = std::make_unique<Sgd<float>>(
+          SgdOptions{.lr = expected["options"]["lr"], .momentum = expected["options"]["momentum"]});
+    } else {
+      optimizer = std::make_unique<Adam<float>>(AdamOptions{.lr = expected["options"]["lr"]});
+    }
+    TrainingOptions options;
+    options.batch_size = expected["batch"];
+    options.epochs = expected["epochs"];
+    Trainer<float> trainer(model, *loss, *optimizer, options);
+    Random random(expected["seed"].get<std::uint32_t>());
+    trainer.fit(data, nullptr, random);
+
+    ASSERT_TRUE(testing::load_named_state(reference, expected["final"]));
+    for (const NamedParameter& parameter : reference.named_parameters()) {
+      const Matrix<double> ours =
+          testing::named_tensor(Eigen::VectorXd(model.parameters().cast<double>()), parameter);
+      const Matrix<double> torch = testing::named_tensor(reference.parameters(), parameter);
+      EXPECT_TRUE(testing::matrices_near(ours, torch, 1e-4 * torch.cwiseAbs().maxCoeff()))
+          << parameter.name;
+    }
+  }
+  EXPECT_EQ(runs, 2);
+}
 
 // A small classification problem: the class is which of 3 features is largest.
 InMemoryDataset<double> argmax_problem(Index rows, std::uint32_t seed, bool flip = false) {

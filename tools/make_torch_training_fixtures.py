@@ -15,6 +15,10 @@ independently with torch:
 Recorded: the spec, data, initial and final state_dict tensors, and per epoch the mean loss
 (batch losses weighted by their rows) and the accuracy of the forward passes (argmax for
 cross-entropy, logit > 0 for BCE; null for regression).
+A case with an `input_shape` is a convolutional network (built by make_torch_cnn_fixtures.py's
+independent translation of the spec), trained in training mode so that BatchNorm uses and
+moves its batch statistics; its state_dicts hold the running statistics and the int64
+num_batches_tracked too, and each input row is one image, flattened.
 Nothing here imports project code.
 """
 import json
@@ -25,6 +29,9 @@ import sys
 import numpy as np
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_torch_cnn_fixtures import network_of  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -79,13 +86,23 @@ CASES = [
     dict(name="adamw_sigmoid_sse_full_batch", seed=10, spec="4:sigmoid,1:sigmoid", inputs=2, rows=4,
          batch=4, epochs=5, loss="SumSquaredError", optimizer="AdamW",
          options=dict(lr=0.05, weight_decay=0.1), shuffle=True),
+    dict(name="cnn_batchnorm2d_sgd_momentum_cross_entropy", seed=11,
+         spec="conv:3:3:padding=1,batchnorm,relu,maxpool:2,conv:4:2,relu,flatten,5:relu,3",
+         input_shape=[1, 8, 8], inputs=64, rows=12, batch=5, epochs=2, loss="CrossEntropyLoss",
+         optimizer="SGD", options=dict(lr=0.05, momentum=0.9), shuffle=True),
+    # No bias before the BatchNorm1d: its gradient is 0 in exact arithmetic (the batch mean takes
+    # it away), so Adam would step on rounding noise, which no two implementations share.
+    dict(name="cnn_batchnorm1d_adam_avgpool_groups_bce", seed=12,
+         spec="conv:4:3:stride=2:groups=2:tanh,avgpool:2:stride=1,flatten,6:nobias,batchnorm,relu,2",
+         input_shape=[2, 7, 7], inputs=98, rows=10, batch=4, epochs=2, loss="BCEWithLogitsLoss",
+         optimizer="Adam", options=dict(lr=0.01), shuffle=True),
 ]
 
 
 def make_data(case):
     generator = torch.Generator().manual_seed(case["seed"])
     x = torch.randn(case["rows"], case["inputs"], generator=generator)
-    outputs = int(case["spec"].split(",")[-1].split(":")[0])
+    outputs = int(case["spec"].split(",")[-1].split(":")[0])  # every case ends with a Linear
     if case["loss"] == "CrossEntropyLoss":
         y = torch.randint(0, outputs, (case["rows"], 1), generator=generator).double()
     elif case["loss"] == "BCEWithLogitsLoss":
@@ -119,9 +136,12 @@ def tensors(model):
 
 def train(case):
     torch.manual_seed(case["seed"])
-    model = build(case["spec"], case["inputs"])
+    shape = case.get("input_shape")
+    model = network_of(case["spec"], shape) if shape else build(case["spec"], case["inputs"])
+    model.train()  # as scratchnet's Trainer puts the model every epoch
     initial = tensors(model)
     x, y = make_data(case)
+    forward = (lambda rows: model(rows.reshape(-1, *shape))) if shape else model
     optimizer = optimizer_for(case["optimizer"], model.parameters(), case["options"])
     np.random.seed(case["seed"])
     rows, batch, step, epochs = case["rows"], case["batch"], 0, []
@@ -131,7 +151,7 @@ def train(case):
         for first in range(0, rows, batch):
             index = torch.from_numpy(order[first:first + batch])
             optimizer.zero_grad()
-            output = model(x[index])
+            output = forward(x[index])
             loss = loss_of(case["loss"], output, y[index])
             loss.backward()
             if case.get("clip_norm"):
