@@ -9,6 +9,7 @@
 //   exp_array/…, sigmoid_array/…   the float64 exp kernels on arrays, on the path they run
 //                (micro_exp.cpp)
 //   max_pool_forward/…, max_pool_backward/…   LeNet-5's max pools (micro_pooling.cpp)
+//   conv/…       LeNet-5's convolutions, forward and backward (micro_conv.cpp)
 // Every benchmark measures wall time (UseRealTime), since some run on several threads. Those
 // that compute report GFLOPS, a rate counter: billions of floating-point operations per second.
 
@@ -26,6 +27,7 @@ void register_matmul_benchmarks();
 void register_layer_benchmarks();
 void register_exp_benchmarks();
 void register_pooling_benchmarks();
+void register_conv_benchmarks();
 
 /// Values in [−1, 1) drawn from a fixed seed.
 inline Matrix<float> random_matrix(Index rows, Index cols, std::uint32_t seed) {

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   scratchnet::bench::register_layer_benchmarks();
   scratchnet::bench::register_exp_benchmarks();
   scratchnet::bench::register_pooling_benchmarks();
+  scratchnet::bench::register_conv_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
