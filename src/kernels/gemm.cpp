@@ -112,6 +112,10 @@ struct Square {
 template <typename T>
 void pack_panel(const T* first, Index line_stride, Index step_stride, Index count, Index width,
                 Index depth, T* panel) {
+  // The lanes past `count` are zeros: one fill of the whole panel, then the lines over it. A fill
+  // of the few lanes left at each step was a call to memset per step, half the time of a product
+  // as narrow as Conv2d's weight gradient (25 of 32 lanes, 784 steps a sample).
+  if (count < width) std::fill(panel, panel + depth * width, T(0));
   if (step_stride == 1) {
     // Each line is contiguous: a transpose. Done 16 steps at a time, so the lines' cache lines
     // and the panel rows being written both stay in L1.
@@ -151,10 +155,6 @@ void pack_panel(const T* first, Index line_stride, Index step_stride, Index coun
           out[l] = step[l * line_stride];
       }
     }
-  }
-  if (count < width) {
-    for (Index p = 0; p < depth; ++p)
-      std::fill(panel + p * width + count, panel + (p + 1) * width, T(0));
   }
 }
 
