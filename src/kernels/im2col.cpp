@@ -1,6 +1,7 @@
 #include "scratchnet/kernels/im2col.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace scratchnet::kernels {
 namespace {
@@ -42,27 +43,40 @@ void for_each_tap(const ConvolutionGeometry& g, const Visit& visit) {
 
 }  // namespace
 
+// Runs of values within one line of an image.
+template <typename T>
+inline void copy_run(const T* __restrict from, Index count, T* __restrict to) {
+  for (Index i = 0; i < count; ++i)
+    to[i] = from[i];
+}
+
+template <typename T>
+inline void zero_run(T* to, Index count) {
+  for (Index i = 0; i < count; ++i)
+    to[i] = T(0);
+}
+
 template <typename T>
 void im2col(const T* image, const ConvolutionGeometry& g, T* columns) {
   for_each_tap(g, [&](Index c, Index row, Index row_offset, Inside rows, Index column_offset,
-                      Inside inside_columns) {
+                      Inside inside) {
     T* out = columns + row * g.positions();
     const T* plane = image + c * g.height * g.width;
-    std::fill(out, out + rows.first * g.out_width, T(0));
+    zero_run(out, rows.first * g.out_width);
     for (Index oy = rows.first; oy < rows.end; ++oy) {
       const T* line = plane + (oy * g.stride + row_offset) * g.width;
       T* out_line = out + oy * g.out_width;
-      std::fill(out_line, out_line + inside_columns.first, T(0));
+      zero_run(out_line, inside.first);
       if (g.stride == 1) {
-        std::copy(line + inside_columns.first + column_offset,
-                  line + inside_columns.end + column_offset, out_line + inside_columns.first);
+        copy_run(line + inside.first + column_offset, inside.end - inside.first,
+                 out_line + inside.first);
       } else {
-        for (Index ox = inside_columns.first; ox < inside_columns.end; ++ox)
+        for (Index ox = inside.first; ox < inside.end; ++ox)
           out_line[ox] = line[ox * g.stride + column_offset];
       }
-      std::fill(out_line + inside_columns.end, out_line + g.out_width, T(0));
+      zero_run(out_line + inside.end, g.out_width - inside.end);
     }
-    std::fill(out + rows.end * g.out_width, out + g.positions(), T(0));
+    zero_run(out + rows.end * g.out_width, (g.out_height - rows.end) * g.out_width);
   });
 }
 
@@ -81,9 +95,80 @@ void col2im_add(const T* columns, const ConvolutionGeometry& g, T* image) {
   });
 }
 
+template <typename T>
+void pad_image(const T* image, const ConvolutionGeometry& g, T* padded) {
+  const Index padded_width = g.padded_width();
+  for (Index c = 0; c < g.channels; ++c) {
+    const T* plane = image + c * g.height * g.width;
+    T* out = padded + c * g.padded_height() * padded_width;
+    zero_run(out, g.padding * padded_width + g.padding);  // the top rows, the first left edge
+    out += g.padding * padded_width + g.padding;
+    for (Index y = 0; y < g.height; ++y, out += padded_width) {
+      copy_run(plane + y * g.width, g.width, out);
+      // this line's right edge and the next one's left edge (after the last, the bottom rows)
+      zero_run(out + g.width, 2 * g.padding);
+    }
+    zero_run(out, g.padding * padded_width - g.padding);  // the rest of the bottom rows
+  }
+  const Index slack = (g.kernel - 1) * g.dilation;
+  zero_run(padded + g.padded_size() - slack, slack);
+}
+
+template <typename T>
+void crop_image(const T* padded, const ConvolutionGeometry& g, T* image) {
+  for (Index c = 0; c < g.channels; ++c) {
+    const T* plane = padded + (c * g.padded_height() + g.padding) * g.padded_width() + g.padding;
+    for (Index y = 0; y < g.height; ++y)
+      copy_run(plane + y * g.padded_width(), g.width, image + (c * g.height + y) * g.width);
+  }
+}
+
+// The run of the padded image that row `row` (channel c, tap (ki, kj)) of the wide columns is.
+inline Index wide_run_start(const ConvolutionGeometry& g, Index c, Index ki, Index kj) {
+  return (c * g.padded_height() + ki * g.dilation) * g.padded_width() + kj * g.dilation;
+}
+
+template <typename T>
+void wide_im2col(const T* padded, const ConvolutionGeometry& g, T* columns) {
+  const Index run = g.wide_positions();
+  for (Index c = 0; c < g.channels; ++c) {
+    for (Index ki = 0; ki < g.kernel; ++ki) {
+      for (Index kj = 0; kj < g.kernel; ++kj) {
+        const Index row = (c * g.kernel + ki) * g.kernel + kj;
+        // Runs of hundreds of values: memcpy's wide moves beat the loop's.
+        std::memcpy(columns + row * run, padded + wide_run_start(g, c, ki, kj),
+                    std::size_t(run) * sizeof(T));
+      }
+    }
+  }
+}
+
+template <typename T>
+void wide_col2im_add(const T* columns, const ConvolutionGeometry& g, T* padded) {
+  const Index run = g.wide_positions();
+  for (Index c = 0; c < g.channels; ++c) {
+    for (Index ki = 0; ki < g.kernel; ++ki) {
+      for (Index kj = 0; kj < g.kernel; ++kj) {
+        const T* __restrict in = columns + ((c * g.kernel + ki) * g.kernel + kj) * run;
+        T* __restrict out = padded + wide_run_start(g, c, ki, kj);
+        for (Index q = 0; q < run; ++q)
+          out[q] += in[q];
+      }
+    }
+  }
+}
+
 template void im2col<float>(const float*, const ConvolutionGeometry&, float*);
 template void im2col<double>(const double*, const ConvolutionGeometry&, double*);
 template void col2im_add<float>(const float*, const ConvolutionGeometry&, float*);
 template void col2im_add<double>(const double*, const ConvolutionGeometry&, double*);
+template void pad_image<float>(const float*, const ConvolutionGeometry&, float*);
+template void pad_image<double>(const double*, const ConvolutionGeometry&, double*);
+template void crop_image<float>(const float*, const ConvolutionGeometry&, float*);
+template void crop_image<double>(const double*, const ConvolutionGeometry&, double*);
+template void wide_im2col<float>(const float*, const ConvolutionGeometry&, float*);
+template void wide_im2col<double>(const double*, const ConvolutionGeometry&, double*);
+template void wide_col2im_add<float>(const float*, const ConvolutionGeometry&, float*);
+template void wide_col2im_add<double>(const double*, const ConvolutionGeometry&, double*);
 
 }  // namespace scratchnet::kernels

@@ -140,6 +140,32 @@ void Conv2d<T>::check_rows(Index columns) const {
   }
 }
 
+// The columns matrix of one sample's group of channels: im2col's [C/G·k·k, Ho·Wo], or for
+// stride 1 the wide one [C/G·k·k, Ho·Wp] (kernels/im2col.hpp), whose products cost more but
+// whose copying costs far less. A share's scratch holds, back to back: the padded image (wide
+// only), the columns, then what forward or backward needs besides (see their comments).
+template <typename T>
+struct Conv2d<T>::Columns {
+  const kernels::ConvolutionGeometry& g;
+  bool wide;
+
+  Index positions() const { return wide ? g.wide_positions() : g.positions(); }
+  Index padded_size() const { return wide ? g.padded_size() : 0; }
+  Index size() const { return padded_size() + g.patch_size() * positions(); }
+
+  // Fills the columns (after the padded image) at `scratch` from `image`; returns them.
+  MatrixView<T> lay_out(const T* image, T* scratch) const {
+    T* columns = scratch + padded_size();
+    if (wide) {
+      kernels::pad_image(image, g, scratch);
+      kernels::wide_im2col(scratch, g, columns);
+    } else {
+      kernels::im2col(image, g, columns);
+    }
+    return {columns, g.patch_size(), positions()};
+  }
+};
+
 // output_g = weight_g · im2col(input_g) + bias_g, per sample and group g
 //   [O/G, C/G·k·k] · [C/G·k·k, Ho·Wo] -> [O/G, Ho·Wo]
 template <typename T>
@@ -147,22 +173,39 @@ ConstMatrixView<T> Conv2d<T>::forward(ConstMatrixView<T> input) {
   check_rows(input.cols());
   rebind(input_, input);
   const kernels::ConvolutionGeometry& g = geometry_;
+  const Columns layout{g, window_.stride == 1};
   const Index group_in = g.channels * g.height * g.width;
   const Index group_out = out_channels_ / groups_;
   const Index positions = g.positions();
   auto output = output_.reshape(input.rows(), out_channels_ * positions);
-  auto scratch = scratch_.reshape(shares_for(pool_, input.rows()), g.patch_size() * positions);
+  // Scratch: the columns, then (wide) the product over the wide positions [O/G, Ho·Wp].
+  const Index wide_product = layout.wide ? group_out * layout.positions() : 0;
+  auto scratch = scratch_.reshape(shares_for(pool_, input.rows()), layout.size() + wide_product);
   for_shares(pool_, input.rows(), [&](Index share, Index first, Index end) {
-    MatrixView<T> columns(scratch.row(share).data(), g.patch_size(), positions);
+    T* space = scratch.row(share).data();
     for (Index n = first; n < end; ++n) {
       for (Index group = 0; group < groups_; ++group) {
-        kernels::im2col(input.row(n).data() + group * group_in, g, columns.data());
-        MatrixView<T> out(output.row(n).data() + group * group_out * positions, group_out,
-                          positions);
-        kernels::matmul_ab<T>(weight().middleRows(group * group_out, group_out), columns, out);
-        if (has_bias()) {
-          for (Index o = 0; o < group_out; ++o)
-            out.row(o).array() += bias()(group * group_out + o);
+        const auto columns = layout.lay_out(input.row(n).data() + group * group_in, space);
+        T* out = output.row(n).data() + group * group_out * positions;
+        MatrixView<T> product(layout.wide ? space + layout.size() : out, group_out,
+                              layout.positions());
+        kernels::matmul_ab<T>(weight().middleRows(group * group_out, group_out), columns, product);
+        for (Index o = 0; o < group_out; ++o) {
+          const T* from = product.row(o).data();
+          T* to = out + o * positions;
+          const T b = has_bias() ? bias()(group * group_out + o) : T(0);
+          // The wide product's lines, less the positions past the image's edge.
+          for (Index y = 0; y < (layout.wide ? g.out_height : 1); ++y) {
+            const Index length = layout.wide ? g.out_width : positions;
+            const T* line = from + y * g.padded_width();
+            T* out_line = to + y * length;
+            if (has_bias()) {
+              for (Index x = 0; x < length; ++x)
+                out_line[x] = line[x] + b;
+            } else if (layout.wide) {
+              std::copy_n(line, length, out_line);
+            }
+          }
         }
       }
     }
@@ -188,19 +231,26 @@ void Conv2d<T>::backward_parameters(ConstMatrixView<T> doutput) {
 template <typename T>
 void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
   const kernels::ConvolutionGeometry& g = geometry_;
+  const Columns layout{g, window_.stride == 1};
   const Index batch = doutput.rows();
   const Index group_in = g.channels * g.height * g.width;
   const Index group_out = out_channels_ / groups_;
   const Index positions = g.positions();
-  const Index column_size = g.patch_size() * positions;
   const Index chunks = (batch + kSamplesPerChunk - 1) / kSamplesPerChunk;
   const Index gradient_size = weight_size() + (has_bias() ? out_channels_ : 0);
   auto partials = partials_.reshape(chunks, gradient_size);
+  // Scratch: the columns; (wide) doutput spread over the wide positions [O/G, Ho·Wp], zero past
+  // the image's edge; for dinput, the columns' gradient and (wide) the padded image's.
+  const Index wide_doutput = layout.wide ? group_out * layout.positions() : 0;
+  const Index dcolumns_size = dinput != nullptr ? g.patch_size() * layout.positions() : 0;
+  const Index dpadded_size = dinput != nullptr ? layout.padded_size() : 0;
   auto scratch = scratch_.reshape(shares_for(pool_, chunks),
-                                  dinput != nullptr ? 2 * column_size : column_size);
+                                  layout.size() + wide_doutput + dcolumns_size + dpadded_size);
   for_shares(pool_, chunks, [&](Index share, Index first_chunk, Index end_chunk) {
-    MatrixView<T> columns(scratch.row(share).data(), g.patch_size(), positions);
-    MatrixView<T> dcolumns(scratch.row(share).data() + column_size, g.patch_size(), positions);
+    T* space = scratch.row(share).data();
+    T* spread = space + layout.size();
+    MatrixView<T> dcolumns(spread + wide_doutput, g.patch_size(), layout.positions());
+    T* dpadded = dcolumns.data() + dcolumns_size;
     for (Index chunk = first_chunk; chunk < end_chunk; ++chunk) {
       partials.row(chunk).setZero();
       MatrixView<T> dweight_sum(partials.row(chunk).data(), out_channels_, g.patch_size());
@@ -209,16 +259,31 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
       for (Index n = chunk * kSamplesPerChunk; n < end; ++n) {
         T* dinput_row =
             dinput != nullptr ? dinput + n * in_channels_ * g.height * g.width : nullptr;
-        if (dinput_row != nullptr) std::fill(dinput_row, dinput_row + groups_ * group_in, T(0));
+        if (dinput_row != nullptr && !layout.wide) {
+          std::fill(dinput_row, dinput_row + groups_ * group_in, T(0));
+        }
         for (Index group = 0; group < groups_; ++group) {
-          kernels::im2col(input_.row(n).data() + group * group_in, g, columns.data());
-          ConstMatrixView<T> dout(doutput.row(n).data() + group * group_out * positions, group_out,
-                                  positions);
-          kernels::matmul_abt_add<T>(dout, columns,
+          const auto columns = layout.lay_out(input_.row(n).data() + group * group_in, space);
+          const T* dout = doutput.row(n).data() + group * group_out * positions;
+          if (layout.wide) {
+            for (Index line = 0; line < group_out * g.out_height; ++line) {
+              T* to = spread + line * g.padded_width();
+              std::copy_n(dout + line * g.out_width, g.out_width, to);
+              std::fill(to + g.out_width, to + g.padded_width(), T(0));
+            }
+            dout = spread;
+          }
+          const ConstMatrixView<T> dproduct(dout, group_out, layout.positions());
+          kernels::matmul_abt_add<T>(dproduct, columns,
                                      dweight_sum.middleRows(group * group_out, group_out));
-          if (dinput_row != nullptr) {
-            kernels::matmul_atb<T>(weight().middleRows(group * group_out, group_out), dout,
-                                   dcolumns);
+          if (dinput_row == nullptr) continue;
+          const auto group_weight = weight().middleRows(group * group_out, group_out);
+          kernels::matmul_atb<T>(group_weight, dproduct, dcolumns);
+          if (layout.wide) {
+            std::fill(dpadded, dpadded + dpadded_size, T(0));
+            kernels::wide_col2im_add(dcolumns.data(), g, dpadded);
+            kernels::crop_image(dpadded, g, dinput_row + group * group_in);
+          } else {
             kernels::col2im_add(dcolumns.data(), g, dinput_row + group * group_in);
           }
         }

@@ -59,6 +59,7 @@ class Conv2d final : public Layer<T> {
   Index patch_size() const { return in_channels_ / groups_ * window_.kernel * window_.kernel; }
   Index weight_size() const { return out_channels_ * patch_size(); }
   void check_rows(Index columns) const;
+  struct Columns;
   // Adds this batch's parameter gradients; with `dinput`, also writes dloss/dinput there.
   void backward_into(ConstMatrixView<T> doutput, T* dinput);
 
