@@ -240,7 +240,9 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
   const Index gradient_size = weight_size() + (has_bias() ? out_channels_ : 0);
   auto partials = partials_.reshape(chunks, gradient_size);
   // Scratch: the columns; (wide) doutput spread over the wide positions [O/G, Ho·Wp], zero past
-  // the image's edge; for dinput, the columns' gradient and (wide) the padded image's.
+  // the image's edge, so those positions add nothing (unless the input holds an infinity, which
+  // 0·∞ turns into NaN there where torch keeps ±∞); for dinput, the columns' gradient and (wide)
+  // the padded image's.
   const Index wide_doutput = layout.wide ? group_out * layout.positions() : 0;
   const Index dcolumns_size = dinput != nullptr ? g.patch_size() * layout.positions() : 0;
   const Index dpadded_size = dinput != nullptr ? layout.padded_size() : 0;

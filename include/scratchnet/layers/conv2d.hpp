@@ -4,7 +4,10 @@
 //                        input(n, g·C/G + c, y·s − p + i·d, x·s − p + j·d)
 //   input [batch, C·H·W], weight [O, C/G, k, k], bias [O], output [batch, O·Ho·Wo]
 // where output channel o belongs to group g = o / (O/G) and sees only that group's C/G input
-// channels. Computed as im2col and a matrix product per sample and group (kernels/im2col.hpp).
+// channels. Computed as im2col and a matrix product per sample and group (kernels/im2col.hpp;
+// for stride 1 its wide columns, whose positions past the image's edge are computed and dropped).
+// Samples are shared between threads whole, and parameter gradients summed in fixed chunks of
+// samples added in order, so the bits never depend on the thread count.
 
 #include "scratchnet/kernels/im2col.hpp"
 #include "scratchnet/layers/dense.hpp"
@@ -77,7 +80,7 @@ class Conv2d final : public Layer<T> {
   ConstMatrixView<T> input_{nullptr, 0, 0};  // kept by forward for the gradients
   BatchBuffer<T> output_;
   BatchBuffer<T> dinput_;
-  BatchBuffer<T> scratch_;   // per thread's share: columns and their gradient
+  BatchBuffer<T> scratch_;   // per thread's share of the batch: columns, their gradient, …
   BatchBuffer<T> partials_;  // per fixed chunk of samples: its weight and bias gradients
 };
 
