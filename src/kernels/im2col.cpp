@@ -123,39 +123,38 @@ void crop_image(const T* padded, const ConvolutionGeometry& g, T* image) {
   }
 }
 
-// The run of the padded image that row `row` (channel c, tap (ki, kj)) of the wide columns is.
-inline Index wide_run_start(const ConvolutionGeometry& g, Index c, Index ki, Index kj) {
-  return (c * g.padded_height() + ki * g.dilation) * g.padded_width() + kj * g.dilation;
+// Calls visit(row, start) for every row of the wide columns: row (c, ki, kj) is the run of the
+// padded image from `start`, padded(c, ki·d, kj·d), wide_positions() long.
+template <typename Visit>
+void for_each_wide_run(const ConvolutionGeometry& g, const Visit& visit) {
+  for (Index c = 0; c < g.channels; ++c) {
+    for (Index ki = 0; ki < g.kernel; ++ki) {
+      for (Index kj = 0; kj < g.kernel; ++kj) {
+        visit((c * g.kernel + ki) * g.kernel + kj,
+              (c * g.padded_height() + ki * g.dilation) * g.padded_width() + kj * g.dilation);
+      }
+    }
+  }
 }
 
 template <typename T>
 void wide_im2col(const T* padded, const ConvolutionGeometry& g, T* columns) {
   const Index run = g.wide_positions();
-  for (Index c = 0; c < g.channels; ++c) {
-    for (Index ki = 0; ki < g.kernel; ++ki) {
-      for (Index kj = 0; kj < g.kernel; ++kj) {
-        const Index row = (c * g.kernel + ki) * g.kernel + kj;
-        // Runs of hundreds of values: memcpy's wide moves beat the loop's.
-        std::memcpy(columns + row * run, padded + wide_run_start(g, c, ki, kj),
-                    std::size_t(run) * sizeof(T));
-      }
-    }
-  }
+  for_each_wide_run(g, [&](Index row, Index start) {
+    // Runs of hundreds of values: memcpy's wide moves beat a loop's.
+    std::memcpy(columns + row * run, padded + start, std::size_t(run) * sizeof(T));
+  });
 }
 
 template <typename T>
 void wide_col2im_add(const T* columns, const ConvolutionGeometry& g, T* padded) {
   const Index run = g.wide_positions();
-  for (Index c = 0; c < g.channels; ++c) {
-    for (Index ki = 0; ki < g.kernel; ++ki) {
-      for (Index kj = 0; kj < g.kernel; ++kj) {
-        const T* __restrict in = columns + ((c * g.kernel + ki) * g.kernel + kj) * run;
-        T* __restrict out = padded + wide_run_start(g, c, ki, kj);
-        for (Index q = 0; q < run; ++q)
-          out[q] += in[q];
-      }
-    }
-  }
+  for_each_wide_run(g, [&](Index row, Index start) {
+    const T* __restrict in = columns + row * run;
+    T* __restrict out = padded + start;
+    for (Index q = 0; q < run; ++q)
+      out[q] += in[q];
+  });
 }
 
 template void im2col<float>(const float*, const ConvolutionGeometry&, float*);
