@@ -17,20 +17,26 @@ void require(bool condition, const std::string& message) {
   if (!condition) throw std::invalid_argument(message);
 }
 
-// Runs share(index, first, end) over contiguous shares of [0, count), at most one per thread of
-// `pool`: each share gets its own scratch space (row `index`). Only work whose result does not
-// depend on the cut goes through here (samples computed whole, chunks of fixed size), so the
-// thread count sets the cut but never the bits.
+// Shares of a job per thread: more than one, so that when a thread is late (another program has
+// its core) the others take over its shares rather than wait for it.
+constexpr Index kSharesPerThread = 4;
+
+// How many shares for_shares cuts `count` items into: the scratch space needs one row each.
+Index shares_for(kernels::ThreadPool* pool, Index count) {
+  const Index threads = pool != nullptr && pool->threads() > 1 ? pool->threads() : 0;
+  return std::max<Index>(1, std::min<Index>(count, kSharesPerThread * threads));
+}
+
+// Runs share(index, first, end) over contiguous shares of [0, count), each with its own scratch
+// space (row `index`). Only work whose result does not depend on the cut goes through here
+// (samples computed whole, chunks of fixed size), so the thread count sets the cut but never
+// the bits.
 template <typename Share>
 void for_shares(kernels::ThreadPool* pool, Index count, const Share& share) {
-  const Index shares = std::min<Index>(count, pool != nullptr ? pool->threads() : 1);
+  const Index shares = shares_for(pool, count);
   kernels::run_parts(pool, shares, [&](Index index) {
     share(index, index * count / shares, (index + 1) * count / shares);
   });
-}
-
-Index shares_for(kernels::ThreadPool* pool, Index count) {
-  return std::max<Index>(1, std::min<Index>(count, pool != nullptr ? pool->threads() : 1));
 }
 
 // Σ values[0, count), in eight interleaved partial sums (which vectorise) added in a fixed order.
