@@ -7,18 +7,18 @@
 namespace scratchnet {
 namespace {
 
-constexpr const char* kKind = "AdaptiveAvgPool2d";
+constexpr const char* kAdaptiveAvgPoolKind = "AdaptiveAvgPool2d";
 
 }  // namespace
 
 template <typename T>
 LayerDescription AdaptiveAvgPool2d<T>::describe() const {
-  return {kKind, {{"output_size", std::int64_t{1}}}};
+  return {kAdaptiveAvgPoolKind, {{"output_size", std::int64_t{1}}}};
 }
 
 template <typename T>
 Shape AdaptiveAvgPool2d<T>::output_shape(const Shape& input) const {
-  const pooling::Planes p = pooling::whole_planes(kKind, input);
+  const pooling::Planes p = pooling::whole_planes(kAdaptiveAvgPoolKind, input);
   input_ = input;
   return Shape{p.channels, 1, 1};
 }
@@ -26,7 +26,8 @@ Shape AdaptiveAvgPool2d<T>::output_shape(const Shape& input) const {
 // y[n, c] = Σ_{h, w} x[n, c, h, w] / H / W, summed in row-major order and divided twice, as torch
 template <typename T>
 ConstMatrixView<T> AdaptiveAvgPool2d<T>::forward(ConstMatrixView<T> input) {
-  const auto p = pooling::whole_planes(kKind, pooling::given_shape(kKind, input_, input.cols()));
+  const auto p = pooling::whole_planes(
+      kAdaptiveAvgPoolKind, pooling::given_shape(kAdaptiveAvgPoolKind, input_, input.cols()));
   auto output = output_.reshape(input.rows(), p.channels);
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane) {
@@ -44,7 +45,7 @@ ConstMatrixView<T> AdaptiveAvgPool2d<T>::forward(ConstMatrixView<T> input) {
 // dx[n, c, h, w] = dy[n, c] / H / W
 template <typename T>
 ConstMatrixView<T> AdaptiveAvgPool2d<T>::backward(ConstMatrixView<T> doutput) {
-  const pooling::Planes p = pooling::whole_planes(kKind, *input_);
+  const pooling::Planes p = pooling::whole_planes(kAdaptiveAvgPoolKind, *input_);
   auto dinput = dinput_.reshape(doutput.rows(), p.channels * p.in_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane) {

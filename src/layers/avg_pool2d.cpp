@@ -7,7 +7,7 @@
 namespace scratchnet {
 namespace {
 
-constexpr const char* kKind = "AvgPool2d";
+constexpr const char* kAvgPoolKind = "AvgPool2d";
 
 // torch's divisor with count_include_pad: the window clipped to the padded image (k² unless
 // the window runs past the padding, which it cannot without ceil_mode).
@@ -55,11 +55,11 @@ void spread_plane(const T* dy, T* dx, const pooling::Planes& p, const Window& wi
 }  // namespace
 
 template <typename T>
-AvgPool2d<T>::AvgPool2d(Window window) : WindowPool<T>(kKind, window) {}
+AvgPool2d<T>::AvgPool2d(Window window) : WindowPool<T>(kAvgPoolKind, window) {}
 
 template <typename T>
 LayerDescription AvgPool2d<T>::describe() const {
-  return {kKind,
+  return {kAvgPoolKind,
           {{"kernel_size", std::int64_t{this->window_.kernel}},
            {"stride", std::int64_t{this->window_.stride}},
            {"padding", std::int64_t{this->window_.padding}},
@@ -70,8 +70,8 @@ LayerDescription AvgPool2d<T>::describe() const {
 // y[n, c, i, j] = Σ_{(h, w) in window(i, j) ∩ image} x[n, c, h, w] / k²
 template <typename T>
 ConstMatrixView<T> AvgPool2d<T>::forward(ConstMatrixView<T> input) {
-  const auto p = pooling::window_planes(kKind, this->window_,
-                                        pooling::given_shape(kKind, this->input_, input.cols()));
+  const auto p = pooling::window_planes(
+      kAvgPoolKind, this->window_, pooling::given_shape(kAvgPoolKind, this->input_, input.cols()));
   auto output = this->output_.reshape(input.rows(), p.channels * p.out_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane)
@@ -85,7 +85,7 @@ ConstMatrixView<T> AvgPool2d<T>::forward(ConstMatrixView<T> input) {
 // dx[n, c, h, w] = Σ over the windows (i, j) holding (h, w) of dy[n, c, i, j] / k²
 template <typename T>
 ConstMatrixView<T> AvgPool2d<T>::backward(ConstMatrixView<T> doutput) {
-  const pooling::Planes p = pooling::window_planes(kKind, this->window_, *this->input_);
+  const pooling::Planes p = pooling::window_planes(kAvgPoolKind, this->window_, *this->input_);
   auto dinput = this->dinput_.reshape(doutput.rows(), p.channels * p.in_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane)

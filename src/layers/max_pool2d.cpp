@@ -8,7 +8,7 @@
 namespace scratchnet {
 namespace {
 
-constexpr const char* kKind = "MaxPool2d";
+constexpr const char* kMaxPoolKind = "MaxPool2d";
 
 // Whether `value` replaces the window's maximum so far: torch's test, which keeps the first of
 // equal maxima and lets a NaN (even after another NaN) win. Written for selects, not branches:
@@ -99,11 +99,11 @@ void unpool_plane(const T* dy, const std::int32_t* argmax, T* dx, const pooling:
 }  // namespace
 
 template <typename T>
-MaxPool2d<T>::MaxPool2d(Window window) : WindowPool<T>(kKind, window) {}
+MaxPool2d<T>::MaxPool2d(Window window) : WindowPool<T>(kMaxPoolKind, window) {}
 
 template <typename T>
 LayerDescription MaxPool2d<T>::describe() const {
-  return {kKind,
+  return {kMaxPoolKind,
           {{"kernel_size", std::int64_t{this->window_.kernel}},
            {"stride", std::int64_t{this->window_.stride}},
            {"padding", std::int64_t{this->window_.padding}},
@@ -115,8 +115,8 @@ LayerDescription MaxPool2d<T>::describe() const {
 // y[n, c, i, j] = max_{(h, w) in window(i, j)} x[n, c, h, w]; argmax keeps the first such (h, w)
 template <typename T>
 ConstMatrixView<T> MaxPool2d<T>::forward(ConstMatrixView<T> input) {
-  const auto p = pooling::window_planes(kKind, this->window_,
-                                        pooling::given_shape(kKind, this->input_, input.cols()));
+  const auto p = pooling::window_planes(
+      kMaxPoolKind, this->window_, pooling::given_shape(kMaxPoolKind, this->input_, input.cols()));
   auto output = this->output_.reshape(input.rows(), p.channels * p.out_size());
   const auto outputs = static_cast<std::size_t>(output.size());
   if (argmax_.size() < outputs) argmax_.resize(outputs);
@@ -141,7 +141,7 @@ ConstMatrixView<T> MaxPool2d<T>::forward(ConstMatrixView<T> input) {
 // dx[n, c, h, w] = Σ over the outputs whose argmax is (h, w) of dy[n, c, i, j]
 template <typename T>
 ConstMatrixView<T> MaxPool2d<T>::backward(ConstMatrixView<T> doutput) {
-  const pooling::Planes p = pooling::window_planes(kKind, this->window_, *this->input_);
+  const pooling::Planes p = pooling::window_planes(kMaxPoolKind, this->window_, *this->input_);
   auto dinput = this->dinput_.reshape(doutput.rows(), p.channels * p.in_size());
   const auto planes = [&](Index first, Index count) {
     for (Index plane = first; plane < first + count; ++plane) {
