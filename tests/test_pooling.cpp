@@ -138,6 +138,23 @@ TEST(MaxPool2d, PaddingIsNeverTheMaximum) {
   EXPECT_EQ(Matrix<double>(pool.forward(view_of(input))), input);
 }
 
+// Found by `scratchnet gradcheck --layers maxpool:3:padding=1,flatten,2 --input-shape 1,1,1`:
+// a window whose taps all lie past the image's right edge read the next sample's first pixel
+// (C++ division rounded the bound -1 / s up to 0). Each sample's lone pixel is its own maximum.
+TEST(MaxPool2d, AWindowPastTheRightEdgeReadsNoOtherSample) {
+  for (const Window& window : {Window{3, 3, 1}, Window{3, 1, 1}, Window{2, 5, 1}}) {
+    const Shape image{3, 1, 1};  // three channels, a plane of one pixel each
+    MaxPool2d<double> pool(window);
+    ASSERT_EQ(pool.output_shape(image).elements(), image.elements()) << image.text();
+    Matrix<double> input(4, image.elements());
+    for (Index i = 0; i < input.size(); ++i)
+      input.data()[i] = double((i * 7) % 5) - 2;  // neighbours in memory differ
+    EXPECT_EQ(Matrix<double>(pool.forward(view_of(input))), input) << image.text();
+    const Matrix<double> doutput = input.array() + 10;
+    EXPECT_EQ(Matrix<double>(pool.backward(view_of(doutput))), doutput) << image.text();
+  }
+}
+
 // L = Σ layer(x) ⊙ R in a Sequential<double>, against central finite differences.
 void expect_gradients_match(std::unique_ptr<Layer<double>> layer, const Shape& shape, Index batch,
                             std::uint32_t seed) {

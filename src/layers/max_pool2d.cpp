@@ -38,9 +38,12 @@ void pool_plane(const T* x, T* y, std::int32_t* argmax, const pooling::Planes& p
     for (Index h = rows.first; h < rows.end; ++h) {
       const T* __restrict row = x + h * p.width;
       for (Index tap = 0; tap < k; ++tap) {
-        // The outputs whose column j·s − pad + tap is in the image.
+        // The outputs whose column j·s − pad + tap is in the image: j·s >= pad − tap and
+        // j·s <= width − 1 + pad − tap, none when that bound is negative (division by s would
+        // round it up to 0, a column past the image's edge).
         const Index first = pad - tap <= 0 ? 0 : (pad - tap + s - 1) / s;
-        const Index end = std::min(p.out_width, (p.width - 1 + pad - tap) / s + 1);
+        const Index last = p.width - 1 + pad - tap;
+        const Index end = last < 0 ? 0 : std::min(p.out_width, last / s + 1);
         for (Index j = first; j < end; ++j) {
           const Index w = j * s - pad + tap;
           const T value = row[w];
