@@ -18,6 +18,7 @@
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/model/layer_spec.hpp"
+#include "torch_pass.hpp"
 
 namespace scratchnet {
 namespace {
@@ -61,9 +62,6 @@ class CnnAgainstTorch : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CnnAgainstTorch, SameOutputLossGradientsAndBuffers) {
   const json& expected = fixture_case(GetParam());
-  const Matrix<double> input = matrix_from_json(expected.at("input"));
-  const Matrix<double> target = matrix_from_json(expected.at("target"));
-
   Sequential<double> model =
       build_model<double>(parse_layer_spec(expected.at("spec").get<std::string>()),
                           Shape(expected.at("input_shape").get<std::vector<Index>>()));
@@ -73,23 +71,7 @@ TEST_P(CnnAgainstTorch, SameOutputLossGradientsAndBuffers) {
   if (expected.at("mode") == "train") model.train(random);
   const std::unique_ptr<Loss<double>> loss = make_loss(expected.at("loss"));
 
-  model.zero_gradients();
-  const Matrix<double> output = model.forward(input);
-  EXPECT_TRUE(matrices_near(output, matrix_from_json(expected.at("output")), kTolerance))
-      << "output";
-  EXPECT_NEAR(loss->forward(output, target), expected.at("loss_value").get<double>(), kTolerance);
-  const Matrix<double> dinput = model.backward(loss->backward());
-  EXPECT_TRUE(matrices_near(dinput, matrix_from_json(expected.at("dinput")), kTolerance))
-      << "dinput";
-
-  const std::vector<NamedParameter> named = model.named_parameters();
-  Eigen::VectorXd torch_gradients = Eigen::VectorXd::Zero(model.gradients().size());
-  ASSERT_TRUE(testing::load_named_tensors(expected.at("gradients"), named, torch_gradients));
-  for (const NamedParameter& parameter : named) {
-    EXPECT_TRUE(matrices_near(testing::named_tensor(model.gradients(), parameter),
-                              testing::named_tensor(torch_gradients, parameter), kTolerance))
-        << "gradient of " << parameter.name;
-  }
+  testing::expect_pass_matches_torch(model, *loss, expected, kTolerance);
 
   // The running statistics a training pass moved, and the count of batches it tracked.
   const json& buffers = expected.at("buffers");

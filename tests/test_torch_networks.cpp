@@ -25,6 +25,7 @@
 #include "scratchnet/losses/mean_squared_error.hpp"
 #include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/losses/sum_squared_error.hpp"
+#include "torch_pass.hpp"
 
 namespace scratchnet {
 namespace {
@@ -87,10 +88,7 @@ class AgainstTorch : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(AgainstTorch, SameOutputLossAndGradients) {
   const json& expected = fixture_case(GetParam());
-  const Matrix<double> input = matrix_from_json(expected.at("input"));
-  const Matrix<double> target = matrix_from_json(expected.at("target"));
-
-  Sequential<double> model(input.cols());
+  Sequential<double> model(Index(expected.at("input").at(0).size()));
   for (const json& layer : expected.at("layers")) {
     model.add(make_layer(layer));
     EXPECT_EQ(model.layer(model.size() - 1).name(), layer.at("kind").get<std::string>());
@@ -98,24 +96,7 @@ TEST_P(AgainstTorch, SameOutputLossAndGradients) {
   ASSERT_TRUE(testing::load_named_parameters(model, expected.at("parameters")));
   const std::unique_ptr<Loss<double>> loss = make_loss(expected.at("loss"));
 
-  model.zero_gradients();
-  const Matrix<double> output = model.forward(input);
-  EXPECT_TRUE(matrices_near(output, matrix_from_json(expected.at("output")), kTolerance))
-      << "output";
-  EXPECT_NEAR(loss->forward(output, target), expected.at("loss_value").get<double>(), kTolerance)
-      << "loss";
-  const Matrix<double> dinput = model.backward(loss->backward());
-  EXPECT_TRUE(matrices_near(dinput, matrix_from_json(expected.at("dinput")), kTolerance))
-      << "dinput";
-
-  const std::vector<NamedParameter> named = model.named_parameters();
-  Eigen::VectorXd torch_gradients = Eigen::VectorXd::Zero(model.gradients().size());
-  ASSERT_TRUE(testing::load_named_tensors(expected.at("gradients"), named, torch_gradients));
-  for (const NamedParameter& parameter : named) {
-    EXPECT_TRUE(matrices_near(testing::named_tensor(model.gradients(), parameter),
-                              testing::named_tensor(torch_gradients, parameter), kTolerance))
-        << "gradient of " << parameter.name;
-  }
+  testing::expect_pass_matches_torch(model, *loss, expected, kTolerance);
 }
 
 INSTANTIATE_TEST_SUITE_P(TorchNetworks, AgainstTorch, ::testing::ValuesIn(case_names()),

@@ -20,50 +20,21 @@ Usage: /usr/bin/python3 tests/interop/torch_cnn_interop.py PATH/TO/scratchnet   
 import csv
 import json
 import os
-import struct
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import torch
 from torch import nn
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+sys.path.insert(0, HERE)
 from make_torch_cnn_fixtures import network_of  # noqa: E402
+from torch_interop import read_safetensors, run, run_checks, write_safetensors  # noqa: E402
 
-DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64}
 SPEC = "conv:4:3:padding=1,batchnorm,relu,maxpool:2,conv:6:2,batchnorm,relu,flatten,8:relu,3"
 SHAPE = [1, 6, 6]
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (header_length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + header_length])
-    metadata = header.pop("__metadata__", {})
-    buffer = data[8 + header_length:]
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        tensors[name] = np.frombuffer(buffer[begin:end], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
-    return metadata, tensors
-
-
-def write_safetensors(path, tensors):
-    """{name: numpy array} as safetensors: float tensors F32, int64 ones (a count) I64."""
-    header, offset, blobs = {}, 0, []
-    for name, array in tensors.items():
-        dtype, kind = ("I64", "<i8") if array.dtype == np.int64 else ("F32", "<f4")
-        blob = np.ascontiguousarray(array, dtype=kind).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
 def write_images(path, rows, seed):
@@ -81,13 +52,6 @@ def write_images(path, rows, seed):
         for features, label in zip(x, labels):
             out.writerow([repr(float(v)) for v in features] + [names[label]])
     return x, names[labels]
-
-
-def run(scratchnet, *arguments):
-    result = subprocess.run([scratchnet, *arguments], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssertionError(f"scratchnet {' '.join(arguments)} failed: {result.stderr}")
-    return result.stdout
 
 
 def as_torch(tensors):
@@ -177,20 +141,5 @@ def torch_to_scratchnet(scratchnet, folder):
     print(f"torch -> scratchnet --init: {len(state)} tensors kept, counts moved on by {batches} batches")
 
 
-def main():
-    scratchnet = sys.argv[1]
-    passed = failed = 0
-    with tempfile.TemporaryDirectory() as folder:
-        for check in (scratchnet_to_torch, torch_to_scratchnet):
-            try:
-                check(scratchnet, folder)
-                passed += 1
-            except AssertionError as error:
-                print(f"FAILED {check.__name__}: {error}")
-                failed += 1
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run_checks((scratchnet_to_torch, torch_to_scratchnet))

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-DTYPES = {"F32": np.float32, "F64": np.float64}
+DTYPES = {"F32": np.float32, "F64": np.float64, "I64": np.int64}
 
 
 def read_safetensors(path):
@@ -43,11 +43,13 @@ def read_safetensors(path):
 
 
 def write_safetensors(path, tensors):
-    """Writes {name: numpy float32 array} as safetensors: header padded with spaces to 8 bytes."""
+    """Writes {name: numpy array} as safetensors, header padded with spaces to 8 bytes: float
+    arrays as F32, int64 ones (BatchNorm's num_batches_tracked) as I64."""
     header, offset, blobs = {}, 0, []
     for name, array in tensors.items():
-        blob = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
+        dtype, layout = ("I64", "<i8") if array.dtype == np.int64 else ("F32", "<f4")
+        blob = np.ascontiguousarray(array, dtype=layout).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
     text = json.dumps(header).encode()
@@ -145,11 +147,12 @@ def torch_to_scratchnet(scratchnet, folder):
     print(f"torch -> scratchnet: accuracy {accuracy} in both, loss {report['loss']:.6f} vs torch {loss:.6f}")
 
 
-def main():
+def run_checks(checks):
+    """Runs each check(scratchnet, folder) in one temporary folder; exits 1 if any failed."""
     scratchnet = sys.argv[1]
     passed = failed = 0
     with tempfile.TemporaryDirectory() as folder:
-        for check in (scratchnet_to_torch, torch_to_scratchnet):
+        for check in checks:
             try:
                 check(scratchnet, folder)
                 passed += 1
@@ -161,4 +164,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_checks((scratchnet_to_torch, torch_to_scratchnet))
