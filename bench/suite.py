@@ -3,7 +3,8 @@
 in one invocation, and a table of issue 5's targets with the figures, ratios and verdicts.
 
 Usage: /usr/bin/python3 bench/suite.py [--build-dir build] [--repeats 5] [--quick]
-                                       [--anchor PATH] [--json-out FILE] [--no-micro] [--as-avx2]
+                                       [--anchor PATH] [--json-out FILE] [--no-micro] [--no-lenet]
+                                       [--as-avx2]
 `make bench` builds in Release and runs it. docs/performance.md explains every row.
 
 Each repeat ("round") runs every contender once, and successive rounds run them in reverse
@@ -19,6 +20,9 @@ the rounds. The contenders:
   * scratchnet_bench_fann: FANN 2.2 on the nearest network it can express;
   * Stage 1 XOR: scratchnet_bench_xor against bench/xor_numpy_seed.py, the seed's own loop;
   * scratchnet_microbench's FMA peak (the highest round counts: interference only lowers it);
+  * LeNet-5 (unless --no-lenet): scratchnet train --layers <LeNet-5's spec> as the MLP's training
+    runs, bench/torch_lenet_fmnist.py --no-acc in the same three PyTorch setups, and
+    scratchnet_bench_inference --layers <LeNet-5's spec> on 1 and 2 threads;
 and, once at the end, scratchnet_microbench's matrix-product table.
 PyTorch and the micro-benchmarks (which contain OpenBLAS) run without OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE, as the anchor's protocol asks; nothing else changes the environment.
@@ -59,6 +63,7 @@ def parse_args():
     parser.add_argument("--json-out", help="write every measurement and the table here "
                                            "(default: BUILD_DIR/bench-results.json)")
     parser.add_argument("--no-micro", action="store_true", help="skip the matrix-product table")
+    parser.add_argument("--no-lenet", action="store_true", help="skip LeNet-5 (its training, PyTorch and inference)")
     parser.add_argument("--as-avx2", action="store_true",
                         help="measure as on an AVX2 machine: every contender limited to AVX2 (see the notes)")
     args = parser.parse_args()
@@ -89,6 +94,23 @@ AS_AVX2_ALL = {"SCRATCHNET_ISA": "avx2", "ATEN_CPU_CAPABILITY": "avx2",
 AS_AVX2_REFERENCES = {"OPENBLAS_CORETYPE": "Haswell"}
 
 
+def measurement_store():
+    """Where one network's measurements go, round after round (the MLP's at the top of the
+    suite's data, LeNet-5's under "lenet")."""
+    return {"scratchnet_train": {}, "scratchnet_rss": [], "models_identical": [], "torch_train": {},
+            "torch_batch": {}, "torch_latency": {}, "torch_rss": {}, "torch_printed_rss": [],
+            "scratchnet_inference": {}}
+
+
+class Network:
+    """A network measured on both sides: its name in the log, its layer spec, its PyTorch script
+    (and that script's extra flags), the time limit of one training run, and its measurements."""
+
+    def __init__(self, name, spec, torch_script, torch_flags, train_timeout, store):
+        self.name, self.spec, self.torch_script, self.torch_flags = name, spec, torch_script, torch_flags
+        self.train_timeout, self.store = train_timeout, store
+
+
 class Suite:
     """The measurements of one invocation, gathered round by round."""
 
@@ -111,56 +133,64 @@ class Suite:
         self.has_torch = os.path.isfile(args.anchor)
         self.torch_setups = ["t1"] if args.quick else list(runs.TORCH_SETUPS)
         self.train_data = (runs.write_tiny_idx(scratch_folder) if args.quick else ["--data", "fashion-mnist"])
-        self.data = {"scratchnet_train": {}, "scratchnet_rss": [], "models_identical": [],
-                     "torch_train": {}, "torch_batch": {}, "torch_latency": {}, "torch_rss": {},
-                     "torch_printed_rss": [], "torch_info": {}, "scratchnet_inference": {}, "fann": {}, "fann_info": {},
+        self.data = {**measurement_store(), "torch_info": {}, "fann": {}, "fann_info": {},
                      "xor": {"scratchnet": [], "numpy": []}, "peak_rounds": {}, "peak": {}, "clock_rounds": [],
                      "load_average": [os.getloadavg()[0]], "failures": []}
+        self.mlp = Network("MLP", runs.NETWORK, args.anchor, [], 120, self.data)
+        self.networks = [self.mlp]
+        if not args.no_lenet:
+            self.data["lenet"] = measurement_store()
+            # A 1-thread LeNet-5 run takes about 7 s on a quiet machine, several times the MLP's.
+            self.lenet = Network("LeNet-5", runs.LENET, os.path.join(HERE, "torch_lenet_fmnist.py"),
+                                 ["--quick"] if args.quick else [], 300, self.data["lenet"])
+            self.networks.append(self.lenet)
 
     def log(self, message):
         print(message, file=sys.stderr, flush=True)
 
     # --- the jobs of one round -------------------------------------------------------------
-    def train_job(self, optimizer, batch, threads, round_models):
+    def train_job(self, network, optimizer, batch, threads, round_models):
         def job():
-            path = os.path.join(self.folder, f"{optimizer}-{batch}-{threads}.safetensors")
-            result = runs.scratchnet_train(self.scratchnet, self.train_data, optimizer, batch, threads, path)
-            self.data["scratchnet_train"].setdefault((optimizer, batch, threads), []).append(
+            path = os.path.join(self.folder, f"{network.name}-{optimizer}-{batch}-{threads}.safetensors")
+            result = runs.scratchnet_train(self.scratchnet, self.train_data, optimizer, batch, threads, path,
+                                           network=network.spec, timeout=network.train_timeout)
+            network.store["scratchnet_train"].setdefault((optimizer, batch, threads), []).append(
                 result["samples_per_second"])
-            self.data["scratchnet_rss"].append(result["peak_rss_mb"])
-            round_models[(optimizer, batch, threads)] = result["model_sha256"]
-            self.log(f"  scratchnet train {optimizer} batch {batch} threads {threads}: "
+            network.store["scratchnet_rss"].append(result["peak_rss_mb"])
+            round_models[(network.name, optimizer, batch, threads)] = result["model_sha256"]
+            self.log(f"  scratchnet train {network.name} {optimizer} batch {batch} threads {threads}: "
                      f"{result['samples_per_second']:,.0f} samples/s, {result['peak_rss_mb']:.0f} MB")
         return job
 
-    def torch_job(self, setup):
+    def torch_job(self, network, setup):
         def job():
-            result = runs.torch_anchor(self.args.anchor, setup, self.reference_env)
+            result = runs.torch_anchor(network.torch_script, setup, self.reference_env, network.torch_flags)
+            store = network.store
             for (optimizer, batch), figures in result["train"].items():
-                self.data["torch_train"].setdefault((setup, optimizer, batch), []).append(
-                    figures["samples_per_second"])
-            self.data["torch_batch"].setdefault(setup, []).append(result["batch_samples_per_second"])
-            self.data["torch_latency"].setdefault(setup, []).append(result["batch1_latency_us"])
-            self.data["torch_rss"].setdefault(setup, []).append(result["peak_rss_mb"])
-            self.data["torch_printed_rss"].append(result["printed_peak_rss_mb"])
+                store["torch_train"].setdefault((setup, optimizer, batch), []).append(figures["samples_per_second"])
+            store["torch_batch"].setdefault(setup, []).append(result["batch_samples_per_second"])
+            store["torch_latency"].setdefault(setup, []).append(result["batch1_latency_us"])
+            store["torch_rss"].setdefault(setup, []).append(result["peak_rss_mb"])
+            store["torch_printed_rss"].append(result["printed_peak_rss_mb"])
             self.data["torch_info"] = {"torch": result["torch"], "openblas_core": result["openblas_core"]}
             rates = ", ".join(f"{o} {b}: {f['samples_per_second']:,.0f}" for (o, b), f in result["train"].items())
-            self.log(f"  PyTorch {setup} (OpenBLAS {result['openblas_threads']} threads): {rates} samples/s; "
-                     f"latency {result['batch1_latency_us']:.1f} us; {result['peak_rss_mb']:.0f} MB "
+            self.log(f"  PyTorch {network.name} {setup} (OpenBLAS {result['openblas_threads']} threads): {rates} "
+                     f"samples/s; latency {result['batch1_latency_us']:.1f} us; {result['peak_rss_mb']:.0f} MB "
                      f"(it printed {result['printed_peak_rss_mb']:.0f})")
         return job
 
-    def inference_job(self, threads):
+    def inference_job(self, network, threads):
         def job():
-            command = [self.programs["scratchnet_bench_inference"], "--threads", str(threads)]
+            command = [self.programs["scratchnet_bench_inference"], "--threads", str(threads),
+                       "--layers", network.spec]
             if self.args.quick:
                 command += ["--passes", "1", "--warmup", "5", "--samples", "20"]
             result = runs.json_program(command)
-            figures = self.data["scratchnet_inference"].setdefault(threads, {"batch": [], "latency": []})
+            figures = network.store["scratchnet_inference"].setdefault(threads, {"batch": [], "latency": []})
             figures["batch"].append(result["batch_samples_per_second"])
             figures["latency"].append(result["batch1_latency_us"])
-            self.log(f"  scratchnet inference threads {threads}: {result['batch_samples_per_second']:,.0f} "
-                     f"samples/s, latency {result['batch1_latency_us']:.1f} us")
+            self.log(f"  scratchnet inference {network.name} threads {threads}: "
+                     f"{result['batch_samples_per_second']:,.0f} samples/s, latency {result['batch1_latency_us']:.1f} us")
         return job
 
     def fann_job(self):
@@ -196,11 +226,17 @@ class Suite:
             self.log(f"  numpy seed XOR: {result['ns_per_iteration']:,.1f} ns/iteration")
         return [ours, numpy_seed]
 
+    def network_jobs(self, network, round_models):
+        """One round of a network: scratchnet's training runs, PyTorch's setups, inference."""
+        jobs = [self.train_job(network, o, b, t, round_models) for o, b in table.CONFIGS for t in (1, 2)]
+        if os.path.isfile(network.torch_script):
+            jobs += [self.torch_job(network, setup) for setup in self.torch_setups]
+        return jobs + [self.inference_job(network, 2), self.inference_job(network, 1)]
+
     def round_jobs(self, round_models):
-        jobs = [self.train_job(o, b, t, round_models) for o, b in table.CONFIGS for t in (1, 2)]
-        if self.has_torch:
-            jobs += [self.torch_job(setup) for setup in self.torch_setups]
-        jobs += [self.inference_job(2), self.inference_job(1), self.fann_job(), *self.xor_jobs()]
+        jobs = [*self.network_jobs(self.mlp, round_models), self.fann_job(), *self.xor_jobs()]
+        if not self.args.no_lenet:
+            jobs += self.network_jobs(self.lenet, round_models)
         return jobs
 
     def peak_job(self):
@@ -224,10 +260,11 @@ class Suite:
             jobs = [self.peak_job(), *self.round_jobs(round_models)]
             for job in (jobs if round_index % 2 == 0 else reversed(jobs)):
                 self.attempt(job)
-            for optimizer, batch in table.CONFIGS:
-                models = [round_models.get((optimizer, batch, threads)) for threads in (1, 2)]
-                if None not in models:
-                    self.data["models_identical"].append(models[0] == models[1])
+            for network in self.networks:
+                for optimizer, batch in table.CONFIGS:
+                    models = [round_models.get((network.name, optimizer, batch, threads)) for threads in (1, 2)]
+                    if None not in models:
+                        network.store["models_identical"].append(models[0] == models[1])
         # A peak is what the cores can do: interference only ever lowers a measurement of it, so
         # the highest round counts.
         # The clock likewise: a busy core is not slower, but a busy machine may be measured late.
@@ -272,6 +309,11 @@ def notes(suite):
              "- FANN 2.2 has no ReLU, softmax, cross-entropy, mini-batches, Adam or threads: it runs "
              "784-256-128-10 with FANN_LINEAR_PIECE hidden units (ReLU clipped at 1), MSE on one-hot "
              "targets, per-sample SGD with momentum, and one sample per fann_run."]
+    if "lenet" in info:
+        lines.append(f"- LeNet-5 is {runs.LENET} on [1,28,28] images, timed as the MLP: scratchnet train's 2nd "
+                     "epoch against bench/torch_lenet_fmnist.py --no-acc (the anchor's protocol, same three "
+                     "setups), and scratchnet_bench_inference --layers with it (PyTorch's own peakRSS printout: "
+                     f"median {table.median(info['lenet']['torch_printed_rss']) or 0:.0f} MB).")
     if peak.get(2, 0) < 1.8 * peak.get(1, 0):
         lines.append("- WARNING: 2 cores never reached 1.8x one core's peak: the machine was busy, so 2-thread "
                      "figures (and the share of the peak) are not trustworthy. Run the suite again on a quiet machine.")

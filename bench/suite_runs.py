@@ -16,6 +16,7 @@ import time
 
 PYTHON = "/usr/bin/python3"  # Debian's, with numpy and torch; a pyenv python3 may shadow it
 NETWORK = "256:relu,128:relu,10"
+LENET = "conv:6:5:padding=2:relu,maxpool:2,conv:16:5:relu,maxpool:2,flatten,120:relu,84:relu,10"
 OPTIMIZER_FLAGS = {"sgd": ["--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9"],
                    "adam": ["--optimizer", "adam", "--lr", "1e-3"]}
 # PyTorch's thread setups, as the anchor's flags set them (see its docstring).
@@ -74,13 +75,15 @@ def parse_json(command, stdout):
         raise SuiteError(f"{' '.join(command)}: output is not JSON ({error}):\n{stdout[:2000]}") from None
 
 
-def scratchnet_train(binary, data_flags, optimizer, batch, threads, model_path, epochs=2):
-    """`scratchnet train` on the network for `epochs` epochs; its last epoch's samples/s (the
-    first warms up), the peak RSS of the process and the SHA-256 of the saved model file."""
-    command = [binary, "train", *data_flags, "--layers", NETWORK, "--epochs", str(epochs),
+def scratchnet_train(binary, data_flags, optimizer, batch, threads, model_path, epochs=2, network=NETWORK,
+                     timeout=120):
+    """`scratchnet train` on the network `network` (a layer spec) for `epochs` epochs; its last
+    epoch's samples/s (the first warms up), the peak RSS of the process and the SHA-256 of the
+    saved model file. `timeout`: seconds before the run counts as hung."""
+    command = [binary, "train", *data_flags, "--layers", network, "--epochs", str(epochs),
                "--val-split", "0", "--batch", str(batch), "--threads", str(threads), "--json",
                "--quiet", *OPTIMIZER_FLAGS[optimizer], "--out", model_path]
-    stdout, rss = run_child(command, timeout=120)  # seconds on a quiet machine
+    stdout, rss = run_child(command, timeout=timeout)
     report = parse_json(command, stdout)
     try:
         rates = [epoch["samples_per_second"] for epoch in report["epochs"]]
@@ -98,13 +101,14 @@ _TORCH_HEADER = re.compile(r"^torch (\S+) .*?(openblas core=(\S+) threads=(\d+)|
 _TORCH_TRAIN = re.compile(r"^train (\w+)\s+bs=\s*(\d+): epoch ([\d.]+)s -> ([\d,]+) samples/s; "
                           r"chunk median ([\d,]+)", re.M)
 _TORCH_INFERENCE = re.compile(r"^inference bs1000: ([\d,]+) samples/s; bs1 latency median ([\d.]+) us", re.M)
-_TORCH_FINAL = re.compile(r"^FINAL torch_mlp .* peakRSS=(\d+)MB", re.M)
+_TORCH_FINAL = re.compile(r"^FINAL torch_\w+ .* peakRSS=(\d+)MB", re.M)
 
 
 def parse_torch_anchor(output):
-    """The figures of one run of the anchor (torch_mlp_fmnist.py --no-acc): for each optimizer
-    and batch its timed epoch's samples/s, the inference figures, its own peakRSS line and the
-    versions in its header. Raises SuiteError if any is missing."""
+    """The figures of one run of the anchor (torch_mlp_fmnist.py --no-acc, or
+    torch_lenet_fmnist.py --no-acc, which prints the same lines): for each optimizer and batch its
+    timed epoch's samples/s, the inference figures, its own peakRSS line and the versions in its
+    header. Raises SuiteError if any is missing."""
     header = _TORCH_HEADER.search(output)
     train = {(name, int(batch)): {"samples_per_second": float(rate.replace(",", "")),
                                   "chunk_median_samples_per_second": float(chunk.replace(",", ""))}
@@ -123,10 +127,12 @@ def parse_torch_anchor(output):
             "printed_peak_rss_mb": float(final.group(1))}
 
 
-def torch_anchor(anchor, setup, env):
-    """One run of the PyTorch anchor with the thread setup `setup` (a TORCH_SETUPS key)."""
+def torch_anchor(anchor, setup, env, extra_flags=()):
+    """One run of the PyTorch anchor (or LeNet's script) with the thread setup `setup` (a
+    TORCH_SETUPS key) and `extra_flags`."""
     # Its --threads 2 setup slows to a few thousand samples/s when another process holds a core.
-    stdout, rss = run_child([PYTHON, anchor, *TORCH_SETUPS[setup], "--no-acc"], env=env, timeout=1200)
+    stdout, rss = run_child([PYTHON, anchor, *TORCH_SETUPS[setup], "--no-acc", *extra_flags], env=env,
+                            timeout=1200)
     result = parse_torch_anchor(stdout)
     result["peak_rss_mb"] = rss
     return result

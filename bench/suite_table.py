@@ -76,108 +76,162 @@ LATENCY_GOAL = 5
 BATCH_INFERENCE_GOAL = 1.1
 INFERENCE_THREADS_GOAL = 1.6
 XOR_GOAL = 200
+THREADS_GOAL = 1.6
+MEMORY_GOAL = 4
+# LeNet-5's targets: training against PyTorch's fastest setup (every optimizer and batch), batch-1
+# latency, batch-1000 inference; threads and memory as the MLP's.
+LENET_TRAINING_GOAL = 3
+LENET_LATENCY_GOAL = 5
+LENET_BATCH_INFERENCE_GOAL = 1.2
+
+
+class Figures:
+    """The medians of one network's measurements (the MLP's at the top of the suite's data,
+    LeNet-5's under "lenet"), and the lookups the rows of both share."""
+
+    def __init__(self, store):
+        self.store = store
+        self.ours_rounds = store["scratchnet_train"]
+        self.torch_rounds = store["torch_train"]
+        self.ours = {key: median(values) for key, values in self.ours_rounds.items()}
+        self.torch = {key: median(values) for key, values in self.torch_rounds.items()}
+        self.setups = sorted({setup for setup, _, _ in self.torch_rounds})
+        self.inference = store["scratchnet_inference"]
+
+    def fastest_torch(self, optimizer, batch):
+        """PyTorch's highest median rate for this optimizer and batch, and its setup."""
+        candidates = [(self.torch[(setup, optimizer, batch)], setup) for setup in self.setups
+                      if self.torch.get((setup, optimizer, batch)) is not None]
+        return max(candidates) if candidates else (None, "")
+
+    def ours_spread(self, key):
+        return spread(self.ours_rounds.get(key, []))
+
+    def inference_rounds(self, threads, figure):
+        return self.inference.get(threads, {}).get(figure, [])
+
+    def training_rows(self, goals):
+        """scratchnet on 2 threads against PyTorch's fastest setup, per optimizer and batch;
+        `goals` maps (optimizer, batch) to the least ratio that meets the target."""
+        rows = []
+        for optimizer, batch in CONFIGS:
+            rate, setup = self.fastest_torch(optimizer, batch)
+            rows.append(Row(f"{OPTIMIZER_NAMES[optimizer]}, batch {batch}: 2 threads vs fastest",
+                            self.ours.get((optimizer, batch, 2)), rate, goal=goals[(optimizer, batch)],
+                            unit="samples/s", reference_note=setup,
+                            ours_spread=self.ours_spread((optimizer, batch, 2)),
+                            reference_spread=spread(self.torch_rounds.get((setup, optimizer, batch), []))))
+        return rows
+
+    def inference_rows(self, latency_goal, batch_goal):
+        """Batch-1 latency and batch-1000 throughput on 2 threads against PyTorch's best setup for
+        each, and batch-1000 throughput on 2 threads against 1."""
+        torch_latency = {setup: median(v) for setup, v in self.store["torch_latency"].items()}
+        torch_batch = {setup: median(v) for setup, v in self.store["torch_batch"].items()}
+        best_latency = min(((v, s) for s, v in torch_latency.items() if v is not None), default=(None, ""))
+        best_batch = max(((v, s) for s, v in torch_batch.items() if v is not None), default=(None, ""))
+        latency_2 = self.inference_rounds(2, "latency")
+        batch_1, batch_2 = self.inference_rounds(1, "batch"), self.inference_rounds(2, "batch")
+        return [Row("batch 1 latency, us", median(latency_2), best_latency[0], better="lower", goal=latency_goal,
+                    unit="us", reference_note=best_latency[1], ours_spread=spread(latency_2),
+                    reference_spread=spread(self.store["torch_latency"].get(best_latency[1], []))),
+                Row("batch 1000 throughput, samples/s", median(batch_2), best_batch[0], goal=batch_goal,
+                    unit="samples/s", reference_note=best_batch[1], ours_spread=spread(batch_2),
+                    reference_spread=spread(self.store["torch_batch"].get(best_batch[1], []))),
+                Row("batch 1000 throughput: 2 threads vs 1", median(batch_2), median(batch_1),
+                    goal=INFERENCE_THREADS_GOAL, unit="samples/s", reference_note="1 thread",
+                    ours_spread=spread(batch_2), reference_spread=spread(batch_1))]
+
+    def memory_rows(self, reference_note):
+        """The peak RSS of scratchnet's largest training run against the median PyTorch run's
+        (`reference_note` names the PyTorch script)."""
+        torch_rss = [rss for values in self.store["torch_rss"].values() for rss in values]
+        ours_rss = self.store["scratchnet_rss"]
+        return [Row("peak RSS while training, MB", max(ours_rss, default=None), median(torch_rss), better="lower",
+                    goal=MEMORY_GOAL, unit="MB", reference_note=reference_note, ours_spread=spread(ours_rss),
+                    reference_spread=spread(torch_rss))]
+
+    def thread_rows(self):
+        """Batch-256 training on 2 threads against 1, and the model files of the 1- and 2-thread
+        runs compared."""
+        rows = []
+        for optimizer in ("sgd", "adam"):
+            rows.append(Row(f"{OPTIMIZER_NAMES[optimizer]}, batch 256: 2 threads vs 1",
+                            self.ours.get((optimizer, 256, 2)), self.ours.get((optimizer, 256, 1)),
+                            goal=THREADS_GOAL, unit="samples/s", reference_note="1 thread",
+                            ours_spread=self.ours_spread((optimizer, 256, 2)),
+                            reference_spread=self.ours_spread((optimizer, 256, 1))))
+        identical = self.store["models_identical"]
+        same = sum(identical)
+        rows.append(Row(f"model files, --threads 1 vs 2: {same}/{len(identical)} identical",
+                        check=bool(identical) and same == len(identical)))
+        return rows
 
 
 def build_rows(data):
     """The table's sections: [(title, [Row])], from the suite's collected measurements."""
-    ours_rounds = data["scratchnet_train"]
-    torch_rounds = data["torch_train"]
-    ours = {key: median(values) for key, values in ours_rounds.items()}
-    torch = {key: median(values) for key, values in torch_rounds.items()}
-    setups = sorted({setup for setup, _, _ in torch_rounds})
-
-    def fastest_torch(optimizer, batch):
-        candidates = [(torch[(setup, optimizer, batch)], setup) for setup in setups
-                      if torch.get((setup, optimizer, batch)) is not None]
-        return max(candidates) if candidates else (None, "")
-
-    def ours_spread(key):
-        return spread(ours_rounds.get(key, []))
-
+    mlp = Figures(data)
     sections = []
-    rows = []
-    for optimizer, batch in CONFIGS:
-        rate, setup = fastest_torch(optimizer, batch)
-        rows.append(Row(f"{OPTIMIZER_NAMES[optimizer]}, batch {batch}: 2 threads vs fastest", ours.get(
-            (optimizer, batch, 2)), rate, goal=TRAINING_GOALS[(optimizer, batch)], unit="samples/s",
-            reference_note=setup, ours_spread=ours_spread((optimizer, batch, 2)),
-            reference_spread=spread(torch_rounds.get((setup, optimizer, batch), []))))
+    rows = mlp.training_rows(TRAINING_GOALS)
     for optimizer, batch in CONFIGS:
         rows.append(Row(f"{OPTIMIZER_NAMES[optimizer]}, batch {batch}: 1 thread vs 1 thread",
-                        ours.get((optimizer, batch, 1)), torch.get(("t1", optimizer, batch)), goal=ONE_THREAD_GOAL,
-                        unit="samples/s", reference_note="t1", ours_spread=ours_spread((optimizer, batch, 1)),
-                        reference_spread=spread(torch_rounds.get(("t1", optimizer, batch), []))))
+                        mlp.ours.get((optimizer, batch, 1)), mlp.torch.get(("t1", optimizer, batch)),
+                        goal=ONE_THREAD_GOAL, unit="samples/s", reference_note="t1",
+                        ours_spread=mlp.ours_spread((optimizer, batch, 1)),
+                        reference_spread=spread(mlp.torch_rounds.get(("t1", optimizer, batch), []))))
     sections.append(("Training throughput, samples/s (Fashion-MNIST, 784-256-128-10 ReLU, softmax CE) vs PyTorch",
                      rows))
 
     peak = data.get("peak", {})
     rows = []
     for optimizer in ("sgd", "adam"):
-        rate = ours.get((optimizer, 256, 2))
+        rate = mlp.ours.get((optimizer, 256, 2))
         achieved = rate * TRAINING_FLOPS_PER_SAMPLE / 1e9 if rate else None
         rows.append(Row(f"{OPTIMIZER_NAMES[optimizer]}, batch 256, 2 threads: GFLOP/s / peak", achieved,
                         peak.get(2), goal=PEAK_SHARE_GOAL, unit="GFLOP/s", reference_note="2-core peak",
-                        percent=True, ours_spread=ours_spread((optimizer, 256, 2)),
+                        percent=True, ours_spread=mlp.ours_spread((optimizer, 256, 2)),
                         reference_spread=spread(data.get("peak_rounds", {}).get(2, []))))
     sections.append((f"Share of the measured fp32 peak ({TRAINING_FLOPS_PER_SAMPLE:,} FLOPs a sample)", rows))
-
-    inference = data["scratchnet_inference"]
-    torch_latency = {setup: median(v) for setup, v in data["torch_latency"].items()}
-    torch_batch = {setup: median(v) for setup, v in data["torch_batch"].items()}
-    best_latency = min(((v, s) for s, v in torch_latency.items() if v is not None), default=(None, ""))
-    best_batch = max(((v, s) for s, v in torch_batch.items() if v is not None), default=(None, ""))
-    latency_2 = inference.get(2, {}).get("latency", [])
-    batch_1, batch_2 = inference.get(1, {}).get("batch", []), inference.get(2, {}).get("batch", [])
-    rows = [Row("batch 1 latency, us", median(latency_2), best_latency[0], better="lower", goal=LATENCY_GOAL,
-                unit="us", reference_note=best_latency[1], ours_spread=spread(latency_2),
-                reference_spread=spread(data["torch_latency"].get(best_latency[1], []))),
-            Row("batch 1000 throughput, samples/s", median(batch_2), best_batch[0], goal=BATCH_INFERENCE_GOAL,
-                unit="samples/s", reference_note=best_batch[1], ours_spread=spread(batch_2),
-                reference_spread=spread(data["torch_batch"].get(best_batch[1], []))),
-            Row("batch 1000 throughput: 2 threads vs 1", median(batch_2), median(batch_1),
-                goal=INFERENCE_THREADS_GOAL, unit="samples/s", reference_note="1 thread", ours_spread=spread(batch_2),
-                reference_spread=spread(batch_1))]
-    sections.append(("Inference, 2 threads vs PyTorch's fastest setup", rows))
-
-    torch_rss = [rss for values in data["torch_rss"].values() for rss in values]
-    rows = [Row("peak RSS while training, MB", max(data["scratchnet_rss"], default=None), median(torch_rss),
-                better="lower", goal=4, unit="MB", reference_note="anchor", ours_spread=spread(data["scratchnet_rss"]),
-                reference_spread=spread(torch_rss))]
-    sections.append(("Memory (scratchnet: its largest training run; PyTorch: median anchor run)", rows))
+    sections.append(("Inference, 2 threads vs PyTorch's fastest setup",
+                     mlp.inference_rows(LATENCY_GOAL, BATCH_INFERENCE_GOAL)))
+    sections.append(("Memory (scratchnet: its largest training run; PyTorch: median anchor run)", mlp.memory_rows("anchor")))
 
     xor = data["xor"]
     rows = [Row("time per iteration, ns", median(xor["scratchnet"]), median(xor["numpy"]), better="lower",
                 goal=XOR_GOAL, unit="ns", reference_note="numpy seed", ours_spread=spread(xor["scratchnet"]),
                 reference_spread=spread(xor["numpy"]))]
     sections.append(("Stage 1 XOR (2-4-1 sigmoid, float64) vs the numpy seed's loop", rows))
-
-    rows = []
-    for optimizer in ("sgd", "adam"):
-        rows.append(Row(f"{OPTIMIZER_NAMES[optimizer]}, batch 256: 2 threads vs 1", ours.get((optimizer, 256, 2)),
-                        ours.get((optimizer, 256, 1)), goal=1.6, unit="samples/s", reference_note="1 thread",
-                        ours_spread=ours_spread((optimizer, 256, 2)), reference_spread=ours_spread((optimizer, 256, 1))))
-    identical = data["models_identical"]
-    same = sum(identical)
-    rows.append(Row(f"model files, --threads 1 vs 2: {same}/{len(identical)} identical",
-                    check=bool(identical) and same == len(identical)))
-    sections.append(("Threads (scratchnet 2 threads against itself on 1)", rows))
+    sections.append(("Threads (scratchnet 2 threads against itself on 1)", mlp.thread_rows()))
 
     fann = data.get("fann", {})
     if fann:
+        batch_1, latency_1 = mlp.inference_rounds(1, "batch"), mlp.inference_rounds(1, "latency")
         rows = [Row("training, samples/s: scratchnet SGD-mom. b64 1 thread vs FANN",
-                    ours.get(("sgd", 64, 1)), median(fann["train"]), unit="samples/s",
-                    reference_note="batch 1", ours_spread=ours_spread(("sgd", 64, 1)),
+                    mlp.ours.get(("sgd", 64, 1)), median(fann["train"]), unit="samples/s",
+                    reference_note="batch 1", ours_spread=mlp.ours_spread(("sgd", 64, 1)),
                     reference_spread=spread(fann["train"])),
                 Row("batch 1 latency, us: scratchnet 1 thread vs FANN",
-                    median(inference.get(1, {}).get("latency", [])), median(fann["latency"]), better="lower",
-                    unit="us", reference_note="fann_run", ours_spread=spread(inference.get(1, {}).get("latency", [])),
+                    median(latency_1), median(fann["latency"]), better="lower",
+                    unit="us", reference_note="fann_run", ours_spread=spread(latency_1),
                     reference_spread=spread(fann["latency"])),
                 Row("1000-sample throughput, samples/s: 1 thread vs FANN",
                     median(batch_1), median(fann["batch"]), unit="samples/s",
                     reference_note="fann_run", ours_spread=spread(batch_1), reference_spread=spread(fann["batch"]))]
         sections.append(("FANN 2.2, single-threaded (no target: FANN cannot express the network exactly; see notes)",
                          rows))
+    if "lenet" in data:
+        sections += lenet_sections(Figures(data["lenet"]))
     return sections
+
+
+def lenet_sections(lenet):
+    """LeNet-5's sections: training, inference, threads and memory against its PyTorch script."""
+    return [("LeNet-5 training throughput, samples/s (Fashion-MNIST [1,28,28]) vs PyTorch's fastest setup",
+             lenet.training_rows({config: LENET_TRAINING_GOAL for config in CONFIGS})),
+            ("LeNet-5 inference, 2 threads vs PyTorch's fastest setup",
+             lenet.inference_rows(LENET_LATENCY_GOAL, LENET_BATCH_INFERENCE_GOAL)),
+            ("LeNet-5 threads (scratchnet 2 threads against itself on 1)", lenet.thread_rows()),
+            ("LeNet-5 memory (scratchnet: its largest training run; PyTorch: median run)", lenet.memory_rows("PyTorch"))]
 
 
 def spread_text(value):

@@ -3,7 +3,11 @@
 the benchmark protocol): the reference scratchnet's convolutional network is measured against.
 
 Usage: /usr/bin/python3 bench/torch_lenet_fmnist.py [--threads 2] [--blas-threads N]
-           [--acc-epochs 10] [--seeds 1] [--no-acc] [--no-speed]
+           [--acc-epochs 10] [--seeds 1] [--no-acc] [--no-speed] [--quick]
+  --threads 1 also sets OPENBLAS_NUM_THREADS=1 / OMP_NUM_THREADS=1 before torch is imported, as
+  the anchor does; --blas-threads N forces OPENBLAS_NUM_THREADS=N.
+  --quick: tiny work (512 training rows, 1000 test rows, 2 warm-up batches, one timed inference
+  pass, 20 latency samples), to test bench/suite.py's parsing; its figures are not measurements.
 
 The network, as scratchnet's spec conv:6:5:padding=2:relu,maxpool:2,conv:16:5:relu,maxpool:2,
 flatten,120:relu,84:relu,10 builds it: Conv2d(1, 6, 5, padding=2), ReLU, MaxPool2d(2),
@@ -21,6 +25,8 @@ Protocol (the anchor's):
     seed 0 .. seeds-1 (the seed sets the split, the weights and the shuffles).
   * inference: eval + no_grad; batch 1000 over the 10k test set (median of 7 passes) and batch-1
     latency (median over 2000 single samples).
+Output: the anchor's line formats (its header, "train ...", "inference ..." and a last "FINAL
+torch_lenet ..." line with every figure and the peak RSS), which bench/suite_runs.py parses.
 """
 import argparse
 import gzip
@@ -35,6 +41,7 @@ ap.add_argument("--seeds", type=int, default=1)
 ap.add_argument("--no-acc", action="store_true")
 ap.add_argument("--no-speed", action="store_true")
 ap.add_argument("--blas-threads", type=int, default=0)
+ap.add_argument("--quick", action="store_true")
 args = ap.parse_args()
 if args.threads == 1:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -42,6 +49,7 @@ if args.threads == 1:
 if args.blas_threads:
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
 
+import ctypes  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -63,14 +71,28 @@ def load(split):
 
 
 torch.set_num_threads(args.threads)
-print(f"torch {torch.__version__} threads={torch.get_num_threads()} "
-      f"blas_threads={os.environ.get('OPENBLAS_NUM_THREADS', 'default')}", flush=True)
+try:
+    openblas = ctypes.CDLL("libopenblas.so.0")
+    openblas.openblas_get_corename.restype = ctypes.c_char_p
+    openblas_info = (f"openblas core={openblas.openblas_get_corename().decode()} "
+                     f"threads={openblas.openblas_get_num_threads()}")
+except OSError:
+    openblas_info = "openblas ?"
+BLAS_THREADS = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+# The anchor's header, which the suite reads the versions from.
+print(f"torch {torch.__version__} threads={torch.get_num_threads()} blas_threads={BLAS_THREADS} "
+      f"{openblas_info}", flush=True)
 
 xtr, ytr = load("train")
 xte, yte = load("t10k")
 Xtr, Ytr = torch.from_numpy(xtr).reshape(-1, 1, 28, 28), torch.from_numpy(ytr)
 Xte, Yte = torch.from_numpy(xte).reshape(-1, 1, 28, 28), torch.from_numpy(yte)
-N = Xtr.shape[0]
+if args.quick:
+    Xtr, Ytr, Xte, Yte = Xtr[:512], Ytr[:512], Xte[:1000], Yte[:1000]
+N, TEST_ROWS = Xtr.shape[0], Xte.shape[0]
+WARMUP_BATCHES = 2 if args.quick else 30
+PASSES = 1 if args.quick else 7
+LATENCY_WARMUP, LATENCY_SAMPLES = (5, 20) if args.quick else (200, 2000)
 
 
 def make_model(seed=0):
@@ -127,36 +149,40 @@ if not args.no_speed:
             opt = make_opt(optname, model)
             gen = torch.Generator().manual_seed(1)
             perm = torch.randperm(N, generator=gen)
-            for i in range(30):
+            for i in range(WARMUP_BATCHES):
                 step(model, opt, Xtr[perm[i * bs:(i + 1) * bs]], Ytr[perm[i * bs:(i + 1) * bs]])
             ch = []
             dt = run_epoch(model, opt, bs, gen, Xtr, Ytr, ch)
             results[f"train_{optname}_bs{bs}"] = N / dt
+            # An epoch shorter than one 16-batch chunk (--quick) has no chunk: its rate stands in.
+            chunk_median = np.median(ch) if ch else N / dt
             print(f"train {optname:4s} bs={bs:3d}: epoch {dt:.3f}s -> {N / dt:,.0f} samples/s; "
-                  f"chunk median {np.median(ch):,.0f} samples/s", flush=True)
+                  f"chunk median {chunk_median:,.0f} samples/s", flush=True)
 
     model = make_model()
     model.eval()
     with torch.no_grad():
         for _ in range(2):
-            for i in range(0, 10000, 1000):
+            for i in range(0, TEST_ROWS, 1000):
                 model(Xte[i:i + 1000])
         ts = []
-        for _ in range(7):
+        for _ in range(PASSES):
             t0 = time.perf_counter()
-            for i in range(0, 10000, 1000):
+            for i in range(0, TEST_ROWS, 1000):
                 model(Xte[i:i + 1000])
             ts.append(time.perf_counter() - t0)
         lat = []
-        for i in range(200):
-            model(Xte[i:i + 1])
-        for i in range(2000):
-            xb = Xte[i:i + 1]
+        for i in range(LATENCY_WARMUP):
+            model(Xte[i % TEST_ROWS:i % TEST_ROWS + 1])
+        for i in range(LATENCY_SAMPLES):
+            xb = Xte[i % TEST_ROWS:i % TEST_ROWS + 1]
             t0 = time.perf_counter()
             model(xb)
             lat.append(time.perf_counter() - t0)
-    print(f"inference bs1000: {10000 / float(np.median(ts)):,.0f} samples/s; bs1 latency median "
-          f"{np.median(np.array(lat) * 1e6):.1f} us", flush=True)
+    results["infer_bs1000"] = TEST_ROWS / float(np.median(ts))
+    results["infer_bs1_med"] = float(np.median(np.array(lat) * 1e6))
+    print(f"inference bs1000: {results['infer_bs1000']:,.0f} samples/s; bs1 latency median "
+          f"{results['infer_bs1_med']:.1f} us", flush=True)
 
 if not args.no_acc:
     accuracies = []
@@ -172,4 +198,12 @@ if not args.no_acc:
     print(f"accuracy mean of {args.seeds} seeds: {np.mean(accuracies):.4f}", flush=True)
 
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"peak RSS {rss_mb:.0f} MB", flush=True)
+# One line with every figure, in the anchor's FINAL form.
+figures = [f"{k}={v:,.0f}/s" for k, v in results.items() if k.startswith("train_")]
+if "infer_bs1000" in results:
+    figures += [f"infer_bs1000={results['infer_bs1000']:,.0f}/s",
+                f"infer_bs1_med={results['infer_bs1_med']:.1f}us"]
+if not args.no_acc:
+    figures.append(f"acc={np.mean(accuracies):.4f}")
+print(f"FINAL torch_lenet threads={args.threads} blas_threads={BLAS_THREADS}: " + " ".join(figures)
+      + f" peakRSS={rss_mb:.0f}MB", flush=True)
