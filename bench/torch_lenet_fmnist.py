@@ -42,6 +42,9 @@ ap.add_argument("--no-acc", action="store_true")
 ap.add_argument("--no-speed", action="store_true")
 ap.add_argument("--blas-threads", type=int, default=0)
 ap.add_argument("--quick", action="store_true")
+ap.add_argument("--batchnorm", action="store_true",
+                help="a BatchNorm2d after each convolution (scratchnet's conv:6:5:padding=2,batchnorm,"
+                     "relu,maxpool:2,conv:16:5,batchnorm,relu,maxpool:2,flatten,120:relu,84:relu,10)")
 args = ap.parse_args()
 if args.threads == 1:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -97,8 +100,9 @@ LATENCY_WARMUP, LATENCY_SAMPLES = (5, 20) if args.quick else (200, 2000)
 
 def make_model(seed=0):
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+    norm = (lambda channels: [nn.BatchNorm2d(channels)]) if args.batchnorm else (lambda channels: [])
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), *norm(6), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(6, 16, 5), *norm(16), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
                          nn.Linear(84, 10))
 
