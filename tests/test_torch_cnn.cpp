@@ -14,9 +14,6 @@
 
 #include "fixtures.hpp"
 #include "named_tensors.hpp"
-#include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
-#include "scratchnet/losses/mean_squared_error.hpp"
-#include "scratchnet/losses/softmax_cross_entropy.hpp"
 #include "scratchnet/model/layer_spec.hpp"
 #include "torch_pass.hpp"
 
@@ -29,13 +26,6 @@ using testing::matrix_from_json;
 
 constexpr double kTolerance = 1e-10;
 constexpr const char* kFixture = "torch_cnn.json";
-
-std::unique_ptr<Loss<double>> make_loss(const std::string& kind) {
-  if (kind == "MSELoss") return std::make_unique<MeanSquaredError<double>>();
-  if (kind == "BCEWithLogitsLoss") return std::make_unique<BinaryCrossEntropyWithLogits<double>>();
-  if (kind == "CrossEntropyLoss") return std::make_unique<SoftmaxCrossEntropy<double>>();
-  throw std::invalid_argument("no scratchnet loss for " + kind);
-}
 
 const json& fixture() {
   static const json loaded = testing::load_fixture(kFixture);
@@ -69,7 +59,7 @@ TEST_P(CnnAgainstTorch, SameOutputLossGradientsAndBuffers) {
   ASSERT_TRUE(testing::load_named_state(model, expected.at("state_dict")));
   const SampleRandom random(1);
   if (expected.at("mode") == "train") model.train(random);
-  const std::unique_ptr<Loss<double>> loss = make_loss(expected.at("loss"));
+  const std::unique_ptr<Loss<double>> loss = testing::torch_loss<double>(expected.at("loss"));
 
   testing::expect_pass_matches_torch(model, *loss, expected, kTolerance);
 

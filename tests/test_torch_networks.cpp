@@ -21,10 +21,6 @@
 #include "scratchnet/layers/sigmoid.hpp"
 #include "scratchnet/layers/softmax.hpp"
 #include "scratchnet/layers/tanh.hpp"
-#include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
-#include "scratchnet/losses/mean_squared_error.hpp"
-#include "scratchnet/losses/softmax_cross_entropy.hpp"
-#include "scratchnet/losses/sum_squared_error.hpp"
 #include "torch_pass.hpp"
 
 namespace scratchnet {
@@ -57,14 +53,6 @@ std::unique_ptr<Layer<double>> make_layer(const json& layer) {
   throw std::invalid_argument("no scratchnet layer for " + layer.dump());
 }
 
-std::unique_ptr<Loss<double>> make_loss(const std::string& kind) {
-  if (kind == "MSELoss") return std::make_unique<MeanSquaredError<double>>();
-  if (kind == "BCEWithLogitsLoss") return std::make_unique<BinaryCrossEntropyWithLogits<double>>();
-  if (kind == "CrossEntropyLoss") return std::make_unique<SoftmaxCrossEntropy<double>>();
-  if (kind == "SumSquaredError") return std::make_unique<SumSquaredError<double>>();
-  throw std::invalid_argument("no scratchnet loss for " + kind);
-}
-
 const json& fixture_case(const std::string& name) {
   static const json fixture = testing::load_fixture(kFixture);
   for (const json& recorded : fixture.at("cases"))
@@ -94,7 +82,7 @@ TEST_P(AgainstTorch, SameOutputLossAndGradients) {
     EXPECT_EQ(model.layer(model.size() - 1).name(), layer.at("kind").get<std::string>());
   }
   ASSERT_TRUE(testing::load_named_parameters(model, expected.at("parameters")));
-  const std::unique_ptr<Loss<double>> loss = make_loss(expected.at("loss"));
+  const std::unique_ptr<Loss<double>> loss = testing::torch_loss<double>(expected.at("loss"));
 
   testing::expect_pass_matches_torch(model, *loss, expected, kTolerance);
 }

@@ -19,18 +19,12 @@
 #include "scratchnet/optimizers/rmsprop.hpp"
 #include "scratchnet/optimizers/sgd.hpp"
 #include "scratchnet/training/trainer.hpp"
+#include "torch_pass.hpp"
 
 namespace scratchnet {
 namespace {
 
 using nlohmann::json;
-
-std::unique_ptr<Loss<double>> loss_named(const std::string& name) {
-  if (name == "CrossEntropyLoss") return std::make_unique<SoftmaxCrossEntropy<double>>();
-  if (name == "BCEWithLogitsLoss") return std::make_unique<BinaryCrossEntropyWithLogits<double>>();
-  if (name == "MSELoss") return std::make_unique<MeanSquaredError<double>>();
-  return std::make_unique<SumSquaredError<double>>();
-}
 
 std::unique_ptr<Optimizer<double>> optimizer_named(const std::string& name, const json& options) {
   const auto option = [&](const char* key, double fallback) {
@@ -84,7 +78,7 @@ TEST_P(TrainerAgainstTorch, SameWeightsAndEpochMetrics) {
   ASSERT_TRUE(testing::load_named_state(model, expected["initial"]));
   const InMemoryDataset<double> data(testing::matrix_from_json(expected["input"]),
                                      testing::matrix_from_json(expected["target"]));
-  auto loss = loss_named(expected["loss"]);
+  auto loss = testing::torch_loss<double>(expected["loss"]);
   auto optimizer = optimizer_named(expected["optimizer"], expected["options"]);
   TrainingOptions options;
   options.batch_size = expected["batch"];
@@ -148,12 +142,7 @@ TEST(TrainerAgainstTorch, ConvolutionalRunsInFloat) {
     model.buffers() = reference.buffers().cast<float>();
     const InMemoryDataset<float> data(testing::matrix_from_json(expected["input"]).cast<float>(),
                                       testing::matrix_from_json(expected["target"]).cast<float>());
-    std::unique_ptr<Loss<float>> loss;
-    if (expected["loss"] == "CrossEntropyLoss") {
-      loss = std::make_unique<SoftmaxCrossEntropy<float>>();
-    } else {
-      loss = std::make_unique<BinaryCrossEntropyWithLogits<float>>();
-    }
+    auto loss = testing::torch_loss<float>(expected["loss"]);
     std::unique_ptr<Optimizer<float>> optimizer;
     if (expected["optimizer"] == "SGD") {
       optimizer = std::make_unique<Sgd<float>>(

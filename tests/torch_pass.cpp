@@ -2,10 +2,28 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "fixtures.hpp"
 #include "named_tensors.hpp"
+#include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
+#include "scratchnet/losses/mean_squared_error.hpp"
+#include "scratchnet/losses/softmax_cross_entropy.hpp"
+#include "scratchnet/losses/sum_squared_error.hpp"
 
 namespace scratchnet::testing {
+
+template <typename T>
+std::unique_ptr<Loss<T>> torch_loss(const std::string& name) {
+  if (name == "MSELoss") return std::make_unique<MeanSquaredError<T>>();
+  if (name == "BCEWithLogitsLoss") return std::make_unique<BinaryCrossEntropyWithLogits<T>>();
+  if (name == "CrossEntropyLoss") return std::make_unique<SoftmaxCrossEntropy<T>>();
+  if (name == "SumSquaredError") return std::make_unique<SumSquaredError<T>>();
+  throw std::invalid_argument("no scratchnet loss for " + name);
+}
+
+template std::unique_ptr<Loss<float>> torch_loss<float>(const std::string&);
+template std::unique_ptr<Loss<double>> torch_loss<double>(const std::string&);
 
 void expect_pass_matches_torch(Sequential<double>& model, Loss<double>& loss,
                                const nlohmann::json& recorded, double tolerance) {
