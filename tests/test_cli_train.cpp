@@ -86,7 +86,7 @@ TEST(CliTrain, TrainsEvaluatesPredictsAndDescribes) {
   EXPECT_NE(info.out.find("standardisation of the 2 features"), std::string::npos);
 }
 
-// --input-shape gives a CSV row's sample shape. Every layer a spec names takes the row flat, so
+// --input-shape gives a CSV row's sample shape. A spec of dense layers takes the row flat, so
 // the model is the one trained without it, byte for byte; a shape that does not hold the row,
 // or one given for images, is refused naming the flag.
 TEST(CliTrain, InputShapeIsCheckedAndDenseLayersSeeTheRowFlat) {
