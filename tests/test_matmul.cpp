@@ -3,10 +3,12 @@
 // on any number of threads.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "scratchnet/kernels/correlate.hpp"
 #include "scratchnet/kernels/matmul.hpp"
 #include "scratchnet/kernels/reference_matmul.hpp"
 #include "scratchnet/random.hpp"
@@ -182,6 +184,64 @@ TEST(Matmul, RefusesKernelsItDoesNotHave) {
   const std::string chosen = kernels::matmul_kernel();
   EXPECT_FALSE(kernels::use_matmul_kernel("sse9"));
   EXPECT_EQ(kernels::matmul_kernel(), chosen);
+}
+
+// correlate_add against its definition, computed here in long double: rows picked by offsets
+// that overlap (as the taps of a convolution window do), segments of different arrays, lengths
+// with and without a partial vector, and row counts that leave edge tiles on every kernel.
+template <typename T>
+void check_correlate(Index rows, Index columns, Index length, Index segments) {
+  Random random(/*seed=*/rows * 7919 + columns * 104729 + length * 13 + segments);
+  const Index a_size = rows * 5 + length, b_size = columns * 3 + length;
+  std::vector<Matrix<T>> a_arrays, b_arrays;
+  std::vector<const T*> a, b;
+  for (Index s = 0; s < segments; ++s) {
+    a_arrays.push_back(random_matrix<T>(1, a_size, random));
+    b_arrays.push_back(random_matrix<T>(1, b_size, random));
+  }
+  for (Index s = 0; s < segments; ++s) {
+    a.push_back(a_arrays[std::size_t(s)].data());
+    b.push_back(b_arrays[std::size_t(s)].data());
+  }
+  std::vector<Index> a_offsets, b_offsets;
+  for (Index i = 0; i < rows; ++i)
+    a_offsets.push_back(i * 5);
+  for (Index j = 0; j < columns; ++j)
+    b_offsets.push_back((j * 7) % (columns * 3 + 1));  // out of order, some runs overlapping
+  const Matrix<T> start = random_matrix<T>(rows, columns + 2, random);
+  Matrix<T> fast = start;
+  kernels::correlate_add<T>(rows, columns, length, segments, a.data(), a_offsets.data(), b.data(),
+                            b_offsets.data(), fast.data(), fast.cols());
+  const std::string what = "correlate " + std::to_string(rows) + "x" + std::to_string(columns) +
+                           " length " + std::to_string(length) + " segments " +
+                           std::to_string(segments);
+  const double tolerance = 4.0 * double(length * segments + 1) * std::numeric_limits<T>::epsilon();
+  for (Index i = 0; i < rows; ++i) {
+    for (Index j = 0; j < columns + 2; ++j) {
+      long double expected = start(i, j);
+      for (Index s = 0; j < columns && s < segments; ++s) {
+        for (Index p = 0; p < length; ++p) {
+          expected += (long double)a[std::size_t(s)][a_offsets[std::size_t(i)] + p] *
+                      b[std::size_t(s)][b_offsets[std::size_t(j)] + p];
+        }
+      }
+      ASSERT_NEAR(double(fast(i, j)), double(expected), tolerance)
+          << what << " at (" << i << ", " << j << ")" << (j >= columns ? ": outside" : "");
+    }
+  }
+}
+
+TEST_P(EveryKernel, CorrelateAgreesWithItsDefinition) {
+  for (const auto& [rows, columns, length, segments] :
+       std::vector<std::array<Index, 4>>{{1, 1, 1, 1},
+                                         {6, 25, 896, 8},
+                                         {16, 150, 144, 3},
+                                         {5, 9, 37, 2},
+                                         {4, 4, 16, 1},
+                                         {3, 11, 100, 5}}) {
+    check_correlate<float>(rows, columns, length, segments);
+    check_correlate<double>(rows, columns, length, segments);
+  }
 }
 
 }  // namespace

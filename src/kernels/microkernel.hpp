@@ -164,8 +164,70 @@ std::ptrdiff_t nonzero_inputs(std::ptrdiff_t length, const typename Simd::Scalar
   return count;
 }
 
+// tile[i·tile_row_stride + j] += Σ_s Σ_{p < length} a[s][a_offsets[i] + p] · b[s][b_offsets[j] + p]
+// for a RowsA × RowsB block of dot products whose rows are picked by offsets into each segment's
+// arrays (Conv2d's weight gradient: the rows of b are windows of one sample's padded image, so no
+// columns matrix is built, and each segment is a sample). One vector accumulator per output
+// through every segment, folded to a scalar once at the end, plus a scalar tail per segment.
+template <typename Simd, int RowsA, int RowsB>
+void correlate_tile(std::ptrdiff_t segments, std::ptrdiff_t length,
+                    const typename Simd::Scalar* const* a, const std::ptrdiff_t* a_offsets,
+                    const typename Simd::Scalar* const* b, const std::ptrdiff_t* b_offsets,
+                    typename Simd::Scalar* tile, std::ptrdiff_t tile_row_stride) {
+  using Scalar = typename Simd::Scalar;
+  using Vector = typename Simd::Vector;
+  constexpr int kLanes = Simd::kLanes;
+  Vector sum[RowsA][RowsB];
+  Scalar tail[RowsA][RowsB];
+#pragma GCC unroll 8
+  for (int i = 0; i < RowsA; ++i) {
+#pragma GCC unroll 8
+    for (int j = 0; j < RowsB; ++j) {
+      sum[i][j] = Simd::zero();
+      tail[i][j] = Scalar(0);
+    }
+  }
+  for (std::ptrdiff_t s = 0; s < segments; ++s) {
+    const Scalar* a_row[RowsA];
+    const Scalar* b_row[RowsB];
+#pragma GCC unroll 8
+    for (int i = 0; i < RowsA; ++i)
+      a_row[i] = a[s] + a_offsets[i];
+#pragma GCC unroll 8
+    for (int j = 0; j < RowsB; ++j)
+      b_row[j] = b[s] + b_offsets[j];
+    std::ptrdiff_t p = 0;
+    for (; p + kLanes <= length; p += kLanes) {
+      Vector b_part[RowsB];
+#pragma GCC unroll 8
+      for (int j = 0; j < RowsB; ++j)
+        b_part[j] = Simd::load(b_row[j] + p);
+#pragma GCC unroll 8
+      for (int i = 0; i < RowsA; ++i) {
+        const Vector a_part = Simd::load(a_row[i] + p);
+#pragma GCC unroll 8
+        for (int j = 0; j < RowsB; ++j)
+          sum[i][j] = Simd::multiply_add(a_part, b_part[j], sum[i][j]);
+      }
+    }
+    for (; p < length; ++p) {
+      for (int i = 0; i < RowsA; ++i) {
+        for (int j = 0; j < RowsB; ++j)
+          tail[i][j] += a_row[i][p] * b_row[j][p];
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < RowsA; ++i) {
+#pragma GCC unroll 8
+    for (int j = 0; j < RowsB; ++j)
+      tile[i * tile_row_stride + j] += Simd::sum(sum[i][j]) + tail[i][j];
+  }
+}
+
 // The kernel for one scalar type, in the shape the packing code needs to know.
-template <typename Simd, int Rows, int VectorsPerRow>
+template <typename Simd, int Rows, int VectorsPerRow, int CorrelateRowsA = 4,
+          int CorrelateRowsB = 4>
 constexpr MicrokernelOf<typename Simd::Scalar> microkernel() {
   return {Simd::kLanes,
           Rows,
@@ -175,7 +237,10 @@ constexpr MicrokernelOf<typename Simd::Scalar> microkernel() {
           &dot_rows<Simd, 1>,
           &dot_rows<Simd, kDotRows>,
           &nonzero_inputs<Simd>,
-          {&sum_of_rows<Simd, 1>, &sum_of_rows<Simd, 2>, &sum_of_rows<Simd, 4>}};
+          {&sum_of_rows<Simd, 1>, &sum_of_rows<Simd, 2>, &sum_of_rows<Simd, 4>},
+          CorrelateRowsA,
+          CorrelateRowsB,
+          &correlate_tile<Simd, CorrelateRowsA, CorrelateRowsB>};
 }
 
 }  // namespace

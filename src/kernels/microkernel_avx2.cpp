@@ -39,9 +39,10 @@ struct Double4 {
 
 }  // namespace
 
-// 6 × 2 vectors: 12 accumulators of the 16 registers, leaving room for the operands.
+// 6 × 2 vectors: 12 accumulators of the 16 registers, leaving room for the operands; for the
+// same reason 2 × 4 dot products at a time (8 accumulators, 4 + 1 operands).
 Microkernels avx2_microkernels() {
-  return {"avx2", microkernel<Float8, 6, 2>(), microkernel<Double4, 6, 2>()};
+  return {"avx2", microkernel<Float8, 6, 2, 2, 4>(), microkernel<Double4, 6, 2, 2, 4>()};
 }
 
 }  // namespace scratchnet::kernels

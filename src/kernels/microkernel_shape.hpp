@@ -40,6 +40,12 @@ struct MicrokernelOf {
                                    T* values);
   // sum_of_rows for blocks 1, 2 and 4 vectors wide (InputMajorWeights, one sample at a time).
   SumOfRows sum_of_rows[3];
+  // tile[i·tile_row_stride + j] += Σ_s Σ_{p < length} a[s][a_offsets[i] + p] · b[s][b_offsets[j] +
+  // p] for i < correlate_rows_a, j < correlate_rows_b (see kernels/correlate.hpp).
+  int correlate_rows_a, correlate_rows_b;
+  void (*correlate_tile)(std::ptrdiff_t segments, std::ptrdiff_t length, const T* const* a,
+                         const std::ptrdiff_t* a_offsets, const T* const* b,
+                         const std::ptrdiff_t* b_offsets, T* tile, std::ptrdiff_t tile_row_stride);
 };
 
 struct Microkernels {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "scratchnet/kernels/correlate.hpp"
 #include "scratchnet/kernels/matmul.hpp"
 
 namespace scratchnet {
@@ -114,6 +115,19 @@ Shape Conv2d<T>::output_shape(const Shape& input) const {
               std::to_string(window_.padding));
   geometry_ = {in_channels_ / groups_, input[1],         input[2],   window_.kernel, window_.stride,
                window_.padding,        window_.dilation, out_height, out_width};
+  const kernels::ConvolutionGeometry& g = geometry_;
+  tap_offsets_.clear();
+  for (Index c = 0; c < g.channels; ++c) {
+    for (Index i = 0; i < g.kernel; ++i) {
+      for (Index j = 0; j < g.kernel; ++j) {
+        tap_offsets_.push_back((c * g.padded_height() + i * g.dilation) * g.padded_width() +
+                               j * g.dilation);
+      }
+    }
+  }
+  spread_offsets_.clear();
+  for (Index o = 0; o < out_channels_ / groups_; ++o)
+    spread_offsets_.push_back(o * spread_length());
   return Shape({out_channels_, out_height, out_width});
 }
 
@@ -235,9 +249,107 @@ void Conv2d<T>::backward_parameters(ConstMatrixView<T> doutput) {
 }
 
 template <typename T>
-void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
+Index Conv2d<T>::spread_length() const {
+  constexpr Index kWidestVector = 16;
+  return (geometry_.wide_positions() + kWidestVector - 1) / kWidestVector * kWidestVector;
+}
+
+// The weight gradient as dot products of doutput's rows with runs of the padded image:
+//   dweight(o, tap) += Σ_{samples n of a chunk} Σ_q spread(n, o, q) · padded(n)[tap_offset + q]
+// where spread is doutput over the wide positions, zero past the image's edge and past
+// wide_positions() (so the runs' values there add nothing, unless one is infinite: 0·∞ is NaN,
+// where torch keeps ±∞). No columns matrix is laid out, nor packed: kernels/correlate.hpp.
+// The input gradient is col2im of weightᵀ · spread, per sample.
+template <typename T>
+void Conv2d<T>::backward_wide(ConstMatrixView<T> doutput, T* dinput) {
   const kernels::ConvolutionGeometry& g = geometry_;
-  const Columns layout{g, window_.stride == 1};
+  const Index batch = doutput.rows();
+  const Index group_in = g.channels * g.height * g.width;
+  const Index group_out = out_channels_ / groups_;
+  const Index positions = g.positions();
+  const Index length = spread_length();
+  const Index chunks = (batch + kSamplesPerChunk - 1) / kSamplesPerChunk;
+  const Index gradient_size = weight_size() + (has_bias() ? out_channels_ : 0);
+  auto partials = partials_.reshape(chunks, gradient_size);
+  // Scratch: for each sample of a chunk its padded image (with the values past it that the
+  // rounded-up runs read, zero) and its spread doutput; for dinput, the columns' gradient and
+  // the padded image's.
+  const Index image_size = g.padded_size() + (length - g.wide_positions());
+  const Index sample_size = image_size + group_out * length;
+  const Index dcolumns_size = dinput != nullptr ? g.patch_size() * g.wide_positions() : 0;
+  const Index dpadded_size = dinput != nullptr ? g.padded_size() : 0;
+  auto scratch = scratch_.reshape(shares_for(pool_, chunks),
+                                  kSamplesPerChunk * sample_size + dcolumns_size + dpadded_size);
+  for_shares(pool_, chunks, [&](Index share, Index first_chunk, Index end_chunk) {
+    T* space = scratch.row(share).data();
+    MatrixView<T> dcolumns(space + kSamplesPerChunk * sample_size, g.patch_size(),
+                           g.wide_positions());
+    T* dpadded = dcolumns.data() + dcolumns_size;
+    for (Index chunk = first_chunk; chunk < end_chunk; ++chunk) {
+      partials.row(chunk).setZero();
+      T* dweight_sum = partials.row(chunk).data();
+      const Index first = chunk * kSamplesPerChunk;
+      const Index count = std::min(batch, first + kSamplesPerChunk) - first;
+      for (Index group = 0; group < groups_; ++group) {
+        const T* images[kSamplesPerChunk];
+        const T* spreads[kSamplesPerChunk];
+        for (Index t = 0; t < count; ++t) {
+          T* image = space + t * sample_size;
+          kernels::pad_image(input_.row(first + t).data() + group * group_in, g, image);
+          std::fill(image + g.padded_size(), image + image_size, T(0));
+          T* spread = image + image_size;
+          const T* dout = doutput.row(first + t).data() + group * group_out * positions;
+          for (Index o = 0; o < group_out; ++o) {
+            T* row = spread + o * length;
+            for (Index y = 0; y < g.out_height; ++y) {
+              T* to = row + y * g.padded_width();
+              std::copy_n(dout + (o * g.out_height + y) * g.out_width, g.out_width, to);
+              std::fill(to + g.out_width, to + g.padded_width(), T(0));
+            }
+            std::fill(row + g.wide_positions(), row + length, T(0));
+          }
+          images[t] = image;
+          spreads[t] = spread;
+        }
+        kernels::correlate_add<T>(group_out, g.patch_size(), length, count, spreads,
+                                  spread_offsets_.data(), images, tap_offsets_.data(),
+                                  dweight_sum + group * group_out * g.patch_size(), g.patch_size());
+        if (dinput == nullptr) continue;
+        const auto group_weight = weight().middleRows(group * group_out, group_out);
+        for (Index t = 0; t < count; ++t) {
+          const Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> dproduct(
+              spreads[t], group_out, g.wide_positions(), Eigen::OuterStride<>(length));
+          kernels::matmul_atb<T>(group_weight, dproduct, dcolumns);
+          std::fill(dpadded, dpadded + dpadded_size, T(0));
+          kernels::wide_col2im_add(dcolumns.data(), g, dpadded);
+          kernels::crop_image(
+              dpadded, g,
+              dinput + (first + t) * in_channels_ * g.height * g.width + group * group_in);
+        }
+      }
+      if (has_bias()) {
+        T* dbias_sum = dweight_sum + weight_size();
+        for (Index t = 0; t < count; ++t) {
+          for (Index o = 0; o < out_channels_; ++o)
+            dbias_sum[o] += sum_of(doutput.row(first + t).data() + o * positions, positions);
+        }
+      }
+    }
+  });
+  Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gradients(gradients_, gradient_size);
+  for (Index chunk = 0; chunk < chunks; ++chunk)
+    gradients += partials.row(chunk);
+}
+
+// For stride > 1: im2col's columns per sample and group, and matrix products.
+template <typename T>
+void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
+  if (window_.stride == 1) {
+    backward_wide(doutput, dinput);
+    return;
+  }
+  const kernels::ConvolutionGeometry& g = geometry_;
+  const Columns layout{g, false};
   const Index batch = doutput.rows();
   const Index group_in = g.channels * g.height * g.width;
   const Index group_out = out_channels_ / groups_;
@@ -245,20 +357,12 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
   const Index chunks = (batch + kSamplesPerChunk - 1) / kSamplesPerChunk;
   const Index gradient_size = weight_size() + (has_bias() ? out_channels_ : 0);
   auto partials = partials_.reshape(chunks, gradient_size);
-  // Scratch: the columns; (wide) doutput spread over the wide positions [O/G, Ho·Wp], zero past
-  // the image's edge, so those positions add nothing (unless the input holds an infinity, which
-  // 0·∞ turns into NaN there where torch keeps ±∞); for dinput, the columns' gradient and (wide)
-  // the padded image's.
-  const Index wide_doutput = layout.wide ? group_out * layout.positions() : 0;
-  const Index dcolumns_size = dinput != nullptr ? g.patch_size() * layout.positions() : 0;
-  const Index dpadded_size = dinput != nullptr ? layout.padded_size() : 0;
-  auto scratch = scratch_.reshape(shares_for(pool_, chunks),
-                                  layout.size() + wide_doutput + dcolumns_size + dpadded_size);
+  // Scratch: the columns, then for dinput the columns' gradient.
+  const Index dcolumns_size = dinput != nullptr ? g.patch_size() * positions : 0;
+  auto scratch = scratch_.reshape(shares_for(pool_, chunks), layout.size() + dcolumns_size);
   for_shares(pool_, chunks, [&](Index share, Index first_chunk, Index end_chunk) {
     T* space = scratch.row(share).data();
-    T* spread = space + layout.size();
-    MatrixView<T> dcolumns(spread + wide_doutput, g.patch_size(), layout.positions());
-    T* dpadded = dcolumns.data() + dcolumns_size;
+    MatrixView<T> dcolumns(space + layout.size(), g.patch_size(), positions);
     for (Index chunk = first_chunk; chunk < end_chunk; ++chunk) {
       partials.row(chunk).setZero();
       MatrixView<T> dweight_sum(partials.row(chunk).data(), out_channels_, g.patch_size());
@@ -267,33 +371,17 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
       for (Index n = chunk * kSamplesPerChunk; n < end; ++n) {
         T* dinput_row =
             dinput != nullptr ? dinput + n * in_channels_ * g.height * g.width : nullptr;
-        if (dinput_row != nullptr && !layout.wide) {
-          std::fill(dinput_row, dinput_row + groups_ * group_in, T(0));
-        }
+        if (dinput_row != nullptr) std::fill(dinput_row, dinput_row + groups_ * group_in, T(0));
         for (Index group = 0; group < groups_; ++group) {
           const auto columns = layout.lay_out(input_.row(n).data() + group * group_in, space);
-          const T* dout = doutput.row(n).data() + group * group_out * positions;
-          if (layout.wide) {
-            for (Index line = 0; line < group_out * g.out_height; ++line) {
-              T* to = spread + line * g.padded_width();
-              std::copy_n(dout + line * g.out_width, g.out_width, to);
-              std::fill(to + g.out_width, to + g.padded_width(), T(0));
-            }
-            dout = spread;
-          }
-          const ConstMatrixView<T> dproduct(dout, group_out, layout.positions());
+          const ConstMatrixView<T> dproduct(doutput.row(n).data() + group * group_out * positions,
+                                            group_out, positions);
           kernels::matmul_abt_add<T>(dproduct, columns,
                                      dweight_sum.middleRows(group * group_out, group_out));
           if (dinput_row == nullptr) continue;
           const auto group_weight = weight().middleRows(group * group_out, group_out);
           kernels::matmul_atb<T>(group_weight, dproduct, dcolumns);
-          if (layout.wide) {
-            std::fill(dpadded, dpadded + dpadded_size, T(0));
-            kernels::wide_col2im_add(dcolumns.data(), g, dpadded);
-            kernels::crop_image(dpadded, g, dinput_row + group * group_in);
-          } else {
-            kernels::col2im_add(dcolumns.data(), g, dinput_row + group * group_in);
-          }
+          kernels::col2im_add(dcolumns.data(), g, dinput_row + group * group_in);
         }
         if (has_bias()) {
           for (Index o = 0; o < out_channels_; ++o)

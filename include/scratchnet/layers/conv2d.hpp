@@ -65,6 +65,11 @@ class Conv2d final : public Layer<T> {
   struct Columns;
   // Adds this batch's parameter gradients; with `dinput`, also writes dloss/dinput there.
   void backward_into(ConstMatrixView<T> doutput, T* dinput);
+  // backward_into for stride 1, on the padded images and wide positions (see the .cpp).
+  void backward_wide(ConstMatrixView<T> doutput, T* dinput);
+  // Values per row of doutput spread over the wide positions: wide_positions() rounded up to a
+  // whole number of the widest vectors, the rest zero.
+  Index spread_length() const;
 
   Index in_channels_;
   Index out_channels_;
@@ -74,6 +79,10 @@ class Conv2d final : public Layer<T> {
   // One group's geometry (in_channels / groups channels) for the image size output_shape() was
   // last given; channels is 0 until then.
   mutable kernels::ConvolutionGeometry geometry_{};
+  // Where each tap's run starts in a padded image (channel, then row, then column of the
+  // window), and each output channel's row in a spread doutput: backward_wide's offsets.
+  mutable std::vector<Index> tap_offsets_;
+  mutable std::vector<Index> spread_offsets_;
   T* values_ = nullptr;
   T* gradients_ = nullptr;
   kernels::ThreadPool* pool_ = nullptr;
