@@ -22,11 +22,14 @@ namespace {
 // a is either a packed panel (a[p * Rows + i]) or, when `kRowsOfA`, the rows of a row-major
 // matrix read in place (a[i * a_row_stride + p]), which spares the transposing copy. b's steps
 // are b_row_stride apart: a packed panel's width, or a row-major matrix's row read in place.
-template <typename Simd, int Rows, int VectorsPerRow, bool kRowsOfA>
-void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
-                   std::ptrdiff_t a_row_stride, const typename Simd::Scalar* b,
-                   std::ptrdiff_t b_row_stride, typename Simd::Scalar* tile,
-                   std::ptrdiff_t tile_row_stride, bool accumulate) {
+// With `kOffsetsOfB`, b's step p is instead at b + b_offsets[p] (an indirect product: Conv2d's
+// window taps read where they are in the padded image).
+template <typename Simd, int Rows, int VectorsPerRow, bool kRowsOfA, bool kOffsetsOfB>
+void multiply_tile_steps(std::ptrdiff_t depth, const typename Simd::Scalar* a,
+                         std::ptrdiff_t a_row_stride, const typename Simd::Scalar* b,
+                         std::ptrdiff_t b_row_stride, const std::ptrdiff_t* b_offsets,
+                         typename Simd::Scalar* tile, std::ptrdiff_t tile_row_stride,
+                         bool accumulate) {
   using Vector = typename Simd::Vector;
   constexpr int kLanes = Simd::kLanes;
 
@@ -38,11 +41,12 @@ void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
       sum[i][v] = accumulate ? Simd::load(tile + i * tile_row_stride + v * kLanes) : Simd::zero();
     }
   }
-  for (std::ptrdiff_t p = 0; p < depth; ++p, b += b_row_stride) {
+  for (std::ptrdiff_t p = 0; p < depth; ++p) {
+    const typename Simd::Scalar* b_step = kOffsetsOfB ? b + b_offsets[p] : b + p * b_row_stride;
     Vector b_row[VectorsPerRow];
 #pragma GCC unroll 4
     for (int v = 0; v < VectorsPerRow; ++v)
-      b_row[v] = Simd::load(b + v * kLanes);
+      b_row[v] = Simd::load(b_step + v * kLanes);
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       const Vector a_value = Simd::broadcast(kRowsOfA ? a[i * a_row_stride + p] : a[p * Rows + i]);
@@ -57,6 +61,23 @@ void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
     for (int v = 0; v < VectorsPerRow; ++v)
       Simd::store(tile + i * tile_row_stride + v * kLanes, sum[i][v]);
   }
+}
+
+template <typename Simd, int Rows, int VectorsPerRow, bool kRowsOfA>
+void multiply_tile(std::ptrdiff_t depth, const typename Simd::Scalar* a,
+                   std::ptrdiff_t a_row_stride, const typename Simd::Scalar* b,
+                   std::ptrdiff_t b_row_stride, typename Simd::Scalar* tile,
+                   std::ptrdiff_t tile_row_stride, bool accumulate) {
+  multiply_tile_steps<Simd, Rows, VectorsPerRow, kRowsOfA, false>(
+      depth, a, a_row_stride, b, b_row_stride, nullptr, tile, tile_row_stride, accumulate);
+}
+
+template <typename Simd, int Rows, int VectorsPerRow>
+void multiply_tile_at_offsets(std::ptrdiff_t depth, const typename Simd::Scalar* a,
+                              const typename Simd::Scalar* b, const std::ptrdiff_t* b_offsets,
+                              typename Simd::Scalar* tile, std::ptrdiff_t tile_row_stride) {
+  multiply_tile_steps<Simd, Rows, VectorsPerRow, false, true>(depth, a, Rows, b, 0, b_offsets, tile,
+                                                              tile_row_stride, false);
 }
 
 // out[r] = Σ_p x[p] · y[r * y_stride + p] for `Rows` vectors y at once, sharing each load of x.
@@ -234,6 +255,7 @@ constexpr MicrokernelOf<typename Simd::Scalar> microkernel() {
           VectorsPerRow * Simd::kLanes,
           &multiply_tile<Simd, Rows, VectorsPerRow, false>,
           &multiply_tile<Simd, Rows, VectorsPerRow, true>,
+          &multiply_tile_at_offsets<Simd, Rows, VectorsPerRow>,
           &dot_rows<Simd, 1>,
           &dot_rows<Simd, kDotRows>,
           &nonzero_inputs<Simd>,

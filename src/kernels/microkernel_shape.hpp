@@ -30,6 +30,10 @@ struct MicrokernelOf {
   void (*multiply_tile_by_rows_of_a)(std::ptrdiff_t depth, const T* a, std::ptrdiff_t a_row_stride,
                                      const T* b, std::ptrdiff_t b_row_stride, T* tile,
                                      std::ptrdiff_t tile_row_stride, bool accumulate);
+  // tile = Σ_p a[p*rows + i] · b[b_offsets[p] + j]: a packed, b's steps where the offsets say.
+  void (*multiply_tile_at_offsets)(std::ptrdiff_t depth, const T* a, const T* b,
+                                   const std::ptrdiff_t* b_offsets, T* tile,
+                                   std::ptrdiff_t tile_row_stride);
   // out[r] = Σ_p x[p] · y[r * y_stride + p], for one y (dot) or kDotRows of them (dots): a
   // single row times a matrix stored as rows (one sample through a Dense layer), where packing
   // panels for tiles would cost more than the arithmetic. Both give the same bits per output.

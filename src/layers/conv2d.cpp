@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scratchnet/kernels/correlate.hpp"
+#include "scratchnet/kernels/indirect_product.hpp"
 #include "scratchnet/kernels/matmul.hpp"
 
 namespace scratchnet {
@@ -160,69 +161,67 @@ void Conv2d<T>::check_rows(Index columns) const {
   }
 }
 
-// The columns matrix of one sample's group of channels: im2col's [C/G·k·k, Ho·Wo], or for
-// stride 1 the wide one [C/G·k·k, Ho·Wp] (kernels/im2col.hpp), whose products cost more but
-// whose copying costs far less. A share's scratch holds, back to back: the padded image (wide
-// only), the columns, then what forward or backward needs besides (see their comments).
-template <typename T>
-struct Conv2d<T>::Columns {
-  const kernels::ConvolutionGeometry& g;
-  bool wide;
-
-  Index positions() const { return wide ? g.wide_positions() : g.positions(); }
-  Index padded_size() const { return wide ? g.padded_size() : 0; }
-  Index size() const { return padded_size() + g.patch_size() * positions(); }
-
-  // Fills the columns (after the padded image) at `scratch` from `image`; returns them.
-  MatrixView<T> lay_out(const T* image, T* scratch) const {
-    T* columns = scratch + padded_size();
-    if (wide) {
-      kernels::pad_image(image, g, scratch);
-      kernels::wide_im2col(scratch, g, columns);
-    } else {
-      kernels::im2col(image, g, columns);
-    }
-    return {columns, g.patch_size(), positions()};
-  }
-};
-
 // output_g = weight_g · im2col(input_g) + bias_g, per sample and group g
 //   [O/G, C/G·k·k] · [C/G·k·k, Ho·Wo] -> [O/G, Ho·Wo]
+// For stride 1 the columns are never written: the product reads each tap's run of the padded
+// image where it lies (kernels/indirect_product.hpp), over the wide positions, and the positions
+// past the image's edge are dropped on the way out.
 template <typename T>
 ConstMatrixView<T> Conv2d<T>::forward(ConstMatrixView<T> input) {
   check_rows(input.cols());
   rebind(input_, input);
   const kernels::ConvolutionGeometry& g = geometry_;
-  const Columns layout{g, window_.stride == 1};
+  const bool wide = window_.stride == 1;
   const Index group_in = g.channels * g.height * g.width;
   const Index group_out = out_channels_ / groups_;
   const Index positions = g.positions();
   auto output = output_.reshape(input.rows(), out_channels_ * positions);
-  // Scratch: the columns, then (wide) the product over the wide positions [O/G, Ho·Wp].
-  const Index wide_product = layout.wide ? group_out * layout.positions() : 0;
-  auto scratch = scratch_.reshape(shares_for(pool_, input.rows()), layout.size() + wide_product);
+  const Index packed_size = kernels::packed_for_offsets_size<T>(group_out, g.patch_size());
+  auto packed_weight = packed_weight_.reshape(1, wide ? groups_ * packed_size : 0);
+  for (Index group = 0; wide && group < groups_; ++group) {
+    kernels::pack_for_offsets<T>(group_out, g.patch_size(), weight().row(group * group_out).data(),
+                                 g.patch_size(), packed_weight.data() + group * packed_size);
+  }
+  // Scratch: wide, the padded image, the product over the wide positions [O/G, Ho·Wp] and the
+  // product's own; otherwise im2col's columns [C/G·k·k, Ho·Wo].
+  const Index share_size = wide ? g.padded_size() + group_out * g.wide_positions() +
+                                      kernels::matmul_at_offsets_scratch_size<T>(g.patch_size())
+                                : g.patch_size() * positions;
+  auto scratch = scratch_.reshape(shares_for(pool_, input.rows()), share_size);
   for_shares(pool_, input.rows(), [&](Index share, Index first, Index end) {
     T* space = scratch.row(share).data();
+    T* padded = space;
+    T* wide_product = padded + g.padded_size();
+    T* product_scratch = wide_product + group_out * g.wide_positions();
     for (Index n = first; n < end; ++n) {
       for (Index group = 0; group < groups_; ++group) {
-        const auto columns = layout.lay_out(input.row(n).data() + group * group_in, space);
+        const T* image = input.row(n).data() + group * group_in;
         T* out = output.row(n).data() + group * group_out * positions;
-        MatrixView<T> product(layout.wide ? space + layout.size() : out, group_out,
-                              layout.positions());
-        kernels::matmul_ab<T>(weight().middleRows(group * group_out, group_out), columns, product);
+        if (wide) {
+          kernels::pad_image(image, g, padded);
+          kernels::matmul_at_offsets<T>(group_out, g.wide_positions(), g.patch_size(),
+                                        packed_weight.data() + group * packed_size, padded,
+                                        tap_offsets_.data(), wide_product, g.wide_positions(),
+                                        product_scratch);
+        } else {
+          kernels::im2col(image, g, space);
+          kernels::matmul_ab<T>(weight().middleRows(group * group_out, group_out),
+                                ConstMatrixView<T>(space, g.patch_size(), positions),
+                                MatrixView<T>(out, group_out, positions));
+        }
         for (Index o = 0; o < group_out; ++o) {
-          const T* from = product.row(o).data();
+          const T* from = wide ? wide_product + o * g.wide_positions() : out + o * positions;
           T* to = out + o * positions;
           const T b = has_bias() ? bias()(group * group_out + o) : T(0);
           // The wide product's lines, less the positions past the image's edge.
-          for (Index y = 0; y < (layout.wide ? g.out_height : 1); ++y) {
-            const Index length = layout.wide ? g.out_width : positions;
+          for (Index y = 0; y < (wide ? g.out_height : 1); ++y) {
+            const Index length = wide ? g.out_width : positions;
             const T* line = from + y * g.padded_width();
             T* out_line = to + y * length;
             if (has_bias()) {
               for (Index x = 0; x < length; ++x)
                 out_line[x] = line[x] + b;
-            } else if (layout.wide) {
+            } else if (wide) {
               std::copy_n(line, length, out_line);
             }
           }
@@ -349,7 +348,6 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
     return;
   }
   const kernels::ConvolutionGeometry& g = geometry_;
-  const Columns layout{g, false};
   const Index batch = doutput.rows();
   const Index group_in = g.channels * g.height * g.width;
   const Index group_out = out_channels_ / groups_;
@@ -357,12 +355,13 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
   const Index chunks = (batch + kSamplesPerChunk - 1) / kSamplesPerChunk;
   const Index gradient_size = weight_size() + (has_bias() ? out_channels_ : 0);
   auto partials = partials_.reshape(chunks, gradient_size);
-  // Scratch: the columns, then for dinput the columns' gradient.
-  const Index dcolumns_size = dinput != nullptr ? g.patch_size() * positions : 0;
-  auto scratch = scratch_.reshape(shares_for(pool_, chunks), layout.size() + dcolumns_size);
+  // Scratch: im2col's columns, then for dinput the columns' gradient.
+  const Index columns_size = g.patch_size() * positions;
+  const Index dcolumns_size = dinput != nullptr ? columns_size : 0;
+  auto scratch = scratch_.reshape(shares_for(pool_, chunks), columns_size + dcolumns_size);
   for_shares(pool_, chunks, [&](Index share, Index first_chunk, Index end_chunk) {
     T* space = scratch.row(share).data();
-    MatrixView<T> dcolumns(space + layout.size(), g.patch_size(), positions);
+    MatrixView<T> dcolumns(space + columns_size, g.patch_size(), positions);
     for (Index chunk = first_chunk; chunk < end_chunk; ++chunk) {
       partials.row(chunk).setZero();
       MatrixView<T> dweight_sum(partials.row(chunk).data(), out_channels_, g.patch_size());
@@ -373,7 +372,8 @@ void Conv2d<T>::backward_into(ConstMatrixView<T> doutput, T* dinput) {
             dinput != nullptr ? dinput + n * in_channels_ * g.height * g.width : nullptr;
         if (dinput_row != nullptr) std::fill(dinput_row, dinput_row + groups_ * group_in, T(0));
         for (Index group = 0; group < groups_; ++group) {
-          const auto columns = layout.lay_out(input_.row(n).data() + group * group_in, space);
+          kernels::im2col(input_.row(n).data() + group * group_in, g, space);
+          const ConstMatrixView<T> columns(space, g.patch_size(), positions);
           const ConstMatrixView<T> dproduct(doutput.row(n).data() + group * group_out * positions,
                                             group_out, positions);
           kernels::matmul_abt_add<T>(dproduct, columns,

@@ -62,7 +62,6 @@ class Conv2d final : public Layer<T> {
   Index patch_size() const { return in_channels_ / groups_ * window_.kernel * window_.kernel; }
   Index weight_size() const { return out_channels_ * patch_size(); }
   void check_rows(Index columns) const;
-  struct Columns;
   // Adds this batch's parameter gradients; with `dinput`, also writes dloss/dinput there.
   void backward_into(ConstMatrixView<T> doutput, T* dinput);
   // backward_into for stride 1, on the padded images and wide positions (see the .cpp).
@@ -89,8 +88,9 @@ class Conv2d final : public Layer<T> {
   ConstMatrixView<T> input_{nullptr, 0, 0};  // kept by forward for the gradients
   BatchBuffer<T> output_;
   BatchBuffer<T> dinput_;
-  BatchBuffer<T> scratch_;   // per thread's share of the batch: columns, their gradient, …
-  BatchBuffer<T> partials_;  // per fixed chunk of samples: its weight and bias gradients
+  BatchBuffer<T> scratch_;        // per thread's share of the batch: columns, their gradient, …
+  BatchBuffer<T> partials_;       // per fixed chunk of samples: its weight and bias gradients
+  BatchBuffer<T> packed_weight_;  // forward's weight, packed for kernels::matmul_at_offsets
 };
 
 }  // namespace scratchnet
