@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scratchnet/kernels/correlate.hpp"
+#include "scratchnet/kernels/indirect_product.hpp"
 #include "scratchnet/kernels/matmul.hpp"
 #include "scratchnet/kernels/reference_matmul.hpp"
 #include "scratchnet/random.hpp"
@@ -241,6 +242,44 @@ TEST_P(EveryKernel, CorrelateAgreesWithItsDefinition) {
                                          {3, 11, 100, 5}}) {
     check_correlate<float>(rows, columns, length, segments);
     check_correlate<double>(rows, columns, length, segments);
+  }
+}
+
+// matmul_at_offsets against its definition: overlapping runs of b as a convolution's taps are,
+// edge tiles in both directions, and nothing written outside the output's columns.
+template <typename T>
+void check_at_offsets(Index m, Index n, Index k) {
+  Random random(/*seed=*/m * 31 + n * 1013 + k);
+  const Matrix<T> a = random_matrix<T>(m, k + 3, random);  // rows k + 3 apart
+  std::vector<Index> offsets;
+  for (Index p = 0; p < k; ++p)
+    offsets.push_back((p * 5) % (2 * k + 1));
+  const Matrix<T> b = random_matrix<T>(1, 2 * k + 1 + n, random);
+  std::vector<T> packed(std::size_t(kernels::packed_for_offsets_size<T>(m, k)));
+  std::vector<T> scratch(std::size_t(kernels::matmul_at_offsets_scratch_size<T>(k)));
+  kernels::pack_for_offsets<T>(m, k, a.data(), a.cols(), packed.data());
+  Matrix<T> fast = Matrix<T>::Constant(m, n + 2, T(7));
+  kernels::matmul_at_offsets<T>(m, n, k, packed.data(), b.data(), offsets.data(), fast.data(),
+                                fast.cols(), scratch.data());
+  const std::string what =
+      "at offsets " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+  for (Index i = 0; i < m; ++i) {
+    for (Index j = 0; j < n + 2; ++j) {
+      long double expected = j < n ? 0 : 7;
+      for (Index p = 0; j < n && p < k; ++p)
+        expected += (long double)a(i, p) * b(0, offsets[std::size_t(p)] + j);
+      ASSERT_NEAR(double(fast(i, j)), double(expected),
+                  4.0 * double(k) * std::numeric_limits<T>::epsilon())
+          << what << " at (" << i << ", " << j << ")" << (j >= n ? ": outside" : "");
+    }
+  }
+}
+
+TEST_P(EveryKernel, ProductAtOffsetsAgreesWithItsDefinition) {
+  for (const auto& [m, n, k] : std::vector<std::array<Index, 3>>{
+           {1, 1, 1}, {6, 896, 25}, {16, 140, 150}, {5, 37, 9}, {9, 33, 7}, {17, 64, 40}}) {
+    check_at_offsets<float>(m, n, k);
+    check_at_offsets<double>(m, n, k);
   }
 }
 
