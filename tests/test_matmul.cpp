@@ -257,7 +257,7 @@ void check_at_offsets(Index m, Index n, Index k) {
   const Matrix<T> b = random_matrix<T>(1, 2 * k + 1 + n, random);
   std::vector<T> packed(std::size_t(kernels::packed_for_offsets_size<T>(m, k)));
   std::vector<T> scratch(std::size_t(kernels::matmul_at_offsets_scratch_size<T>(k)));
-  kernels::pack_for_offsets<T>(m, k, a.data(), a.cols(), packed.data());
+  kernels::pack_for_offsets<T>(m, k, a.data(), a.cols(), 1, packed.data());
   Matrix<T> fast = Matrix<T>::Constant(m, n + 2, T(7));
   kernels::matmul_at_offsets<T>(m, n, k, packed.data(), b.data(), offsets.data(), fast.data(),
                                 fast.cols(), scratch.data());

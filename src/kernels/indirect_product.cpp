@@ -22,13 +22,16 @@ Index packed_for_offsets_size(Index m, Index k) {
 
 // Panels of `rows` rows, k-major (panel[p·rows + i] = a[first_row + i, p]), zero past row m.
 template <typename T>
-void pack_for_offsets(Index m, Index k, const T* a, Index a_row_stride, T* packed) {
+void pack_for_offsets(Index m, Index k, const T* a, Index row_stride, Index column_stride,
+                      T* packed) {
   const Index rows = kernel_for<T>().rows;
   for (Index first_row = 0; first_row < m; first_row += rows) {
     T* panel = packed + first_row * k;
     for (Index p = 0; p < k; ++p) {
-      for (Index i = 0; i < rows; ++i)
-        panel[p * rows + i] = first_row + i < m ? a[(first_row + i) * a_row_stride + p] : T(0);
+      for (Index i = 0; i < rows; ++i) {
+        panel[p * rows + i] =
+            first_row + i < m ? a[(first_row + i) * row_stride + p * column_stride] : T(0);
+      }
     }
   }
 }
@@ -79,8 +82,8 @@ void matmul_at_offsets(Index m, Index n, Index k, const T* packed_a, const T* b,
 
 template Index packed_for_offsets_size<float>(Index, Index);
 template Index packed_for_offsets_size<double>(Index, Index);
-template void pack_for_offsets<float>(Index, Index, const float*, Index, float*);
-template void pack_for_offsets<double>(Index, Index, const double*, Index, double*);
+template void pack_for_offsets<float>(Index, Index, const float*, Index, Index, float*);
+template void pack_for_offsets<double>(Index, Index, const double*, Index, Index, double*);
 template Index matmul_at_offsets_scratch_size<float>(Index);
 template Index matmul_at_offsets_scratch_size<double>(Index);
 template void matmul_at_offsets<float>(Index, Index, Index, const float*, const float*,

@@ -180,7 +180,7 @@ ConstMatrixView<T> Conv2d<T>::forward(ConstMatrixView<T> input) {
   auto packed_weight = packed_weight_.reshape(1, wide ? groups_ * packed_size : 0);
   for (Index group = 0; wide && group < groups_; ++group) {
     kernels::pack_for_offsets<T>(group_out, g.patch_size(), weight().row(group * group_out).data(),
-                                 g.patch_size(), packed_weight.data() + group * packed_size);
+                                 g.patch_size(), 1, packed_weight.data() + group * packed_size);
   }
   // Scratch: wide, the padded image, the product over the wide positions [O/G, Ho·Wp] and the
   // product's own; otherwise im2col's columns [C/G·k·k, Ho·Wo].
@@ -277,13 +277,23 @@ void Conv2d<T>::backward_wide(ConstMatrixView<T> doutput, T* dinput) {
   const Index sample_size = image_size + group_out * length;
   const Index dcolumns_size = dinput != nullptr ? g.patch_size() * g.wide_positions() : 0;
   const Index dpadded_size = dinput != nullptr ? g.padded_size() : 0;
-  auto scratch = scratch_.reshape(shares_for(pool_, chunks),
-                                  kSamplesPerChunk * sample_size + dcolumns_size + dpadded_size);
+  const Index product_scratch_size =
+      dinput != nullptr ? kernels::matmul_at_offsets_scratch_size<T>(group_out) : 0;
+  auto scratch =
+      scratch_.reshape(shares_for(pool_, chunks), kSamplesPerChunk * sample_size + dcolumns_size +
+                                                      dpadded_size + product_scratch_size);
+  // weightᵀ per group [C/G·k·k, O/G], packed once for all the samples' input gradients.
+  const Index packed_size = kernels::packed_for_offsets_size<T>(g.patch_size(), group_out);
+  auto packed_weight = packed_weight_.reshape(1, dinput != nullptr ? groups_ * packed_size : 0);
+  for (Index group = 0; dinput != nullptr && group < groups_; ++group) {
+    kernels::pack_for_offsets<T>(g.patch_size(), group_out, weight().row(group * group_out).data(),
+                                 1, g.patch_size(), packed_weight.data() + group * packed_size);
+  }
   for_shares(pool_, chunks, [&](Index share, Index first_chunk, Index end_chunk) {
     T* space = scratch.row(share).data();
-    MatrixView<T> dcolumns(space + kSamplesPerChunk * sample_size, g.patch_size(),
-                           g.wide_positions());
-    T* dpadded = dcolumns.data() + dcolumns_size;
+    T* dcolumns = space + kSamplesPerChunk * sample_size;
+    T* dpadded = dcolumns + dcolumns_size;
+    T* product_scratch = dpadded + dpadded_size;
     for (Index chunk = first_chunk; chunk < end_chunk; ++chunk) {
       partials.row(chunk).setZero();
       T* dweight_sum = partials.row(chunk).data();
@@ -314,13 +324,14 @@ void Conv2d<T>::backward_wide(ConstMatrixView<T> doutput, T* dinput) {
                                   spread_offsets_.data(), images, tap_offsets_.data(),
                                   dweight_sum + group * group_out * g.patch_size(), g.patch_size());
         if (dinput == nullptr) continue;
-        const auto group_weight = weight().middleRows(group * group_out, group_out);
         for (Index t = 0; t < count; ++t) {
-          const Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>> dproduct(
-              spreads[t], group_out, g.wide_positions(), Eigen::OuterStride<>(length));
-          kernels::matmul_atb<T>(group_weight, dproduct, dcolumns);
+          // dcolumns = weight_gᵀ · spread, the spread's rows `length` apart
+          kernels::matmul_at_offsets<T>(g.patch_size(), g.wide_positions(), group_out,
+                                        packed_weight.data() + group * packed_size, spreads[t],
+                                        spread_offsets_.data(), dcolumns, g.wide_positions(),
+                                        product_scratch);
           std::fill(dpadded, dpadded + dpadded_size, T(0));
-          kernels::wide_col2im_add(dcolumns.data(), g, dpadded);
+          kernels::wide_col2im_add(dcolumns, g, dpadded);
           kernels::crop_image(
               dpadded, g,
               dinput + (first + t) * in_channels_ * g.height * g.width + group * group_in);

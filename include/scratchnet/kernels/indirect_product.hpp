@@ -14,9 +14,10 @@ namespace scratchnet::kernels {
 template <typename T>
 Index packed_for_offsets_size(Index m, Index k);
 
-/// Packs a [m, k] (rows a_row_stride apart) for matmul_at_offsets.
+/// Packs a [m, k], a(i, p) at a[i·row_stride + p·column_stride], for matmul_at_offsets.
 template <typename T>
-void pack_for_offsets(Index m, Index k, const T* a, Index a_row_stride, T* packed);
+void pack_for_offsets(Index m, Index k, const T* a, Index row_stride, Index column_stride,
+                      T* packed);
 
 /// Values of scratch matmul_at_offsets needs for a depth of k.
 template <typename T>

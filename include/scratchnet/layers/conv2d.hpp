@@ -4,8 +4,10 @@
 //                        input(n, g·C/G + c, y·s − p + i·d, x·s − p + j·d)
 //   input [batch, C·H·W], weight [O, C/G, k, k], bias [O], output [batch, O·Ho·Wo]
 // where output channel o belongs to group g = o / (O/G) and sees only that group's C/G input
-// channels. Computed as im2col and a matrix product per sample and group (kernels/im2col.hpp;
-// for stride 1 its wide columns, whose positions past the image's edge are computed and dropped).
+// channels. Computed as a matrix product per sample and group: for stride 1 over the "wide"
+// positions of kernels/im2col.hpp (positions past the image's edge computed and dropped), reading
+// each window tap's run of the padded image in place (kernels/indirect_product.hpp, and
+// kernels/correlate.hpp for the weight gradient); for larger strides over im2col's columns.
 // Samples are shared between threads whole, and parameter gradients summed in fixed chunks of
 // samples added in order, so the bits never depend on the thread count.
 
@@ -88,9 +90,10 @@ class Conv2d final : public Layer<T> {
   ConstMatrixView<T> input_{nullptr, 0, 0};  // kept by forward for the gradients
   BatchBuffer<T> output_;
   BatchBuffer<T> dinput_;
-  BatchBuffer<T> scratch_;        // per thread's share of the batch: columns, their gradient, …
-  BatchBuffer<T> partials_;       // per fixed chunk of samples: its weight and bias gradients
-  BatchBuffer<T> packed_weight_;  // forward's weight, packed for kernels::matmul_at_offsets
+  BatchBuffer<T> scratch_;   // per thread's share of the batch: columns, their gradient, …
+  BatchBuffer<T> partials_;  // per fixed chunk of samples: its weight and bias gradients
+  // The weight (forward) or its transpose (backward), packed for kernels::matmul_at_offsets.
+  BatchBuffer<T> packed_weight_;
 };
 
 }  // namespace scratchnet
