@@ -52,6 +52,9 @@ void col2im_add(const T* columns, const ConvolutionGeometry& geometry, T* image)
 // out_height runs of out_width values around the padding: for LeNet's 5 × 5 windows on 28 × 28
 // and 14 × 14 images, a third of the copying's time went on starting short runs. The price is
 // the positions that hang over: 14% more products for 28 + 2·2 wide lines, 40% for 14.
+// Conv2d no longer copies the runs: its products read them in the padded image
+// (kernels/indirect_product.hpp, kernels/correlate.hpp). wide_im2col stays as the definition of
+// those reads, and wide_col2im_add, its adjoint, still folds back the input gradient.
 
 /// padded [padded_size]: image [channels, height, width] inside `padding` zeros on every side.
 template <typename T>
