@@ -6,19 +6,18 @@
 
 #include "fixtures.hpp"
 #include "named_tensors.hpp"
-#include "scratchnet/losses/binary_cross_entropy_with_logits.hpp"
-#include "scratchnet/losses/mean_squared_error.hpp"
-#include "scratchnet/losses/softmax_cross_entropy.hpp"
-#include "scratchnet/losses/sum_squared_error.hpp"
+#include "scratchnet/training/factories.hpp"
 
 namespace scratchnet::testing {
 
+// The fixture scripts write torch.nn's class names; the library's factory takes the command
+// line's.
 template <typename T>
 std::unique_ptr<Loss<T>> torch_loss(const std::string& name) {
-  if (name == "MSELoss") return std::make_unique<MeanSquaredError<T>>();
-  if (name == "BCEWithLogitsLoss") return std::make_unique<BinaryCrossEntropyWithLogits<T>>();
-  if (name == "CrossEntropyLoss") return std::make_unique<SoftmaxCrossEntropy<T>>();
-  if (name == "SumSquaredError") return std::make_unique<SumSquaredError<T>>();
+  if (name == "MSELoss") return training::make_loss<T>("mse");
+  if (name == "BCEWithLogitsLoss") return training::make_loss<T>("bce");
+  if (name == "CrossEntropyLoss") return training::make_loss<T>("ce");
+  if (name == "SumSquaredError") return training::make_loss<T>("sse");
   throw std::invalid_argument("no scratchnet loss for " + name);
 }
 

@@ -137,6 +137,12 @@ void for_each_wide_run(const ConvolutionGeometry& g, const Visit& visit) {
   }
 }
 
+std::vector<Index> wide_run_starts(const ConvolutionGeometry& g) {
+  std::vector<Index> starts(std::size_t(g.patch_size()));
+  for_each_wide_run(g, [&](Index row, Index start) { starts[std::size_t(row)] = start; });
+  return starts;
+}
+
 template <typename T>
 void wide_im2col(const T* padded, const ConvolutionGeometry& g, T* columns) {
   const Index run = g.wide_positions();

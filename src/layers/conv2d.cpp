@@ -116,16 +116,7 @@ Shape Conv2d<T>::output_shape(const Shape& input) const {
               std::to_string(window_.padding));
   geometry_ = {in_channels_ / groups_, input[1],         input[2],   window_.kernel, window_.stride,
                window_.padding,        window_.dilation, out_height, out_width};
-  const kernels::ConvolutionGeometry& g = geometry_;
-  tap_offsets_.clear();
-  for (Index c = 0; c < g.channels; ++c) {
-    for (Index i = 0; i < g.kernel; ++i) {
-      for (Index j = 0; j < g.kernel; ++j) {
-        tap_offsets_.push_back((c * g.padded_height() + i * g.dilation) * g.padded_width() +
-                               j * g.dilation);
-      }
-    }
-  }
+  tap_offsets_ = kernels::wide_run_starts(geometry_);
   spread_offsets_.clear();
   for (Index o = 0; o < out_channels_ / groups_; ++o)
     spread_offsets_.push_back(o * spread_length());

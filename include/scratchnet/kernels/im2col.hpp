@@ -4,6 +4,8 @@
 // is weight [out, C·k·k] · columns [C·k·k, Ho·Wo] and its input gradient is col2im of
 // weightᵀ · doutput. Images are one sample's channels in NCHW order: [C, H, W], row-major.
 
+#include <vector>
+
 #include "scratchnet/matrix.hpp"
 
 namespace scratchnet::kernels {
@@ -63,6 +65,11 @@ void pad_image(const T* image, const ConvolutionGeometry& geometry, T* padded);
 /// image [channels, height, width] = the part of padded [padded_size] inside the padding.
 template <typename T>
 void crop_image(const T* padded, const ConvolutionGeometry& geometry, T* image);
+
+/// Where each row of the wide columns starts in the padded image, row by row:
+/// c·Hp·Wp + ki·d·Wp + kj·d for tap (ki, kj) of channel c. The products that read the runs in
+/// place (Conv2d's) take these as their offsets.
+std::vector<Index> wide_run_starts(const ConvolutionGeometry& geometry);
 
 /// columns [patch_size, wide_positions] from padded [padded_size] (stride 1):
 ///   columns(c·k·k + ki·k + kj, q) = padded[c·Hp·Wp + ki·d·Wp + kj·d + q],
