@@ -236,6 +236,9 @@ void TrainCommand::check_flags() const {
     throw FlagError("--labels", "fashion-mnist brings its own labels");
   }
   if (!test_labels_.empty() && test_.empty()) throw FlagError("--test-labels", "needs --test");
+  if (test_ == "fashion-mnist" && !test_labels_.empty()) {
+    throw FlagError("--test-labels", "fashion-mnist brings its own labels");
+  }
   if (!input_shape_.empty()) {
     parse_shape("--input-shape", input_shape_);
     if (data_ == "fashion-mnist" || !labels_.empty())
@@ -389,8 +392,9 @@ training::RunInputs TrainCommand::run_inputs(const RunStart& start) const {
       test_csv.feature_columns = inputs.rows.table->feature_names;
     inputs.read_test_rows = [this, source, test_csv, table_shape] {
       data::DataSource test_source = source;
-      test_source.test_set = data_ == "fashion-mnist";
-      if (!test_.empty()) test_source = {test_, test_labels_, test_csv, false};
+      test_source.test_set = true;
+      // --test fashion-mnist means its test images too, not the training images again.
+      if (!test_.empty()) test_source = {test_, test_labels_, test_csv, /*test_set=*/true};
       data::RawRows rows = data::read_rows(test_source);
       // Rows of another width are refused when the run checks them against the training rows.
       if (rows.table && table_shape && table_shape->elements() == rows.features())

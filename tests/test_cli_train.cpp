@@ -420,6 +420,37 @@ TEST(CliErrors, AnIdxLabelOutOfTheModelsRange) {
       << evaluated.err;
 }
 
+// `--test fashion-mnist` is its 10000 test images, as eval and predict read the name, and as
+// `--data fashion-mnist` tests on by itself: not the 60000 training images again.
+TEST(CliTrain, TestFashionMnistMeansItsTestImages) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed";
+  }
+  const std::vector<std::string> train = {
+      "train", "--data", "fashion-mnist", "--layers",    "10", "--epochs",
+      "1",     "--json", "--quiet",       "--val-split", "0"};
+  const auto test_metrics = [](const testing::CommandResult& run) {
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return nlohmann::json::parse(run.out).at("test");
+  };
+  const auto implied = test_metrics(run_cli(train));
+  auto with_test = train;
+  with_test.insert(with_test.end(), {"--test", "fashion-mnist"});
+  const auto named = test_metrics(run_cli(with_test));
+  long long rows = 0;
+  for (const auto& row : named.at("confusion"))
+    for (const auto& count : row)
+      rows += count.get<long long>();
+  EXPECT_EQ(rows, 10000);
+  EXPECT_EQ(named.at("confusion"), implied.at("confusion"));
+
+  with_test.insert(with_test.end(), {"--test-labels", "labels.idx"});
+  const auto refused = run_cli(with_test);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(lines(refused.err).at(0),
+            "scratchnet: error: --test-labels: fashion-mnist brings its own labels");
+}
+
 // Each bad input gets one line naming the file and the problem, a status below 128, and no
 // output file.
 TEST(CliErrors, BadFilesGetOneClearLine) {
