@@ -17,8 +17,10 @@ import time
 PYTHON = "/usr/bin/python3"  # Debian's, with numpy and torch; a pyenv python3 may shadow it
 NETWORK = "256:relu,128:relu,10"
 LENET = "conv:6:5:padding=2:relu,maxpool:2,conv:16:5:relu,maxpool:2,flatten,120:relu,84:relu,10"
-OPTIMIZER_FLAGS = {"sgd": ["--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9"],
-                   "adam": ["--optimizer", "adam", "--lr", "1e-3"]}
+# The anchor's constant rates (the train command's default schedule is a cosine).
+OPTIMIZER_FLAGS = {"sgd": ["--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9",
+                           "--schedule", "constant"],
+                   "adam": ["--optimizer", "adam", "--lr", "1e-3", "--schedule", "constant"]}
 # PyTorch's thread setups, as the anchor's flags set them (see its docstring).
 TORCH_SETUPS = {"t1": ["--threads", "1"],
                 "t1b2": ["--threads", "1", "--blas-threads", "2"],

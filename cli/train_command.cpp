@@ -182,7 +182,8 @@ void TrainCommand::add_training_flags() {
   add_value(
       "--weight-decay", weight_decay_, "X",
       "Weight decay (default: adamw " + shortest(AdamWOptions{}.weight_decay) + ", others 0)");
-  add_value("--schedule", schedule_, "constant|step|cosine", "Learning-rate schedule");
+  add_value("--schedule", schedule_, "constant|step|cosine",
+            "Learning-rate schedule (cosine: from the rate down to 0 by the last step)");
   add_value("--step-size", step_size_, "EPOCHS",
             "Epochs between step decays (default: a third of the epochs)");
   add_value("--gamma", gamma_, "X", "The step schedule's decay factor");

@@ -63,7 +63,7 @@ class TrainCommand final : public Command {
   // Model and optimisation
   std::string layers_, loss_ = "ce", optimizer_ = "adam", lr_, momentum_ = "0";
   bool nesterov_ = false;
-  std::string weight_decay_, schedule_ = "constant", step_size_, gamma_ = "0.1", warmup_ = "0",
+  std::string weight_decay_, schedule_ = "cosine", step_size_, gamma_ = "0.1", warmup_ = "0",
                              clip_ = "0", batch_ = "64", epochs_ = "10", seed_ = "0",
                              patience_ = "0", dtype_ = "f32", threads_;
   bool no_shuffle_ = false;

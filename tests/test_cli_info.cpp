@@ -84,9 +84,9 @@ TEST(CliInfo, SummarisesTheModelOnOneScreen) {
   EXPECT_TRUE(has_line(out, "  total                                  259")) << out;
   EXPECT_TRUE(has_line(out, "features (5): f0, f1, f2, f3, f4")) << out;
   EXPECT_TRUE(has_line(out, "label: direction; classes (3): east, north, south")) << out;
-  // The settings as used: AdamW's documented defaults (lr 1e-3, weight decay 1e-2, as
+  // The settings as used: AdamW's documented defaults (lr 3e-3, weight decay 1e-2 as
   // torch.optim.AdamW's), not the placeholders the flags leave.
-  EXPECT_NE(out.find("settings: adamw, lr 0.001, weight decay 0.01, "), std::string::npos) << out;
+  EXPECT_NE(out.find("settings: adamw, lr 0.003, weight decay 0.01, "), std::string::npos) << out;
   EXPECT_NE(out.find("normalize standard"), std::string::npos) << out;
   EXPECT_EQ(out.find("-1"), std::string::npos) << out;
 

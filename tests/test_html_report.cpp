@@ -378,7 +378,7 @@ TEST(RunSummary, ListsEverySettingWithTheValuesUsed) {
       if (name == key) return text;
     return std::string("(missing)");
   };
-  EXPECT_EQ(value("learning rate"), "0.001 (the optimizer's default)");
+  EXPECT_EQ(value("learning rate"), "0.003 (the optimizer's default)");
   EXPECT_EQ(value("weight decay"), "0.01 (the optimizer's default)");
   EXPECT_EQ(value("schedule"), "step (every 3 epochs, gamma 0.1)");
   EXPECT_EQ(value("normalization"), "standard");

@@ -113,7 +113,9 @@ TEST(TrainingRun, IsTheDocumentedPipeline) {
   options.batch_size = 16;
   options.epochs = 6;
   options.patience = 10;
-  options.schedule = LrSchedule::constant(0.05);
+  // The default schedule: cosine from the rate down to 0 over every step of the 6 epochs.
+  const Index steps_per_epoch = (Index(training_rows.size()) + 15) / 16;
+  options.schedule = LrSchedule::cosine(0.05, 6 * steps_per_epoch, /*min_lr=*/0);
   Trainer<float> trainer(model, loss, optimizer, options);
   trainer.fit(training, &validation, random);
 
@@ -137,12 +139,16 @@ std::string resumed_model_bytes(const std::string& folder, const std::string& tr
   return trained_model_bytes(continued_settings(resumable, 6, quoted_key), std::move(inputs), out);
 }
 
+// A run of 3 epochs resumed to 6 is the run of 6 when its rate does not depend on the epochs (a
+// cosine's does: see the next test).
 TEST(TrainingRun, ResumedAfterAnEpochEndsWithTheSameBits) {
   const CsvFiles files;
+  TrainSettings settings = small_settings();
+  settings.schedule = "constant";
   const std::string whole =
-      trained_model_bytes(small_settings(), inputs_for(files.train), files.folder.file("whole"));
+      trained_model_bytes(settings, inputs_for(files.train), files.folder.file("whole"));
 
-  TrainSettings first_half = small_settings();
+  TrainSettings first_half = settings;
   first_half.epochs = 3;
   RunInputs inputs = inputs_for(files.train);
   inputs.checkpoint_folder = files.folder.file("checkpoints");
@@ -150,6 +156,37 @@ TEST(TrainingRun, ResumedAfterAnEpochEndsWithTheSameBits) {
   EXPECT_EQ(resumed_model_bytes(files.folder.file("checkpoints"), files.train,
                                 files.folder.file("resumed")),
             whole);
+}
+
+// The cosine schedule (the default) is planned over the run's epochs, so a resume that adds
+// epochs stretches it: from the resumed epoch on, the rates are those of a run planned for the
+// longer length from the start (its weights differ: they have been through one decay already).
+TEST(TrainingRun, AResumeThatAddsEpochsStretchesTheCosine) {
+  const CsvFiles files;
+  ASSERT_EQ(small_settings().schedule, "cosine");
+  TrainingRun<float> whole(small_settings(), inputs_for(files.train));
+  whole.fit();
+
+  TrainSettings first_half = small_settings();
+  first_half.epochs = 3;
+  RunInputs inputs = inputs_for(files.train);
+  inputs.checkpoint_folder = files.folder.file("checkpoints");
+  TrainingRun<float> half(first_half, std::move(inputs));
+  half.fit();
+  ASSERT_EQ(half.history().size(), 3u);
+  EXPECT_LT(half.history()[2].learning_rate, whole.history()[2].learning_rate / 10);
+
+  std::vector<std::string> warnings;
+  const Resumable resumable = find_resumable(files.folder.file("checkpoints"), warnings);
+  RunInputs resumed_inputs = inputs_for(files.train);
+  resumed_inputs.resume = &resumable;
+  TrainingRun<float> resumed(continued_settings(resumable, 6, quoted_key),
+                             std::move(resumed_inputs));
+  resumed.fit();
+  ASSERT_EQ(resumed.history().size(), 6u);
+  for (std::size_t epoch = 3; epoch < 6; ++epoch)
+    EXPECT_EQ(resumed.history()[epoch].learning_rate, whole.history()[epoch].learning_rate)
+        << "epoch " << epoch + 1;
 }
 
 TEST(TrainingRun, ResumedFromInsideAnEpochEndsWithTheSameBits) {

@@ -25,9 +25,9 @@ struct TrainSettings {
   double lr = 0;  // 0: the optimizer's default (kDefaultLearningRates)
   double momentum = 0;
   bool nesterov = false;
-  double weight_decay = -1;  // < 0: the default of the optimizer's options (AdamWOptions')
-  std::string schedule = "constant";
-  int step_size = 0;  // epochs between step decays; 0: a third of the epochs
+  double weight_decay = -1;         // < 0: the default of the optimizer's options (AdamWOptions')
+  std::string schedule = "cosine";  // from the rate down to 0 by the last step
+  int step_size = 0;                // epochs between step decays; 0: a third of the epochs
   double gamma = 0.1;
   int warmup = 0;  // epochs of linear warm-up
   double clip = 0;
