@@ -12,9 +12,6 @@
 namespace scratchnet::cli {
 namespace {
 
-constexpr std::int64_t kMaxIterations = 1'000'000'000;
-constexpr std::int64_t kMaxHidden = 1'000'000;
-
 // A matrix as nested JSON lists, row by row; nlohmann writes each double with the shortest
 // digits that read back exactly.
 nlohmann::json nested_lists(const Matrix<double>& matrix) {
@@ -55,8 +52,8 @@ XorOptions XorCommand::options_from_flags() const {
   XorOptions options;
   options.seed = static_cast<std::uint32_t>(
       parse_integer("--seed", seed_, 0, std::numeric_limits<std::uint32_t>::max()));
-  options.iterations = parse_integer("--iterations", iterations_, 1, kMaxIterations);
-  options.hidden = parse_integer("--hidden", hidden_, 1, kMaxHidden);
+  options.iterations = parse_integer("--iterations", iterations_, 1, max_xor_iterations);
+  options.hidden = parse_integer("--hidden", hidden_, 1, max_xor_hidden);
   options.learning_rate = parse_non_negative("--lr", learning_rate_);
   return options;
 }

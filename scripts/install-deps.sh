@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh       everything building and testing needs (make test, make bench)
 #   scripts/install-deps.sh run   only what building and running the command-line tool needs
 #                                 (make run): a compiler, CMake and four header or zlib packages
-# Python with numpy and torch is for reference tests and tools/, never a dependency of scratchnet.
+# Python with numpy and torch is for reference tests and tools/, never a dependency of the library
+# or the command-line tool; the Python module (python/) is built where its headers are present.
 set -euo pipefail
 
 run_packages=(g++ cmake make libeigen3-dev libcli11-dev nlohmann-json3-dev zlib1g-dev)
@@ -15,6 +16,8 @@ packages=("${run_packages[@]}" pkg-config
           dataset-fashion-mnist          # --data fashion-mnist
           python3 python3-numpy python3-torch  # tests that PyTorch reads our model files and we its
           python3-sklearn                # a test's reference data set (diabetes) and its split
+          python3-dev pybind11-dev       # python/: the Python module (import scratchnet)
+          python3-pytest                 # tests/python: the Python module's tests
           chromium                       # a test renders the HTML training report
           libbenchmark-dev               # bench/: Google Benchmark micro-benchmarks
           libopenblas-dev                # bench/: cblas_sgemm as the kernels' reference; it brings

@@ -13,6 +13,7 @@ jobs=${JOBS:-$(nproc)}
 # ARM-specific: only the library, the command-line tool and the tests.
 cmake -S . -B "$build_dir" -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
   -DCMAKE_BUILD_TYPE=Release -DSCRATCHNET_BUILD_TESTS=ON -DSCRATCHNET_BUILD_BENCHMARKS=OFF \
-  -DSCRATCHNET_BUILD_EXAMPLES=OFF -DSCRATCHNET_BUILD_FUZZERS=OFF -DSCRATCHNET_INSTALL=OFF
+  -DSCRATCHNET_BUILD_EXAMPLES=OFF -DSCRATCHNET_BUILD_FUZZERS=OFF -DSCRATCHNET_BUILD_PYTHON=OFF \
+  -DSCRATCHNET_INSTALL=OFF
 cmake --build "$build_dir" -j "$jobs"
 ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"

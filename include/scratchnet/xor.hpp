@@ -20,6 +20,11 @@ namespace scratchnet {
 /// The seed used when none is given; the notebook itself never seeds.
 inline constexpr std::uint32_t default_xor_seed = 0;
 
+/// The largest iteration count and hidden size a front end accepts (the command line's --iterations
+/// and --hidden, Python's scratchnet.xor): far past any use, and small enough to allocate.
+inline constexpr std::int64_t max_xor_iterations = 1'000'000'000;
+inline constexpr std::int64_t max_xor_hidden = 1'000'000;
+
 struct XorOptions {
   std::uint32_t seed = default_xor_seed;
   std::int64_t iterations = 1500;
