@@ -234,14 +234,16 @@ TEST(CliTrain, ResumeIsBitExact) {
 }
 
 // With --patience, a run resumed one epoch after its best stops where the run never stopped
-// does, keeps the same best epoch's weights, and writes the same bytes: early stopping's memory
-// travels in the checkpoint.
+// does, keeps the same best epoch's weights and running statistics, and writes the same bytes:
+// early stopping's memory travels in the checkpoint. With BatchNorm, whose int64 counter sits
+// among the f32 tensors (a resume once refused such a checkpoint for its dtype).
 TEST(CliTrain, ResumeKeepsEarlyStoppingsMemory) {
   Workspace w;
   const std::vector<std::string> common = {
-      "train", "--data",      w.data,   "--layers",   "12:relu,3", "--seed",
-      "3",     "--val-split", "0.3",    "--lr",       "0.3",       "--patience",
-      "3",     "--quiet",     "--json", "--schedule", "constant"};
+      "train",      "--data",     w.data,        "--layers", "12,batchnorm,relu,3",
+      "--seed",     "3",          "--val-split", "0.3",      "--lr",
+      "0.3",        "--patience", "3",           "--quiet",  "--json",
+      "--schedule", "constant"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> arguments = common;
     arguments.insert(arguments.end(), extra.begin(), extra.end());

@@ -183,8 +183,8 @@ InMemoryDataset<double> argmax_problem(Index rows, std::uint32_t seed, bool flip
   return {std::move(features), std::move(labels)};
 }
 
-Sequential<double> small_classifier(std::uint32_t seed) {
-  Sequential<double> model = build_model<double>(parse_layer_spec("16:relu,3"), 3);
+Sequential<double> small_classifier(std::uint32_t seed, const std::string& spec = "16:relu,3") {
+  Sequential<double> model = build_model<double>(parse_layer_spec(spec), 3);
   Random random(seed);
   initialize(model, Initializer::torch_default, random);
   return model;
@@ -229,17 +229,20 @@ TEST(Evaluate, CountsRowsWhoseOutputsAreNotFinite) {
 }
 
 // Validation labels that contradict the training labels: validation loss rises as training
-// succeeds, so patience 2 stops two epochs after the best and restores its weights.
+// succeeds, so patience 2 stops two epochs after the best and restores its weights, and its
+// BatchNorm's running statistics with them.
 TEST(Trainer, EarlyStoppingRestoresTheBestEpoch) {
   const auto training = argmax_problem(300, 1), validation = argmax_problem(100, 2, true);
-  auto model = small_classifier(3);
+  auto model = small_classifier(3, "16,batchnorm,relu,3");
+  ASSERT_EQ(model.buffers().size(), 32);  // running mean and variance
   SoftmaxCrossEntropy<double> loss;
   Adam<double> adam(AdamOptions{.lr = 0.01});
   Trainer<double> trainer(model, loss, adam, {.batch_size = 32, .epochs = 30, .patience = 2});
-  std::vector<Eigen::VectorXd> weights_after_epoch;
+  std::vector<Eigen::VectorXd> weights_after_epoch, statistics_after_epoch;
   TrainingCallbacks callbacks;
   callbacks.on_epoch = [&](const EpochMetrics&) {
     weights_after_epoch.push_back(model.parameters());
+    statistics_after_epoch.push_back(model.buffers());
     return true;
   };
   Random random(/*seed=*/4);
@@ -252,6 +255,8 @@ TEST(Trainer, EarlyStoppingRestoresTheBestEpoch) {
     EXPECT_GE(epoch.val_loss, result.epochs[result.best_epoch - 1].val_loss);
   }
   EXPECT_EQ(Eigen::VectorXd(model.parameters()), weights_after_epoch[result.best_epoch - 1]);
+  EXPECT_EQ(Eigen::VectorXd(model.buffers()), statistics_after_epoch[result.best_epoch - 1]);
+  EXPECT_NE(statistics_after_epoch[result.best_epoch - 1], statistics_after_epoch.back());
 }
 
 // A run stopped one epoch after its best and resumed with early stopping's memory stops and

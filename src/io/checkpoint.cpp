@@ -289,7 +289,11 @@ CheckpointState load_checkpoint(const SafetensorsFile& file, const std::string& 
 
   std::vector<T> best;
   if (const TensorRecord* tensor = file.find(std::string(kBestWeights))) {
-    best = flat_values<T>(*tensor, count, path, "the trainer");
+    // The parameters then the floating buffers; a file written before the buffers were kept
+    // has the parameters alone, and a model without buffers has only those anyway.
+    const bool parameters_alone = tensor->shape == std::vector<std::int64_t>{count};
+    best = flat_values<T>(*tensor, parameters_alone ? count : count + model.buffers().size(), path,
+                          "the trainer");
     if (!std::all_of(best.begin(), best.end(), [](T value) { return std::isfinite(value); })) {
       throw FormatError(path + ": tensor '" + tensor->name + "' holds a NaN or infinite value");
     }
@@ -509,10 +513,13 @@ std::string save_checkpoint(const std::string& folder, Sequential<T>& model,
     Random(0).restore(progress.start_random_state);
   }
 
-  if (!best_weights.empty() && Index(best_weights.size()) != model.parameters().size()) {
-    throw std::invalid_argument("checkpoint state: " + std::to_string(best_weights.size()) +
-                                " best weights for a model of " +
-                                std::to_string(model.parameters().size()) + " parameters");
+  const Index parameters = model.parameters().size(), buffers = model.buffers().size();
+  // The parameters alone: a run resumed from a file written before the buffers were kept.
+  const Index given = Index(best_weights.size());
+  if (given != 0 && given != parameters + buffers && given != parameters) {
+    throw std::invalid_argument("checkpoint state: " + std::to_string(given) +
+                                " best weights for a model of " + std::to_string(parameters) +
+                                " parameters and " + std::to_string(buffers) + " buffer values");
   }
   if (!std::all_of(best_weights.begin(), best_weights.end(),
                    [](T value) { return std::isfinite(value); })) {

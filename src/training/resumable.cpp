@@ -22,9 +22,11 @@ Resumable read_resumable(const std::string& path) {
                           std::to_string(run.state.best_epoch.epoch) +
                           " is after the checkpoint's epoch " + std::to_string(run.state.epoch));
   }
-  // The precision the run began with is the one its tensors hold.
+  // The precision the run began with is the one its floating tensors hold; counters (BatchNorm's
+  // num_batches_tracked) are int64 in either, and load_checkpoint checks them against the model.
   const io::Dtype dtype = run.settings.dtype == "f64" ? io::Dtype::F64 : io::Dtype::F32;
   for (const io::TensorRecord& tensor : run.file.tensors) {
+    if (tensor.dtype == io::Dtype::I64) continue;
     if (tensor.dtype != dtype) {
       throw io::FormatError(path + ": metadata 'options': 'dtype' is " + run.settings.dtype +
                             " but tensor '" + tensor.name + "' is " +

@@ -1,5 +1,6 @@
 #include "scratchnet/training/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -152,11 +153,21 @@ void Trainer<T>::order_rows(Index rows, Random& random) {
 }
 
 template <typename T>
+void Trainer<T>::restore_best_epoch() {
+  VectorView<T> parameters = model_.parameters(), buffers = model_.buffers();
+  std::copy_n(best_weights_.begin(), parameters.size(), parameters.data());
+  if (Index(best_weights_.size()) == parameters.size() + buffers.size())
+    std::copy(best_weights_.begin() + parameters.size(), best_weights_.end(), buffers.data());
+}
+
+template <typename T>
 void Trainer<T>::resume_early_stopping(const BestEpoch& best, std::vector<T> best_weights) {
-  if (!best_weights.empty() && Index(best_weights.size()) != model_.parameters().size()) {
-    throw std::invalid_argument("best weights: " + std::to_string(best_weights.size()) +
-                                " values for a model of " +
-                                std::to_string(model_.parameters().size()) + " parameters");
+  const Index parameters = model_.parameters().size(), buffers = model_.buffers().size();
+  const Index given = Index(best_weights.size());
+  if (given != 0 && given != parameters + buffers && given != parameters) {
+    throw std::invalid_argument("best weights: " + std::to_string(given) +
+                                " values for a model of " + std::to_string(parameters) +
+                                " parameters and " + std::to_string(buffers) + " buffer values");
   }
   best_ = best;
   best_weights_ = std::move(best_weights);
@@ -270,6 +281,8 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
         result.best_epoch = epoch;
         if (options_.patience > 0 && options_.restore_best) {
           best_weights_.assign(model_.parameters().begin(), model_.parameters().end());
+          best_weights_.insert(best_weights_.end(), model_.buffers().begin(),
+                               model_.buffers().end());
         }
       } else {
         ++best_.epochs_since;
@@ -285,10 +298,7 @@ TrainingResult Trainer<T>::fit(const Dataset<T>& training, const Dataset<T>* val
     }
     if (validating && options_.patience > 0 && best_.epochs_since >= options_.patience) {
       result.stopped_early = true;
-      if (options_.restore_best && !best_weights_.empty()) {
-        model_.parameters() = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(
-            best_weights_.data(), Index(best_weights_.size()));
-      }
+      if (options_.restore_best && !best_weights_.empty()) restore_best_epoch();
       break;
     }
   }

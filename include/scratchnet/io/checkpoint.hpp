@@ -20,8 +20,10 @@
 //             "checkpoint-epoch-0003-batch-000017.safetensors" (epoch 3 and 17 batches done);
 //             once an epoch has been validated, "best_epoch": JSON {"epoch", "val_loss",
 //             "epochs_since"}, early stopping's memory (the trainer's BestEpoch)
-//   tensor    "trainer.best_weights", with patience and restore_best: the best epoch's weights as
-//             a flat vector laid out as the model's parameters
+//   tensor    "trainer.best_weights", with patience and restore_best: the best epoch's state as
+//             a flat vector, its parameters laid out as the model's, then its floating buffers
+//             (running statistics); files written before the buffers were kept have the
+//             parameters alone, and are read too
 // The model's buffers (Sequential::named_buffers(), running statistics) are saved with its
 // parameters as model files save them, and restored on resume; optimizer state covers the
 // parameters only, since buffers are never trained.

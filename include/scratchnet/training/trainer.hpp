@@ -69,7 +69,8 @@ struct TrainingOptions {
   bool shuffle = true;       // a fresh seeded order every epoch, or the data's own order
   int patience = 0;          // stop after this many epochs without a better validation loss;
                              // 0 never stops early
-  bool restore_best = true;  // when stopping early, end with the best epoch's weights
+  bool restore_best = true;  // when stopping early, end with the best epoch's weights and
+                             // running statistics
   double clip_norm = 0;      // clip the gradients' global L2 norm to this; 0 does not clip
   std::optional<LrSchedule> schedule = std::nullopt;  // every step's rate; none: the optimizer's
   std::uint64_t dropout_seed = 0;  // seeds the SampleRandom that Dropout's masks come from
@@ -185,14 +186,17 @@ class Trainer {
   /// The numbers Dropout draws in training mode; train_step sets its position every step.
   const SampleRandom& sample_random() const { return masks_; }
 
-  /// Early stopping's memory after the last epoch fit() finished, and the weights of its best
-  /// epoch (kept only with patience and restore_best; otherwise empty): what a checkpoint saves.
+  /// Early stopping's memory after the last epoch fit() finished, and the state of its best
+  /// epoch (kept only with patience and restore_best; otherwise empty): its parameters, then its
+  /// floating buffers (BatchNorm's running statistics), back to back. What a checkpoint saves.
   const BestEpoch& best_epoch() const { return best_; }
   const std::vector<T>& best_weights() const { return best_weights_; }
 
   /// Sets early stopping's memory for a run that goes on from a checkpoint (options.first_epoch
-  /// > 1); fit() starts from it. A run from epoch 1 starts with none. Throws
-  /// std::invalid_argument when `best_weights` is neither empty nor one value per parameter.
+  /// > 1); fit() starts from it. A run from epoch 1 starts with none. `best_weights` is empty,
+  /// or the parameters then the floating buffers, or (from a checkpoint written before the
+  /// buffers were kept) the parameters alone, and then stopping restores only those; throws
+  /// std::invalid_argument for any other length.
   void resume_early_stopping(const BestEpoch& best, std::vector<T> best_weights);
 
   /// Loss and metrics over `data`, in evaluation mode, in batches of options.batch_size.
@@ -203,6 +207,9 @@ class Trainer {
  private:
   /// Training rows in the order of one epoch.
   void order_rows(Index rows, Random& random);
+
+  /// Puts best_weights() back into the model: the parameters, and the buffers when it has them.
+  void restore_best_epoch();
 
   /// Forward and backward over rows [first_row, first_row + n) of this step's batch (features
   /// and targets are those rows): their gradient, in the zeroed gradients(), and their loss.
