@@ -392,10 +392,10 @@ training::RunInputs TrainCommand::run_inputs(const RunStart& start) const {
     if (inputs.rows.table && inputs.rows.table->has_header)
       test_csv.feature_columns = inputs.rows.table->feature_names;
     inputs.read_test_rows = [this, source, test_csv, table_shape] {
-      data::DataSource test_source = source;
+      data::DataSource test_source =
+          test_.empty() ? source : data::DataSource{test_, test_labels_, test_csv};
+      // "fashion-mnist", as --data or --test, means its test images here.
       test_source.test_set = true;
-      // --test fashion-mnist means its test images too, not the training images again.
-      if (!test_.empty()) test_source = {test_, test_labels_, test_csv, /*test_set=*/true};
       data::RawRows rows = data::read_rows(test_source);
       // Rows of another width are refused when the run checks them against the training rows.
       if (rows.table && table_shape && table_shape->elements() == rows.features())

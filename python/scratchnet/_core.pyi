@@ -2,8 +2,6 @@
 # them for people.
 from typing import Any
 
-import numpy as np
-
 __version__: str
 
 def xor(seed: int, iterations: int, hidden: int, lr: float) -> dict[str, Any]: ...
